@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipsec-ha: kernel module (for every installed kernel with headers, each in
+# build/<release>/) and the ipsec-ha tool.
+#
+#   make                       module for every installed kernel, and the tool
+#   make KDIR=<kernel tree>    module for that one tree
+#   make deps                  install what the project needs (Debian 12)
+#   make check                 every test; ends with "N passed, N failed"
+#   make demo                  the two-node story in a guest
+#   make lint                  checkpatch, sparse, W=1, -Werror for the tool
+#   make install               modules_install + the tool, man page, completion
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+VERSION := $(shell cat $(TOP)/VERSION)
+
+# Kernel trees to build for: KDIR if given, else every installed one.
+ifdef KDIR
+KDIRS := $(KDIR)
+else
+KDIRS := $(patsubst %/Makefile,%,$(wildcard /lib/modules/*/build/Makefile))
+endif
+# Output directory name: the module directory's name for an installed
+# kernel (Debian's headers say 6.1.192 where modules live in 6.1.0-NN-amd64),
+# else the tree's own release.
+release = $(if $(filter /lib/modules/%/build,$(1)),$(patsubst /lib/modules/%/build,%,$(1)),$(shell cat $(1)/include/config/kernel.release))
+
+MODULE_SRCS := $(wildcard $(TOP)/module/*.c $(TOP)/module/*.h) $(TOP)/module/Kbuild
+UAPI := $(TOP)/include/uapi/linux/ipsec_ha.h
+
+.PHONY: all modules tool deps check demo lint install clean uapi test-unit
+
+all: modules tool
+
+# One output directory per kernel: a tree of links to the sources.
+define module_rule
+modules: $(BUILD)/$(call release,$(1))/module/ipsec_ha.ko
+$(BUILD)/$(call release,$(1))/module/ipsec_ha.ko: $(MODULE_SRCS) $(UAPI) $(TOP)/VERSION
+	@$(TOP)/tools/build-tree.sh $(TOP) $(BUILD)/$(call release,$(1))
+	$(MAKE) -C $(1) M=$(BUILD)/$(call release,$(1)) $(KBUILD_ARGS) modules
+endef
+$(foreach k,$(KDIRS),$(eval $(call module_rule,$(k))))
+
+modules:
+	@[ -n "$(KDIRS)" ] || { echo "no kernel headers installed: run make deps" >&2; exit 1; }
+
+tool:
+	$(MAKE) -C tools/ipsec-ha
+
+uapi:
+	tools/ynl.sh gen-uapi
+
+deps:
+	tools/deps.sh
+
+lint: modules tool
+	tools/lint.sh
+
+test-unit: tool
+	$(MAKE) -C tools/ipsec-ha test
+
+check: deps
+	tools/check.sh
+
+demo: deps all
+	tools/demo.sh
+
+install: all
+	$(foreach k,$(KDIRS),$(MAKE) -C $(k) M=$(BUILD)/$(call release,$(k)) modules_install &&) true
+	$(MAKE) -C tools/ipsec-ha install
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C tools/ipsec-ha clean

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipsec-ha: state of one cluster member (one network namespace) and the
+ * interfaces between the files of the module.
+ */
+#ifndef _IPSEC_HA_H
+#define _IPSEC_HA_H
+
+#include "compat.h"
+
+#include <linux/in6.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <linux/ipsec_ha.h>
+
+#define HA_DEFAULT_SYNC_PACKETS		256
+#define HA_DEFAULT_SYNC_INTERVAL_MS	100
+#define HA_DEFAULT_MAX_SAS		131072
+#define HA_DEFAULT_MARGIN_MIN		4096
+
+/* Where the HA link is: an interface, a multicast group and a UDP port. */
+struct ha_link_cfg {
+	int ifindex;
+	char ifname[IFNAMSIZ];
+	sa_family_t family;		/* AF_INET or AF_INET6; 0: no link */
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} group;
+	u16 port;
+};
+
+struct ha_link;
+struct ha_key;
+struct ha_pcpu_stats;
+
+/* One cluster member: the module's state in one network namespace. */
+struct ha_net {
+	struct net *net;
+	struct mutex lock;		/* serialises configuration changes */
+	u16 node_id;			/* 0 until configured */
+	u32 sync_packets;
+	u32 sync_interval_ms;
+	u32 max_sas;
+	u32 margin_min;
+	u64 epoch;			/* random per namespace, never reused */
+	struct ha_link_cfg link_cfg;	/* under lock */
+	struct ha_link __rcu *link;	/* written under lock */
+	struct ha_key __rcu *key;	/* written under lock */
+	struct ha_pcpu_stats __percpu *stats;
+};
+
+/* netns.c */
+extern unsigned int ha_net_id;
+struct ha_net *ha_net(const struct net *net);
+int ha_netns_init(void);
+void ha_netns_exit(void);
+
+/* netlink.c */
+int ha_nl_init(void);
+void ha_nl_exit(void);
+void ha_nl_notify_config(struct ha_net *hn);
+
+/* link.c */
+int ha_link_open(struct ha_net *hn, const struct ha_link_cfg *cfg,
+		 struct netlink_ext_ack *extack, struct ha_link **linkp);
+void ha_link_close(struct ha_link *link);
+
+/* key.c */
+struct ha_key *ha_key_create(const u8 *secret, size_t len);
+void ha_key_destroy(struct ha_key *key);
+
+#endif /* _IPSEC_HA_H */

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipsec_ha: mirror IPsec SAs and policies between the nodes of a gateway
+ * cluster, and take them over without renegotiation.
+ */
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+
+#include "ipsec_ha.h"
+
+static int __init ha_init(void)
+{
+	int err;
+
+	err = ha_netns_init();
+	if (err)
+		return err;
+	err = ha_nl_init();
+	if (err)
+		goto err_netns;
+	pr_info("ipsec_ha " IPSEC_HA_VERSION " loaded\n");
+	return 0;
+
+err_netns:
+	ha_netns_exit();
+	return err;
+}
+
+static void __exit ha_exit(void)
+{
+	ha_nl_exit();
+	ha_netns_exit();
+	/* Keys are wiped by RCU callbacks: let them finish before the code goes. */
+	rcu_barrier();
+}
+
+module_init(ha_init);
+module_exit(ha_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("IPsec SA mirroring and takeover for gateway clusters");
+MODULE_AUTHOR("ipsec-ha developers");
+MODULE_VERSION(IPSEC_HA_VERSION);
+MODULE_ALIAS_GENL_FAMILY(IPSEC_HA_FAMILY_NAME);

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ipsec_ha generic netlink family, as described by
+ * Documentation/netlink/specs/ipsec_ha.yaml. Strict per-op policies: an
+ * op accepts only the attributes it defines, each once.
+ */
+#include <linux/inetdevice.h>
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
+
+#include "ipsec_ha.h"
+#include "key.h"
+#include "stats.h"
+
+/* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer. */
+static struct netlink_range_validation ha_node_id_range = {
+	.min = 1,
+	.max = IPSEC_HA_NODE_ID_MAX,
+};
+
+static struct netlink_range_validation ha_sync_interval_range = {
+	.min = 10,
+	.max = 60000,
+};
+
+static const struct nla_policy ha_node_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
+	[IPSEC_HA_A_CONFIG_NODE_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ha_node_id_range),
+	[IPSEC_HA_A_CONFIG_SYNC_PACKETS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPSEC_HA_A_CONFIG_SYNC_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32, &ha_sync_interval_range),
+	[IPSEC_HA_A_CONFIG_MAX_SAS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPSEC_HA_A_CONFIG_MARGIN_MIN] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy ha_link_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
+	[IPSEC_HA_A_CONFIG_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPSEC_HA_A_CONFIG_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[IPSEC_HA_A_CONFIG_GROUP4] = { .type = NLA_BE32 },
+	[IPSEC_HA_A_CONFIG_GROUP6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IPSEC_HA_A_CONFIG_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+static const struct nla_policy ha_key_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
+	[IPSEC_HA_A_CONFIG_KEY] = NLA_POLICY_EXACT_LEN(IPSEC_HA_KEY_LEN),
+};
+
+static struct genl_family ha_genl_family;
+
+/* Netlink keeps the last of duplicated attributes; refuse them instead. */
+static int ha_nl_reject_duplicates(const struct genl_info *info)
+{
+	DECLARE_BITMAP(seen, IPSEC_HA_A_CONFIG_MAX + 1) = {};
+	const struct nlattr *nla;
+	int rem;
+
+	nla_for_each_attr(nla, nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+			  nlmsg_attrlen(info->nlhdr, GENL_HDRLEN), rem) {
+		int type = nla_type(nla);
+
+		/* Strict validation already refused unknown types. */
+		if (type > IPSEC_HA_A_CONFIG_MAX)
+			continue;
+		if (__test_and_set_bit(type, seen)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla, "duplicate attribute");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
+{
+	const struct ha_link_cfg *lc = &hn->link_cfg;
+	const struct ha_key *key;
+
+	lockdep_assert_held(&hn->lock);
+
+	if (hn->node_id && nla_put_u32(skb, IPSEC_HA_A_CONFIG_NODE_ID, hn->node_id))
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, IPSEC_HA_A_CONFIG_SYNC_PACKETS, hn->sync_packets) ||
+	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_SYNC_INTERVAL, hn->sync_interval_ms) ||
+	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MAX_SAS, hn->max_sas) ||
+	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MARGIN_MIN, hn->margin_min) ||
+	    nla_put_u64_64bit(skb, IPSEC_HA_A_CONFIG_EPOCH, hn->epoch, IPSEC_HA_A_CONFIG_PAD) ||
+	    nla_put_u8(skb, IPSEC_HA_A_CONFIG_LINK_UP, !!rcu_access_pointer(hn->link)))
+		return -EMSGSIZE;
+
+	if (lc->family) {
+		if (nla_put_u32(skb, IPSEC_HA_A_CONFIG_IFINDEX, lc->ifindex) ||
+		    nla_put_string(skb, IPSEC_HA_A_CONFIG_IFNAME, lc->ifname) ||
+		    nla_put_u16(skb, IPSEC_HA_A_CONFIG_PORT, lc->port))
+			return -EMSGSIZE;
+		if (lc->family == AF_INET ?
+		    nla_put_in_addr(skb, IPSEC_HA_A_CONFIG_GROUP4, lc->group.v4) :
+		    nla_put_in6_addr(skb, IPSEC_HA_A_CONFIG_GROUP6, &lc->group.v6))
+			return -EMSGSIZE;
+	}
+
+	key = rcu_dereference_protected(hn->key, lockdep_is_held(&hn->lock));
+	if (key &&
+	    (nla_put_u32(skb, IPSEC_HA_A_CONFIG_KEY_ID, key->id) ||
+	     nla_put(skb, IPSEC_HA_A_CONFIG_KEY_FINGERPRINT, sizeof(key->fingerprint),
+		     key->fingerprint)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct sk_buff *ha_nl_config_msg(struct ha_net *hn, u32 portid, u32 seq, u8 cmd)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	hdr = genlmsg_put(skb, portid, seq, &ha_genl_family, 0, cmd);
+	if (!hdr || ha_nl_fill_config(skb, hn)) {
+		nlmsg_free(skb);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	genlmsg_end(skb, hdr);
+	return skb;
+}
+
+/* Tell the events group; called with hn->lock held after a change. */
+void ha_nl_notify_config(struct ha_net *hn)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&ha_genl_family, hn->net, 0))
+		return;
+	skb = ha_nl_config_msg(hn, 0, 0, IPSEC_HA_CMD_CONFIG_NTF);
+	if (IS_ERR(skb))
+		return;
+	genlmsg_multicast_netns(&ha_genl_family, hn->net, skb, 0, 0, GFP_KERNEL);
+}
+
+static int ha_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ha_net *hn = ha_net(genl_info_net(info));
+	struct sk_buff *msg;
+
+	mutex_lock(&hn->lock);
+	msg = ha_nl_config_msg(hn, info->snd_portid, info->snd_seq, IPSEC_HA_CMD_CONFIG_GET);
+	mutex_unlock(&hn->lock);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return genlmsg_reply(msg, info);
+}
+
+static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ha_net *hn = ha_net(genl_info_net(info));
+	struct nlattr **attrs = info->attrs;
+	int err;
+
+	err = ha_nl_reject_duplicates(info);
+	if (err)
+		return err;
+	if (!attrs[IPSEC_HA_A_CONFIG_NODE_ID] && !attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS] &&
+	    !attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL] && !attrs[IPSEC_HA_A_CONFIG_MAX_SAS] &&
+	    !attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set");
+		return -EINVAL;
+	}
+
+	mutex_lock(&hn->lock);
+	if (attrs[IPSEC_HA_A_CONFIG_NODE_ID])
+		hn->node_id = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_NODE_ID]);
+	if (attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS])
+		hn->sync_packets = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS]);
+	if (attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL])
+		hn->sync_interval_ms = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL]);
+	if (attrs[IPSEC_HA_A_CONFIG_MAX_SAS])
+		hn->max_sas = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MAX_SAS]);
+	if (attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN])
+		hn->margin_min = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN]);
+	ha_nl_notify_config(hn);
+	mutex_unlock(&hn->lock);
+	return 0;
+}
+
+/* Resolve and check the link's interface; fills cfg->ifindex and ifname. */
+static int ha_nl_link_dev(struct net *net, struct genl_info *info, struct ha_link_cfg *cfg)
+{
+	struct nlattr *ifindex = info->attrs[IPSEC_HA_A_CONFIG_IFINDEX];
+	struct nlattr *ifname = info->attrs[IPSEC_HA_A_CONFIG_IFNAME];
+	struct net_device *dev;
+	int err = 0;
+
+	if (!ifindex && !ifname) {
+		NL_SET_ERR_MSG(info->extack, "an interface (ifindex or ifname) is required");
+		return -EINVAL;
+	}
+
+	rcu_read_lock();
+	if (ifindex)
+		dev = dev_get_by_index_rcu(net, nla_get_u32(ifindex));
+	else
+		dev = dev_get_by_name_rcu(net, nla_data(ifname));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname, "no such interface");
+		err = -ENODEV;
+	} else if (ifindex && ifname && strcmp(dev->name, nla_data(ifname))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ifname,
+				    "ifindex and ifname name different interfaces");
+		err = -EINVAL;
+	} else if (!(dev->flags & IFF_UP)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname, "interface is down");
+		err = -ENETDOWN;
+	} else if (!(dev->flags & IFF_MULTICAST)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
+				    "interface does not support multicast");
+		err = -EOPNOTSUPP;
+	} else {
+		cfg->ifindex = dev->ifindex;
+		strscpy(cfg->ifname, dev->name, sizeof(cfg->ifname));
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+static int ha_nl_link_group(struct genl_info *info, struct ha_link_cfg *cfg)
+{
+	struct nlattr *g4 = info->attrs[IPSEC_HA_A_CONFIG_GROUP4];
+	struct nlattr *g6 = info->attrs[IPSEC_HA_A_CONFIG_GROUP6];
+
+	if (g4 && g6) {
+		NL_SET_ERR_MSG_ATTR(info->extack, g6, "group4 and group6 are mutually exclusive");
+		return -EINVAL;
+	}
+	if (g4) {
+		cfg->family = AF_INET;
+		cfg->group.v4 = nla_get_in_addr(g4);
+		if (!ipv4_is_multicast(cfg->group.v4)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, g4, "group is not a multicast address");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (g6) {
+		cfg->family = AF_INET6;
+		cfg->group.v6 = nla_get_in6_addr(g6);
+		if (!ipv6_addr_is_multicast(&cfg->group.v6)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, g6, "group is not a multicast address");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	NL_SET_ERR_MSG(info->extack, "a multicast group (group4 or group6) is required");
+	return -EINVAL;
+}
+
+static int ha_nl_link_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct ha_net *hn = ha_net(net);
+	struct ha_link_cfg cfg = {};
+	struct ha_link *link, *old;
+	int err;
+
+	err = ha_nl_reject_duplicates(info);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, IPSEC_HA_A_CONFIG_PORT))
+		return -EINVAL;
+	cfg.port = nla_get_u16(info->attrs[IPSEC_HA_A_CONFIG_PORT]);
+	err = ha_nl_link_group(info, &cfg);
+	if (err)
+		return err;
+	err = ha_nl_link_dev(net, info, &cfg);
+	if (err)
+		return err;
+
+	mutex_lock(&hn->lock);
+	err = ha_link_open(hn, &cfg, info->extack, &link);
+	if (!err) {
+		old = rcu_replace_pointer(hn->link, link, lockdep_is_held(&hn->lock));
+		hn->link_cfg = cfg;
+		ha_link_close(old);
+		ha_nl_notify_config(hn);
+	}
+	mutex_unlock(&hn->lock);
+	return err;
+}
+
+static int ha_nl_link_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ha_net *hn = ha_net(genl_info_net(info));
+	struct ha_link *old;
+
+	mutex_lock(&hn->lock);
+	old = rcu_replace_pointer(hn->link, NULL, lockdep_is_held(&hn->lock));
+	memset(&hn->link_cfg, 0, sizeof(hn->link_cfg));
+	ha_link_close(old);
+	ha_nl_notify_config(hn);
+	mutex_unlock(&hn->lock);
+	return 0;
+}
+
+static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ha_net *hn = ha_net(genl_info_net(info));
+	struct nlattr *attr;
+	struct ha_key *key;
+	int err;
+
+	err = ha_nl_reject_duplicates(info);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, IPSEC_HA_A_CONFIG_KEY))
+		return -EINVAL;
+	attr = info->attrs[IPSEC_HA_A_CONFIG_KEY];
+
+	key = ha_key_create(nla_data(attr), nla_len(attr));
+	if (IS_ERR(key)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "cannot use this key");
+		return PTR_ERR(key);
+	}
+
+	mutex_lock(&hn->lock);
+	ha_key_destroy(rcu_replace_pointer(hn->key, key, lockdep_is_held(&hn->lock)));
+	ha_nl_notify_config(hn);
+	mutex_unlock(&hn->lock);
+	return 0;
+}
+
+static int ha_nl_key_clear(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ha_net *hn = ha_net(genl_info_net(info));
+
+	mutex_lock(&hn->lock);
+	ha_key_destroy(rcu_replace_pointer(hn->key, NULL, lockdep_is_held(&hn->lock)));
+	ha_nl_notify_config(hn);
+	mutex_unlock(&hn->lock);
+	return 0;
+}
+
+static int ha_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ha_net *hn = ha_net(genl_info_net(info));
+	struct sk_buff *msg;
+	unsigned int i;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ha_genl_family, 0, IPSEC_HA_CMD_STATS_GET);
+	if (!hdr)
+		goto nospace;
+	for (i = IPSEC_HA_A_STATS_PAD + 1; i <= IPSEC_HA_A_STATS_MAX; i++)
+		if (nla_put_u64_64bit(msg, i, ha_stat_read(hn, i), IPSEC_HA_A_STATS_PAD))
+			goto nospace;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static const struct genl_ops ha_genl_ops[] = {
+	{
+		.cmd = IPSEC_HA_CMD_CONFIG_GET,
+		.doit = ha_nl_config_get,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_NODE_SET,
+		.doit = ha_nl_node_set,
+		.policy = ha_node_set_policy,
+		.maxattr = IPSEC_HA_A_CONFIG_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_LINK_SET,
+		.doit = ha_nl_link_set,
+		.policy = ha_link_set_policy,
+		.maxattr = IPSEC_HA_A_CONFIG_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_LINK_DEL,
+		.doit = ha_nl_link_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_KEY_SET,
+		.doit = ha_nl_key_set,
+		.policy = ha_key_set_policy,
+		.maxattr = IPSEC_HA_A_CONFIG_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_KEY_CLEAR,
+		.doit = ha_nl_key_clear,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_STATS_GET,
+		.doit = ha_nl_stats_get,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group ha_genl_mcgrps[] = {
+	{ .name = IPSEC_HA_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
+static struct genl_family ha_genl_family __ro_after_init = {
+	.name = IPSEC_HA_FAMILY_NAME,
+	.version = IPSEC_HA_FAMILY_VERSION,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = ha_genl_ops,
+	.n_ops = ARRAY_SIZE(ha_genl_ops),
+	.mcgrps = ha_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ha_genl_mcgrps),
+};
+
+int __init ha_nl_init(void)
+{
+	return genl_register_family(&ha_genl_family);
+}
+
+void ha_nl_exit(void)
+{
+	genl_unregister_family(&ha_genl_family);
+}

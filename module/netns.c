@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state: every namespace is a cluster member of its
+ * own, so two clusters on one host, or one node per namespace in tests,
+ * never see each other.
+ */
+#include <linux/random.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "ipsec_ha.h"
+#include "key.h"
+#include "stats.h"
+
+unsigned int ha_net_id __read_mostly;
+
+struct ha_net *ha_net(const struct net *net)
+{
+	return net_generic(net, ha_net_id);
+}
+
+static int __net_init ha_net_init(struct net *net)
+{
+	struct ha_net *hn = ha_net(net);
+
+	hn->stats = alloc_percpu(struct ha_pcpu_stats);
+	if (!hn->stats)
+		return -ENOMEM;
+
+	hn->net = net;
+	mutex_init(&hn->lock);
+	hn->sync_packets = HA_DEFAULT_SYNC_PACKETS;
+	hn->sync_interval_ms = HA_DEFAULT_SYNC_INTERVAL_MS;
+	hn->max_sas = HA_DEFAULT_MAX_SAS;
+	hn->margin_min = HA_DEFAULT_MARGIN_MIN;
+	hn->epoch = get_random_u64();
+	return 0;
+}
+
+/* Stop receiving before the namespace's other state goes away. */
+static void __net_exit ha_net_pre_exit(struct net *net)
+{
+	struct ha_net *hn = ha_net(net);
+
+	mutex_lock(&hn->lock);
+	ha_link_close(rcu_replace_pointer(hn->link, NULL, lockdep_is_held(&hn->lock)));
+	mutex_unlock(&hn->lock);
+}
+
+static void __net_exit ha_net_exit(struct net *net)
+{
+	struct ha_net *hn = ha_net(net);
+
+	ha_key_destroy(rcu_replace_pointer(hn->key, NULL, true));
+	free_percpu(hn->stats);
+	mutex_destroy(&hn->lock);
+}
+
+static struct pernet_operations ha_net_ops = {
+	.init = ha_net_init,
+	.pre_exit = ha_net_pre_exit,
+	.exit = ha_net_exit,
+	.id = &ha_net_id,
+	.size = sizeof(struct ha_net),
+};
+
+int ha_netns_init(void)
+{
+	return register_pernet_subsys(&ha_net_ops);
+}
+
+void ha_netns_exit(void)
+{
+	unregister_pernet_subsys(&ha_net_ops);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipsec-ha: control-plane client of the ipsec_ha kernel module.
+ * What the command files share: the run context, exit codes, the command
+ * table entry and the usage-error helpers.
+ */
+#ifndef IPSEC_HA_TOOL_H
+#define IPSEC_HA_TOOL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* the kernel or the system refused */
+#define EXIT_USAGE	2	/* the command line is wrong */
+
+/* Global options, parsed before the command. */
+struct ctx {
+	bool json;		/* -j: JSON output for read commands */
+	bool pretty;		/* -p: pretty JSON (implies json) */
+	const char *netns;	/* -n NAME: run in /run/netns/NAME */
+};
+
+/* A top-level command ("node", "show", ...). argv[0] is the command name. */
+struct cmd {
+	const char *name;
+	int (*run)(struct ctx *ctx, int argc, char **argv);
+	void (*usage)(FILE *f);		/* forms of the command, for help */
+	const char *summary;		/* one line for the command list */
+};
+
+/* A subcommand of a command group ("node set", "link del", ...). */
+struct subcmd {
+	const char *name;
+	int (*run)(struct ctx *ctx, int argc, char **argv);
+};
+
+/*
+ * Dispatch argv (argv[0] = the group name, argv[1] = the subcommand) to
+ * one of subs[], a NULL-named entry ends the table. "help" prints the
+ * group's usage.
+ */
+int run_subcmd(struct ctx *ctx, const struct cmd *group,
+	       const struct subcmd *subs, int argc, char **argv);
+
+/*
+ * Print "ipsec-ha: CMD: message" and the hint to `ipsec-ha help CMD` on
+ * stderr; returns EXIT_USAGE.
+ */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print "ipsec-ha: message" on stderr; returns EXIT_FAIL. */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Take the value of keyword argv[0] from argv[1]: NULL (after a usage
+ * error naming the keyword) when there is none.
+ */
+const char *kw_value(const char *cmd, int argc, char **argv);
+
+/* Commands, one file each. */
+extern const struct cmd cmd_node, cmd_link, cmd_key, cmd_show, cmd_stats,
+	cmd_monitor;
+
+#endif
