@@ -54,7 +54,8 @@ gen-uapi)
 	;;
 cli)
 	d=$(ynl_dir)
-	exec /usr/bin/python3 "$d/tools/net/ynl/cli.py" --spec "$spec" "$@"
+	exec /usr/bin/python3 "$d/tools/net/ynl/cli.py" --spec "$spec" \
+		--schema "$d/Documentation/netlink/genetlink-legacy.yaml" "$@"
 	;;
 *)
 	echo "usage: $0 path | gen-uapi [OUT] | cli ARGS..." >&2

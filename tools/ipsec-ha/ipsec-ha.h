@@ -25,7 +25,8 @@ struct ctx {
 struct cmd {
 	const char *name;
 	int (*run)(struct ctx *ctx, int argc, char **argv);
-	void (*usage)(FILE *f);		/* forms of the command, for help */
+	const char *synopsis;		/* its forms, one a line */
+	const char *help;		/* what they do */
 	const char *summary;		/* one line for the command list */
 };
 
@@ -43,6 +44,13 @@ struct subcmd {
 int run_subcmd(struct ctx *ctx, const struct cmd *group,
 	       const struct subcmd *subs, int argc, char **argv);
 
+/* Print the forms of a command, one a line, after first or rest. */
+void cmd_forms(FILE *f, const struct cmd *c, const char *first,
+	       const char *rest);
+
+/* Print the command's help: "Usage: " and its forms, then what they do. */
+void cmd_usage(FILE *f, const struct cmd *c);
+
 /*
  * Print "ipsec-ha: CMD: message" and the hint to `ipsec-ha help CMD` on
  * stderr; returns EXIT_USAGE.
@@ -54,13 +62,19 @@ int usage_error(const char *cmd, const char *fmt, ...)
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Take the value of keyword argv[0] from argv[1]: NULL (after a usage
- * error naming the keyword) when there is none.
+ * The value of keyword argv[0]: argv[1], or NULL after a usage error
+ * "WHAT: missing value after 'KEYWORD'" with the hint to help CMD.
  */
-const char *kw_value(const char *cmd, int argc, char **argv);
+const char *kw_value(const char *cmd, const char *what, int argc, char **argv);
 
 /* Commands, one file each. */
 extern const struct cmd cmd_node, cmd_link, cmd_key, cmd_show, cmd_stats,
 	cmd_monitor;
+
+/*
+ * For commands without subcommands: is the argument "help"? (Then print
+ * the command's help.)
+ */
+bool cmd_wants_help(const struct cmd *c, int argc, char **argv);
 
 #endif

@@ -41,7 +41,7 @@ int keyfile_parse(const char *buf, size_t len, uint8_t key[IPSEC_HA_KEY_LEN])
 
 		if (hi < 0 || lo < 0)
 			goto bad;
-		key[k] = hi << 4 | lo;
+		key[k] = (uint8_t)(hi << 4 | lo);
 	}
 	while (i < len && is_space(buf[i]))
 		i++;
@@ -96,7 +96,7 @@ int keyfile_load(const char *path, uint8_t key[IPSEC_HA_KEY_LEN],
 		}
 		if (n == 0)
 			break;
-		len += n;
+		len += (size_t)n;
 	}
 	if (len > KEYFILE_MAX_SIZE || keyfile_parse(buf, len, key)) {
 		snprintf(err, errlen,
@@ -121,7 +121,7 @@ static int write_all(int fd, const char *p, size_t len)
 		if (n < 0)
 			return -1;
 		p += n;
-		len -= n;
+		len -= (size_t)n;
 	}
 	return 0;
 }
@@ -143,7 +143,7 @@ int keyfile_generate(const char *path, char *err, size_t errlen)
 				 strerror(errno));
 			goto wipe;
 		}
-		got += n;
+		got += (size_t)n;
 	}
 	hex_encode(key, sizeof(key), hex);
 	hex[2 * IPSEC_HA_KEY_LEN] = '\n';

@@ -42,7 +42,7 @@ int parse_u32(const char *s, uint32_t *out)
 
 	if (parse_u64(s, &v) || v > UINT32_MAX)
 		return -1;
-	*out = v;
+	*out = (uint32_t)v;
 	return 0;
 }
 
@@ -52,7 +52,7 @@ int parse_u16(const char *s, uint16_t *out)
 
 	if (parse_u64(s, &v) || v > UINT16_MAX)
 		return -1;
-	*out = v;
+	*out = (uint16_t)v;
 	return 0;
 }
 
@@ -82,7 +82,7 @@ const char *format_group(const struct ha_group *g, char *buf, size_t len)
 	const void *src = g->family == AF_INET ? (const void *)&g->v4 :
 						 (const void *)g->v6;
 
-	if (!inet_ntop(g->family, src, buf, len))
+	if (!inet_ntop(g->family, src, buf, (socklen_t)len))
 		return NULL;
 	return buf;
 }

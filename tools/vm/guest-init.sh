@@ -16,11 +16,14 @@
 
 run=$1
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Setup uses the static busybox (also in the initramfs): each exec of a
+# dynamic binary over 9p costs ~0.1 s of boot time under TCG.
+bb=/bin/busybox
 
 die() {
 	echo "ipsec-ha guest-init: $*" >/dev/console
 	echo o >/proc/sysrq-trigger
-	while :; do sleep 1; done
+	while :; do $bb sleep 1; done
 }
 
 # shellcheck source=/dev/null
@@ -28,16 +31,17 @@ die() {
 
 # Custom modules directory: make it /lib/modules/$(uname -r) before /tmp is
 # covered by a tmpfs (the directory may live there on the host).
-kver=$(uname -r)
+read -r kver </proc/sys/kernel/osrelease
 if [ -n "${GUEST_MODDIR:-}" ] && [ "$GUEST_MODDIR" != "/lib/modules/$kver" ]; then
-	mount -t tmpfs -o mode=0755 tmpfs /lib/modules &&
-		mkdir -p "/lib/modules/$kver" &&
-		mount --bind "$GUEST_MODDIR" "/lib/modules/$kver" ||
+	$bb mount -t tmpfs -o mode=0755 tmpfs /lib/modules &&
+		$bb mkdir -p "/lib/modules/$kver" &&
+		$bb mount --bind "$GUEST_MODDIR" "/lib/modules/$kver" ||
 		echo "ipsec-ha guest-init: cannot bind $GUEST_MODDIR on /lib/modules/$kver" >/dev/console
 fi
 
 # Writable places on top of the read-only root.  /var/run and /var/lock
 # are symlinks into /run on Debian; only mount them when they are real dirs.
+$bb mkdir -p /dev/shm
 for d in /run /tmp /var/tmp /var/run /var/lock /var/log /root /dev/shm; do
 	[ -L "$d" ] && continue
 	[ -d "$d" ] || continue
@@ -46,20 +50,20 @@ for d in /run /tmp /var/tmp /var/run /var/lock /var/log /root /dev/shm; do
 	/root) mode=0700 ;;
 	*) mode=0755 ;;
 	esac
-	mount -t tmpfs -o "mode=$mode" tmpfs "$d"
+	$bb mount -t tmpfs -o "mode=$mode" tmpfs "$d"
 done
-mkdir -p /run/lock /run/netns /dev/pts
-chmod 1777 /run/lock
-mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
-[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+$bb mkdir -p -m 1777 /run/lock
+$bb mkdir -p /run/netns /dev/pts
+$bb mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
+[ -e /dev/ptmx ] || $bb ln -s pts/ptmx /dev/ptmx
+$bb mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+$bb mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 for f in fd:/proc/self/fd stdin:/proc/self/fd/0 stdout:/proc/self/fd/1 stderr:/proc/self/fd/2; do
-	[ -e "/dev/${f%%:*}" ] || ln -s "${f#*:}" "/dev/${f%%:*}"
+	[ -e "/dev/${f%%:*}" ] || $bb ln -s "${f#*:}" "/dev/${f%%:*}"
 done
 
 echo ipsec-ha-vm >/proc/sys/kernel/hostname
-ip link set lo up
+$bb ip link set lo up
 
 # From now on kernel warnings (and anything more severe) reach the console
 # live; "quiet" only kept the boot short.
@@ -71,30 +75,78 @@ export IPSEC_HA_REPO="$REPO" IPSEC_HA_RUN_DIR="$run"
 # shellcheck source=/dev/null
 [ -f "$run/env" ] && . "$run/env"
 
-read -r t0 _ </proc/uptime
 cd "$REPO" || die "cannot cd to $REPO"
+# The command's output goes to the virtio console when there is one (the
+# emulated UART behind /dev/console moves only ~65 KB/s under TCG); QEMU
+# merges both into its stdout.  No \n -> \r\n translation: the host's
+# terminal does its own.  The markers tell the runner which part of the
+# stream is the command's (it prints only that part).
+out=/dev/console
+[ -c /dev/hvc0 ] && out=/dev/hvc0
+$bb stty -onlcr <"$out"
+marker="ipsec-ha-vm:${run##*/}"
+printf '\n%s:start\n' "$marker" >"$out"
+
+# User processes other than PID 1 and $teepid (kernel threads are PID 2 and
+# its children).
+leftovers() {
+	local d pid stat
+	for d in /proc/[0-9]*; do
+		pid=${d#/proc/}
+		case "$pid" in 1 | 2 | "$teepid" | "$BASHPID") continue ;; esac
+		read -r stat <"$d/stat" 2>/dev/null || continue
+		stat=${stat##*) } # "STATE PPID ..."
+		case "$stat" in Z\ * | ?\ 2\ *) continue ;; esac
+		echo "$pid"
+	done
+}
+
+read -r t0 _ </proc/uptime
 # The command's own stdin is /dev/null; its output goes to the console and
-# to output.log.  PID 1 stays bash, the command runs as a child.  Only the
-# command is waited for: background processes it left behind may keep the
-# pipe to tee open, so give tee at most 2 s to drain it.
-bash "$run/cmd" </dev/null > >(tee "$run/output.log" >/dev/console) 2>&1
+# to output.log.  PID 1 stays bash, the command runs as a child.
+bash "$run/cmd" </dev/null > >(exec $bb tee "$run/output.log" >"$out") 2>&1
 rc=$?
 teepid=$!
 read -r t1 _ </proc/uptime
-for _ in $(seq 20); do
-	kill -0 "$teepid" 2>/dev/null || break
-	sleep 0.1
-done
 echo "$rc" >"$run/rc"
 printf 'command_start %s\ncommand_end %s\n' "$t0" "$t1" >"$run/timing"
+
+# Processes the command left behind would keep tee's pipe open (and die
+# at power-off anyway): end them, then let tee drain the pipe.
+pids=$(leftovers)
+if [ -n "$pids" ]; then
+	for pid in $pids; do
+		echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+	done >"$run/leftovers"
+	# shellcheck disable=SC2086
+	kill -TERM $pids 2>/dev/null
+	for _ in {1..10}; do
+		pids=$(leftovers)
+		[ -n "$pids" ] || break
+		$bb sleep 0.1
+	done
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+fi
+# Give up on tee only when it makes no progress for 3 s (an unkillable
+# process holding the pipe).
+last=-1 idle=0
+while kill -0 "$teepid" 2>/dev/null && [ $idle -lt 30 ]; do
+	size=$($bb stat -c %s "$run/output.log" 2>/dev/null)
+	if [ "$size" = "$last" ]; then idle=$((idle + 1)); else idle=0 last=$size; fi
+	$bb sleep 0.1
+done
+printf '\n%s:end\n' "$marker" >"$out"
+# tcsetattr(TCSADRAIN): wait until the console has sent everything.
+$bb stty -onlcr <"$out"
 
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak >"$run/kmemleak"
 fi
 
-dmesg >"$run/dmesg"
-sync
+$bb dmesg >"$run/dmesg"
+$bb sync
 echo o >/proc/sysrq-trigger
 # Keep PID 1 alive until the power goes off (if init exits, the kernel panics).
-while :; do sleep 1; done
+while :; do $bb sleep 1; done

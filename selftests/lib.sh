@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers shared by the ipsec-ha selftests. A test sources this file, builds
+# its topology out of network namespaces, and reports each check as a TAP
+# line "ok - ..." / "not ok - ..." (run.sh numbers them). Exit codes follow
+# kselftest: 0 pass, 1 fail, 4 skip.
+
+ksft_skip=4
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+IPSEC_HA=${IPSEC_HA:-$top/tools/ipsec-ha/ipsec-ha}
+KO=${IPSEC_HA_KO:-$top/build/$(uname -r)/module/ipsec_ha.ko}
+NL_RAW=$top/selftests/nl_raw
+failures=0
+tmp=$(mktemp -d)
+namespaces=()
+
+pp() { printf '# [+] %s\n' "$*"; "$@"; }
+
+ok() { printf 'ok - %s\n' "$*"; }
+not_ok() { printf 'not ok - %s\n' "$*"; failures=$((failures + 1)); }
+skip() { printf 'ok - %s # SKIP %s\n' "$1" "$2"; }
+
+# check DESCRIPTION CMD...: CMD must succeed.
+check() {
+	local desc=$1
+	shift
+	if "$@" > "$tmp/out" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		sed 's/^/#   /' "$tmp/out" | head -n 20
+	fi
+}
+
+# check_err DESCRIPTION REGEX CMD...: CMD must fail and say REGEX on stderr.
+check_err() {
+	local desc=$1 re=$2
+	shift 2
+	if "$@" > "$tmp/out" 2> "$tmp/err"; then
+		not_ok "$desc (succeeded)"
+	elif grep -Eq -- "$re" "$tmp/err"; then
+		ok "$desc"
+		sed 's/^/#   said: /' "$tmp/err" | head -n 3
+	else
+		not_ok "$desc (expected /$re/)"
+		sed 's/^/#   /' "$tmp/err" | head -n 10
+	fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '#   expected: %s\n#   actual:   %s\n' "$2" "$3"
+	fi
+}
+
+# The tool in a namespace.
+ha() { local ns=$1; shift; ip netns exec "$ns" "$IPSEC_HA" "$@"; }
+
+# One field of `ipsec-ha -j show` in a namespace, as jq prints it.
+show_field() { ha "$1" -j show | jq -c "$2"; }
+stat_field() { ha "$1" -j stats | jq -r ".$2"; }
+
+add_ns() {
+	ip netns add "$1"
+	namespaces+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# Two namespaces joined by a veth pair, each end named DEV.
+link_ns() {	# link_ns NS1 NS2 DEV
+	ip link add "$3" netns "$1" type veth peer name "$3" netns "$2"
+	ip -n "$1" link set "$3" up
+	ip -n "$2" link set "$3" up
+}
+
+module_deps() {
+	local deps
+	deps=$(modinfo -F depends "$KO" 2>/dev/null | tr ',' ' ')
+	# shellcheck disable=SC2086
+	[ -z "$deps" ] || modprobe -a $deps
+}
+
+load_module() {
+	[ -e /sys/module/ipsec_ha ] && return 0
+	module_deps && insmod "$KO"
+}
+
+unload_module() {
+	[ -e /sys/module/ipsec_ha ] || return 0
+	rmmod ipsec_ha
+}
+
+cleanup() {
+	local ns
+	for ns in "${namespaces[@]}"; do
+		ip netns del "$ns" 2> /dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+require() {
+	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root"; exit $ksft_skip; }
+	[ -e "$KO" ] || { echo "# SKIP: $KO not built"; exit $ksft_skip; }
+	[ -x "$IPSEC_HA" ] || { echo "# SKIP: $IPSEC_HA not built"; exit $ksft_skip; }
+	command -v jq > /dev/null || { echo "# SKIP: jq not installed"; exit $ksft_skip; }
+}
+
+finish() {
+	[ "$failures" = 0 ]
+	exit $?
+}

@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test of ipsec-ha, as one TAP stream ending in
+# "N passed, N failed, N skipped". Parts: build, lint, userspace unit
+# tests, dkms, and the guest suite on each supported kernel (a guest run
+# also fails when the guest kernel log shows a BUG, WARNING, lockdep or
+# KASAN report). Every part prints how long it took.
+#
+#   CHECK_KERNELS="6.1 6.12"   kernels (prefixes of installed releases)
+#   CHECK_TESTS="control_plane.sh ..."   a subset of the guest suite
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+logdir=$top/build/check
+mkdir -p "$logdir"
+kernels=${CHECK_KERNELS:-6.1 6.12}
+n=0 passed=0 failed=0 skipped=0
+t_all=$(date +%s)
+
+echo "TAP version 13"
+
+emit() {	# emit PART STATUS-LINE
+	local line=$2 desc
+	case $line in
+	"ok "*"# SKIP"*|"ok "*"# skip"*)
+		skipped=$((skipped + 1)) ;;
+	"ok "*) passed=$((passed + 1)) ;;
+	"not ok "*) failed=$((failed + 1)) ;;
+	*) return ;;
+	esac
+	n=$((n + 1))
+	desc=$(sed -E 's/^(not )?ok[ ]+[0-9]*[ ]*(- )?//' <<< "$line")
+	case $line in
+	"not ok "*) echo "not ok $n $1: $desc" ;;
+	*) echo "ok $n $1: $desc" ;;
+	esac
+}
+
+# part NAME CMD...: run CMD, pass its TAP results through, its other
+# output to the part's log (and as comments when it fails).
+part() {
+	local name=$1 log=$logdir/$1.log t0 rc line before=$failed
+	shift
+	t0=$(date +%s)
+	echo "# == $name"
+	"$@" > "$log" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		emit "$name" "$line"
+	done < <(grep -E '^(not )?ok ' "$log")
+	if [ $rc != 0 ] && [ $failed = "$before" ]; then
+		emit "$name" "not ok - exited with status $rc"
+	fi
+	if [ $failed != "$before" ]; then
+		grep -vE '^(not )?ok ' "$log" | tail -n 40 | sed 's/^/#   /'
+	fi
+	echo "# $name took $(( $(date +%s) - t0 )) s (log: ${log#"$top"/})"
+}
+
+single() {	# single DESCRIPTION CMD...: one TAP line for one command
+	local desc=$1
+	shift
+	if "$@"; then echo "ok - $desc"; else echo "not ok - $desc"; fi
+}
+
+build() {
+	single "module and tool build" make -C "$top" all
+	single "selftest helpers build" make -C "$top/selftests" all
+	single "YNL client unpacked" tools/ynl.sh path
+}
+
+unit() {
+	make -C tools/ipsec-ha test
+}
+
+guest() {	# guest KERNEL-PREFIX
+	local rel rc
+	rel=$(ls -d /lib/modules/"$1"[.-]* 2> /dev/null | xargs -rn1 basename | sort -V | tail -n 1)
+	if [ -z "$rel" ]; then
+		echo "not ok - kernel $1 is not installed (make deps installs it)"
+		return 1
+	fi
+	if [ ! -e "build/$rel/module/ipsec_ha.ko" ]; then
+		echo "not ok - module for $rel is not built"
+		return 1
+	fi
+	# shellcheck disable=SC2086
+	tools/vm/run -k "$rel" -t 2400 -- selftests/run.sh ${CHECK_TESTS:-}
+	rc=$?
+	case $rc in
+	125) echo "not ok - guest kernel log of $rel is clean (BUG/WARNING/lockdep/KASAN found)" ;;
+	124) echo "not ok - guest $rel finished in time" ;;
+	126) echo "not ok - guest $rel ran to the end (guest died)" ;;
+	*) echo "ok - guest kernel log of $rel is clean" ;;
+	esac
+	return $rc
+}
+
+part build build
+part lint tools/lint.sh
+part unit unit
+part dkms tools/dkms-test.sh
+for k in $kernels; do
+	part "guest-$k" guest "$k"
+done
+
+echo "1..$n"
+echo "# make check took $(( $(date +%s) - t_all )) s"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ]

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install, idempotently, what ipsec-ha needs from Debian 12's packages:
+# Debian's 6.1 kernel and the backported 6.12 one with their headers, QEMU,
+# the userland the guest tests use, and the tools lint and tests use.
+# Adds the bookworm-backports suite in a file of its own, once.
+set -euo pipefail
+
+sources=/etc/apt/sources.list.d/ipsec-ha-backports.sources
+pkgs=(
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	qemu-system-x86 busybox-static kmod iproute2 iputils-ping iperf3 tcpdump
+	procps psmisc xz-utils cpio ethtool jq socat
+	make gcc libc6-dev pkg-config libmnl-dev sparse shellcheck
+	python3 python3-yaml python3-jsonschema
+	clang libclang-rt-14-dev dkms
+)
+
+missing() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+apt_updated=
+apt_update() {
+	[ -n "$apt_updated" ] && return
+	apt-get update -q >/dev/null
+	apt_updated=1
+}
+
+apt_install() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+have_backports() {
+	grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/
+}
+
+# The newest 6.12 (+deb12) kernel whose image and headers are both available.
+pick_612() {
+	apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{print $1}' | sed 's/^linux-headers-//' | sort -V -r |
+		while read -r v; do
+			if apt-cache show "linux-image-$v" >/dev/null 2>&1; then
+				echo "$v"
+				break
+			fi
+		done
+}
+
+installed_612() {
+	local d
+	for d in /lib/modules/6.12.*+deb12-amd64; do
+		[ -e "$d/build/Makefile" ] && [ -e "/boot/vmlinuz-${d##*/}" ] && basename "$d"
+	done | sort -V | tail -n 1
+}
+
+if [ "$(id -u)" != 0 ]; then
+	if [ -z "$(missing "${pkgs[@]}" linux-source-6.12)" ] && [ -n "$(installed_612)" ]; then
+		exit 0
+	fi
+	echo "deps: missing packages and not root; run make deps as root" >&2
+	exit 1
+fi
+
+if ! have_backports; then
+	cat > "$sources" <<'EOS'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+	echo "deps: added bookworm-backports in $sources"
+	apt_update
+fi
+
+todo=$(missing "${pkgs[@]}")
+if [ -n "$todo" ]; then
+	apt_update
+	# shellcheck disable=SC2086
+	apt_install $todo
+fi
+
+if [ -z "$(installed_612)" ]; then
+	apt_update
+	v=$(pick_612)
+	[ -n "$v" ] || { echo "deps: no linux 6.12 +deb12 kernel with headers in bookworm-backports" >&2; exit 1; }
+	echo "deps: installing Linux $v from bookworm-backports"
+	apt_install "linux-image-$v" "linux-headers-$v"
+fi
+
+# The YNL client and generator come from the 6.12 source.
+if [ -n "$(missing linux-source-6.12)" ]; then
+	apt_update
+	apt_install linux-source-6.12
+fi
+exit 0

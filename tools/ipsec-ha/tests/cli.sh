@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Command-line tests of ./ipsec-ha that need no kernel module: usage
+# errors and their exit status, help, version, key files. TAP output.
+#
+#   tests/cli.sh [PATH-TO-IPSEC-HA]
+#
+# Conditions given to c() are single-quoted: they expand when evaluated.
+# shellcheck disable=SC2016,SC2034
+set -u
+
+bin=${1:-$(dirname "$0")/../ipsec-ha}
+tmp=$(mktemp -d /tmp/ipsec-ha-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+failed=0
+declare -a names=() results=()
+
+# t NAME WANT_STATUS WANT_STDERR_REGEX -- ARGS...: run, check status and stderr.
+t()
+{
+	local name=$1 want=$2 re=$3 out err st
+	shift 4
+	out=$("$bin" "$@" 2>"$tmp/err")
+	st=$?
+	err=$(<"$tmp/err")
+	n=$((n + 1))
+	if [[ $st -eq $want ]] && [[ $err =~ $re ]]; then
+		names+=("$name")
+		results+=("ok")
+	else
+		names+=("$name")
+		results+=("not ok")
+		failed=$((failed + 1))
+		printf -v "diag_$n" '%s' "# ipsec-ha $* -> status $st (want $want)
+# stderr: $err
+# stdout: ${out:0:200}"
+	fi
+	LAST_OUT=$out
+}
+
+# c NAME COND: record a shell condition as a test.
+c()
+{
+	n=$((n + 1))
+	names+=("$1")
+	if eval "$2"; then
+		results+=("ok")
+	else
+		results+=("not ok")
+		failed=$((failed + 1))
+		printf -v "diag_$n" '%s' "# failed: $2"
+	fi
+}
+
+usage2='Try .ipsec-ha help'
+
+t "--version" 0 '^$' -- --version
+c "--version prints the version" '[[ $LAST_OUT =~ ^ipsec-ha\ [0-9A-Za-z.+~-]+$ ]]'
+t "-V" 0 '^$' -- -V
+t "--help" 0 '^$' -- --help
+c "--help lists every command" '(for w in node link key show stats monitor help; do [[ $LAST_OUT == *"  $w "* ]] || exit 1; done)'
+t "help" 0 '^$' -- help
+for cmd in node link key show stats monitor help; do
+	t "help $cmd" 0 '^$' -- help "$cmd"
+	c "help $cmd starts with Usage" '[[ $LAST_OUT == Usage:* ]]'
+done
+t "node help" 0 '^$' -- node help
+t "help of an unknown command" 2 "unknown command 'bogus'" -- help bogus
+
+t "no command" 2 "missing command.*$usage2" --
+t "unknown command" 2 "unknown command 'frob'" -- frob
+t "ambiguous abbreviation" 2 "ambiguous command 's'" -- s
+t "unknown option" 2 "unknown option '-x'" -- -x show
+t "-n without a name" 2 "needs a network namespace name" -- -n
+t "-n with a missing namespace" 1 'cannot open network namespace "ipsec-ha-no-such-ns"' -- -n ipsec-ha-no-such-ns show
+t "-n with a path" 1 'invalid network namespace name' -- -n ../x show
+
+t "node without subcommand" 2 "node: missing subcommand.*help node" -- node
+t "node unknown subcommand" 2 "unknown subcommand 'get'" -- node get
+t "node set nothing" 2 "nothing to set" -- node set
+t "node set missing value" 2 "missing value after 'id'" -- node set id
+t "node set non-numeric" 2 "invalid id 'one'" -- node set id one
+t "node set negative" 2 "invalid id '-1'" -- node set id -1
+t "node set too big for u32" 2 "invalid max-sas '4294967296'" -- node set max-sas 4294967296
+t "node set unknown keyword" 2 "unknown keyword 'ttl'" -- node set ttl 3
+t "node set keyword twice" 2 "'id' given twice" -- node set id 1 id 2
+t "node set bad value after good ones" 2 "invalid margin-min 'x'" -- node set id 1 sync-packets 5 margin-min x
+
+t "link set missing dev" 2 "missing 'dev IFNAME'" -- link set group 239.192.0.1 port 7731
+t "link set missing group" 2 "missing 'group GROUP'" -- link set dev ha0 port 7731
+t "link set missing port" 2 "missing 'port PORT'" -- link set dev ha0 group 239.192.0.1
+t "link set bad group" 2 "invalid group 'ha0'" -- link set dev ha0 group ha0 port 7731
+t "link set port too big" 2 "invalid port '65536'" -- link set dev ha0 group ff15::7731 port 65536
+t "link set missing value" 2 "missing value after 'port'" -- link set dev ha0 group 239.192.0.1 port
+t "link del extra argument" 2 "unexpected argument 'now'" -- link del now
+
+t "key set without file" 2 "missing 'file FILE'" -- key set
+t "key set key on the command line" 2 "only read from files" -- key set 00112233
+t "key set file missing value" 2 "missing value after 'file'" -- key set file
+t "key clear extra argument" 2 "unexpected argument" -- key clear x
+t "show extra argument" 2 "show: unexpected argument 'x'" -- show x
+t "stats extra argument" 2 "stats: unexpected argument 'x'" -- stats x
+t "monitor extra argument" 2 "monitor: unexpected argument 'x'" -- monitor x
+
+# key files (checked before the kernel is asked)
+t "key generate" 0 '^$' -- key generate "$tmp/k1"
+c "generated key file: mode 0600" '[[ $(stat -c %a "$tmp/k1") == 600 ]]'
+c "generated key file: 64 lowercase hex digits and a newline" \
+	'[[ $(wc -c <"$tmp/k1") -eq 65 ]] && grep -Eqx "[0-9a-f]{64}" "$tmp/k1"'
+cp -p "$tmp/k1" "$tmp/k1.orig"
+t "key generate refuses to overwrite" 1 "refusing to overwrite" -- key generate "$tmp/k1"
+c "key file left alone" 'cmp -s "$tmp/k1" "$tmp/k1.orig"'
+t "key generate without FILE" 2 "missing FILE" -- key generate
+t "key generate stdout is empty" 0 '^$' -- key generate "$tmp/k2"
+c "key generate prints nothing" '[[ -z $LAST_OUT ]]'
+c "two generated keys differ" '! cmp -s "$tmp/k1" "$tmp/k2"'
+
+chmod 0644 "$tmp/k2"
+t "key set refuses a readable-by-others file" 1 "key file $tmp/k2: mode 0644 gives group or others access" -- key set file "$tmp/k2"
+chmod 0640 "$tmp/k2"
+t "key set refuses a group-readable file" 1 "mode 0640" -- key set file "$tmp/k2"
+t "key set: unreadable file" 1 "key file $tmp/none: cannot read: No such file or directory" -- key set file "$tmp/none"
+printf 'not a key\n' >"$tmp/bad"; chmod 600 "$tmp/bad"
+t "key set: bad content" 1 "key file $tmp/bad: expected 64 hex digits \\(a 32-byte key\\)" -- key set file "$tmp/bad"
+
+# without the module: one plain sentence (skipped where it is loaded)
+if [[ ! -d /sys/module/ipsec_ha ]]; then
+	msg='^ipsec-ha: the ipsec_ha kernel module is not loaded \(try: modprobe ipsec_ha\)$'
+	t "show without the module" 1 "$msg" -- show
+	t "stats without the module" 1 "$msg" -- -j stats
+	t "monitor without the module" 1 "$msg" -- monitor
+	t "node set id 0 reaches the kernel" 1 "$msg" -- node set id 0
+	t "port 0 and a unicast group reach the kernel" 1 "$msg" -- link set dev ha0 group 10.0.0.1 port 0
+	t "key set with a good file reaches the kernel" 1 "$msg" -- key set file "$tmp/k1"
+fi
+
+echo "TAP version 13"
+echo "1..$n"
+for ((i = 0; i < n; i++)); do
+	echo "${results[i]} $((i + 1)) - ${names[i]}"
+	d="diag_$((i + 1))"
+	[[ -n ${!d:-} ]] && echo "${!d}"
+done
+echo "cli: $((n - failed)) passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,1005 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the pure parts of ipsec-ha (no kernel needed): numbers,
+ * addresses, key files, JSON, extended acks, the attribute tables against
+ * the spec. Prints TAP; exits 1 when a test fails.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/ipsec_ha.h>
+
+#include "attrs.h"
+#include "cmdline.h"
+#include "config.h"
+#include "extack.h"
+#include "json.h"
+#include "keyfile.h"
+#include "monitor.h"
+#include "parse.h"
+#include "stats.h"
+
+#ifndef SPEC_PATH
+#define SPEC_PATH "../../Documentation/netlink/specs/ipsec_ha.yaml"
+#endif
+
+static bool ok_so_far;
+
+/* Record a failed check of the current test, with a TAP diagnostic. */
+#define CHECK(cond) check((cond), #cond, __FILE__, __LINE__)
+
+static bool check(bool cond, const char *what, const char *file, int line)
+{
+	if (!cond) {
+		printf("# %s:%d: check failed: %s\n", file, line, what);
+		ok_so_far = false;
+	}
+	return cond;
+}
+
+#define CHECK_STR(got, want) check_str((got), (want), __FILE__, __LINE__)
+
+static void check_str(const char *got, const char *want, const char *file,
+		      int line)
+{
+	if (!got || strcmp(got, want)) {
+		printf("# %s:%d: got \"%s\"\n#   expected \"%s\"\n", file, line,
+		       got ? got : "(null)", want);
+		ok_so_far = false;
+	}
+}
+
+/* ---- numbers ---------------------------------------------------------- */
+
+static void test_parse_u32(void)
+{
+	uint32_t v = 7;
+
+	CHECK(!parse_u32("0", &v) && v == 0);
+	CHECK(!parse_u32("1", &v) && v == 1);
+	CHECK(!parse_u32("65536", &v) && v == 65536);	/* kernel's to refuse */
+	CHECK(!parse_u32("4294967295", &v) && v == UINT32_MAX);
+	CHECK(!parse_u32("0x10", &v) && v == 16);
+	CHECK(!parse_u32("0XfF", &v) && v == 255);
+	CHECK(!parse_u32("010", &v) && v == 10);	/* not octal */
+	CHECK(parse_u32("4294967296", &v));
+	CHECK(parse_u32("99999999999999999999999", &v));
+	CHECK(parse_u32("-1", &v));
+	CHECK(parse_u32("+1", &v));
+	CHECK(parse_u32(" 1", &v));
+	CHECK(parse_u32("1 ", &v));
+	CHECK(parse_u32("", &v));
+	CHECK(parse_u32("abc", &v));
+	CHECK(parse_u32("12abc", &v));
+	CHECK(parse_u32("0x", &v));
+	CHECK(parse_u32("0x0x1", &v));
+	CHECK(parse_u32("0x-1", &v));
+	CHECK(parse_u32("1.5", &v));
+	CHECK(parse_u32(NULL, &v));
+}
+
+static void test_parse_u16_u64(void)
+{
+	uint16_t p = 7;
+	uint64_t v;
+
+	CHECK(!parse_u16("7731", &p) && p == 7731);
+	CHECK(!parse_u16("0", &p) && p == 0);		/* kernel's to refuse */
+	CHECK(!parse_u16("65535", &p) && p == 65535);
+	CHECK(parse_u16("65536", &p));
+	CHECK(parse_u16("-1", &p));
+	CHECK(!parse_u64("18446744073709551615", &v) && v == UINT64_MAX);
+	CHECK(parse_u64("18446744073709551616", &v));
+}
+
+/* ---- addresses -------------------------------------------------------- */
+
+static void test_parse_group(void)
+{
+	static const uint8_t ff15[16] = { 0xff, 0x15, [14] = 0x77, [15] = 0x31 };
+	struct ha_group g;
+	char buf[INET6_ADDRSTRLEN];
+
+	CHECK(!parse_group("239.192.0.1", &g) && g.family == AF_INET);
+	CHECK(!memcmp(&g.v4, "\xef\xc0\x00\x01", 4));	/* network order */
+	CHECK(g.v4 == htonl(0xefc00001));
+	CHECK_STR(format_group(&g, buf, sizeof(buf)), "239.192.0.1");
+
+	CHECK(!parse_group("ff15::7731", &g) && g.family == AF_INET6);
+	CHECK(!memcmp(g.v6, ff15, 16));
+	CHECK_STR(format_group(&g, buf, sizeof(buf)), "ff15::7731");
+
+	/* not multicast: still an address, the kernel refuses it */
+	CHECK(!parse_group("10.0.0.1", &g) && g.family == AF_INET);
+	CHECK(!parse_group("2001:db8::1", &g) && g.family == AF_INET6);
+
+	CHECK(parse_group("239.192.0", &g));
+	CHECK(parse_group("239.192.0.256", &g));
+	CHECK(parse_group("ha0", &g));
+	CHECK(parse_group("", &g));
+	CHECK(parse_group("ff15::7731%eth0", &g));
+	CHECK(parse_group(" 239.192.0.1", &g));
+	CHECK(parse_group(NULL, &g));
+}
+
+/* ---- words ------------------------------------------------------------ */
+
+static void test_lookup(void)
+{
+	static const char *const names[] = { "node", "link", "key", "show",
+					     "stats", "monitor", "help" };
+	size_t n = sizeof(names) / sizeof(names[0]);
+	char hex[9];
+
+	CHECK(lookup_name("node", names, n) == 0);
+	CHECK(lookup_name("mon", names, n) == 5);
+	CHECK(lookup_name("sh", names, n) == 3);
+	CHECK(lookup_name("s", names, n) == LOOKUP_AMBIGUOUS);
+	CHECK(lookup_name("nodes", names, n) == LOOKUP_NONE);
+	CHECK(lookup_name("", names, n) == LOOKUP_NONE);
+	CHECK(lookup_name("x", names, n) == LOOKUP_NONE);
+	CHECK(matches("sync", "sync-packets", true));
+	CHECK(!matches("sync", "sync-packets", false));
+
+	hex_encode((const uint8_t *)"\x00\x11\xab\xff", 4, hex);
+	CHECK_STR(hex, "0011abff");
+}
+
+/* ---- key files -------------------------------------------------------- */
+
+#define KEY_HEX "00112233445566778899aabbccddeeff0123456789abcdef0f1e2d3c4b5a6978"
+
+static const uint8_t key_bytes[IPSEC_HA_KEY_LEN] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+	0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+	0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78,
+};
+
+static int parse_str(const char *s, uint8_t *key)
+{
+	return keyfile_parse(s, strlen(s), key);
+}
+
+static bool is_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static void test_keyfile_parse(void)
+{
+	uint8_t key[IPSEC_HA_KEY_LEN];
+	char upper[] = KEY_HEX;
+
+	CHECK(!parse_str(KEY_HEX, key) && !memcmp(key, key_bytes, sizeof(key)));
+	CHECK(!parse_str(KEY_HEX "\n", key) && !memcmp(key, key_bytes, sizeof(key)));
+	CHECK(!parse_str("  \t\n" KEY_HEX " \r\n\n", key) &&
+	      !memcmp(key, key_bytes, sizeof(key)));
+	for (char *c = upper; *c; c++)
+		if (*c >= 'a' && *c <= 'f')
+			*c -= 'a' - 'A';
+	CHECK(!parse_str(upper, key) && !memcmp(key, key_bytes, sizeof(key)));
+
+	CHECK(parse_str("", key));
+	CHECK(parse_str("\n", key));
+	CHECK(parse_str(KEY_HEX "0", key));		/* 65 digits */
+	CHECK(parse_str(KEY_HEX "00", key));		/* 33 bytes */
+	CHECK(parse_str(&KEY_HEX[1], key));		/* 63 digits */
+	CHECK(parse_str(&KEY_HEX[2], key));		/* 31 bytes */
+	CHECK(parse_str("0x" KEY_HEX, key));
+	CHECK(parse_str(KEY_HEX " x", key));
+	CHECK(parse_str("0011223344556677 8899aabbccddeeff0123456789abcdef0f1e2d3c4b5a6978", key));
+	CHECK(parse_str("g0112233445566778899aabbccddeeff0123456789abcdef0f1e2d3c4b5a6978", key));
+	CHECK(keyfile_parse(KEY_HEX "\0", sizeof(KEY_HEX), key));	/* NUL */
+
+	/* a refused key leaves nothing behind */
+	memset(key, 0xaa, sizeof(key));
+	CHECK(parse_str("00112233445566778899aabbccddeeff0123456789abcdef0f1e2d3c4b5a69zz", key));
+	CHECK(is_zero(key, sizeof(key)));
+}
+
+static char tmpdir[64];
+
+static const char *tmp_path(const char *name)
+{
+	static char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return path;
+}
+
+static void write_file(const char *path, const char *content, mode_t mode)
+{
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, content, strlen(content)) != (ssize_t)strlen(content)) {
+		printf("# cannot write %s: %s\n", path, strerror(errno));
+		ok_so_far = false;
+	}
+	if (fd >= 0)
+		close(fd);
+	chmod(path, mode);
+}
+
+static void test_keyfile_load(void)
+{
+	uint8_t key[IPSEC_HA_KEY_LEN];
+	char err[512], want[512], big[KEYFILE_MAX_SIZE + 200];
+	const char *p;
+
+	p = tmp_path("good.key");
+	write_file(p, KEY_HEX "\n", 0600);
+	CHECK(!keyfile_load(p, key, err, sizeof(err)));
+	CHECK(!memcmp(key, key_bytes, sizeof(key)));
+	write_file(p, KEY_HEX "\n", 0400);
+	CHECK(!keyfile_load(p, key, err, sizeof(err)));
+
+	/* group or others may access it */
+	write_file(p, KEY_HEX "\n", 0640);
+	memset(key, 0xaa, sizeof(key));
+	CHECK(keyfile_load(p, key, err, sizeof(err)));
+	CHECK(is_zero(key, sizeof(key)));
+	snprintf(want, sizeof(want),
+		 "key file %s: mode 0640 gives group or others access to the key (chmod 600 %s)",
+		 p, p);
+	CHECK_STR(err, want);
+	write_file(p, KEY_HEX "\n", 0604);
+	CHECK(keyfile_load(p, key, err, sizeof(err)) && strstr(err, "mode 0604"));
+	write_file(p, KEY_HEX "\n", 0610);
+	CHECK(keyfile_load(p, key, err, sizeof(err)) && strstr(err, "mode 0610"));
+
+	/* cannot be read: why */
+	p = tmp_path("missing.key");
+	CHECK(keyfile_load(p, key, err, sizeof(err)));
+	snprintf(want, sizeof(want), "key file %s: cannot read: %s", p,
+		 strerror(ENOENT));
+	CHECK_STR(err, want);
+
+	/* not a regular file (and a FIFO does not hang) */
+	CHECK(keyfile_load(tmpdir, key, err, sizeof(err)) &&
+	      strstr(err, "not a regular file"));
+	p = tmp_path("fifo");
+	CHECK(!mkfifo(p, 0600));
+	CHECK(keyfile_load(p, key, err, sizeof(err)) &&
+	      strstr(err, "not a regular file"));
+
+	/* bad content */
+	p = tmp_path("bad.key");
+	snprintf(want, sizeof(want),
+		 "key file %s: expected 64 hex digits (a 32-byte key)", p);
+	write_file(p, "secret\n", 0600);
+	CHECK(keyfile_load(p, key, err, sizeof(err)));
+	CHECK_STR(err, want);
+	write_file(p, "", 0600);
+	CHECK(keyfile_load(p, key, err, sizeof(err)));
+	CHECK_STR(err, want);
+	memset(big, ' ', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, KEY_HEX, 64);
+	write_file(p, big, 0600);		/* too large, even if valid */
+	CHECK(keyfile_load(p, key, err, sizeof(err)));
+	CHECK_STR(err, want);
+}
+
+static void test_keyfile_generate(void)
+{
+	uint8_t key1[IPSEC_HA_KEY_LEN], key2[IPSEC_HA_KEY_LEN];
+	char err[512], buf[256], path[128], target[128];
+	const char *p = path;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("gen.key"));
+	umask(022);
+	unlink(p);
+	CHECK(!keyfile_generate(p, err, sizeof(err)));
+	CHECK(!stat(p, &st) && (st.st_mode & 07777) == 0600);
+	fd = open(p, O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	CHECK(n == 65);
+	if (n == 65) {
+		CHECK(buf[64] == '\n');
+		for (int i = 0; i < 64; i++)
+			CHECK((buf[i] >= '0' && buf[i] <= '9') ||
+			      (buf[i] >= 'a' && buf[i] <= 'f'));
+	}
+	CHECK(!keyfile_load(p, key1, err, sizeof(err)));
+
+	/* never overwrites */
+	CHECK(keyfile_generate(p, err, sizeof(err)));
+	CHECK(strstr(err, "refusing to overwrite") && strstr(err, p));
+	CHECK(!keyfile_load(p, key2, err, sizeof(err)) &&
+	      !memcmp(key1, key2, sizeof(key1)));
+
+	/* nor follows a symlink */
+	snprintf(target, sizeof(target), "%s", tmp_path("elsewhere"));
+	CHECK(!symlink(target, tmp_path("link.key")));
+	CHECK(keyfile_generate(tmp_path("link.key"), err, sizeof(err)));
+	CHECK(access(target, F_OK) < 0);
+
+	/* fresh keys differ */
+	unlink(p);
+	CHECK(!keyfile_generate(p, err, sizeof(err)));
+	CHECK(!keyfile_load(p, key2, err, sizeof(err)) &&
+	      memcmp(key1, key2, sizeof(key1)));
+
+	CHECK(keyfile_generate(tmp_path("no/such/dir"), err, sizeof(err)) &&
+	      strstr(err, "cannot create"));
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static char *mem;
+static size_t memlen;
+
+static FILE *mem_open(void)
+{
+	free(mem);
+	mem = NULL;
+	return open_memstream(&mem, &memlen);
+}
+
+static const char *escaped(const char *s)
+{
+	FILE *f = mem_open();
+
+	json_escape(f, s);
+	fclose(f);
+	return mem;
+}
+
+static void test_json_escape(void)
+{
+	CHECK_STR(escaped("ha0"), "\"ha0\"");
+	CHECK_STR(escaped(""), "\"\"");
+	CHECK_STR(escaped("a\"b\\c"), "\"a\\\"b\\\\c\"");
+	CHECK_STR(escaped("\n\t\r\b\f"), "\"\\n\\t\\r\\b\\f\"");
+	CHECK_STR(escaped("\x01\x1f"), "\"\\u0001\\u001f\"");
+	CHECK_STR(escaped("/\x7f"), "\"/\x7f\"");
+	CHECK_STR(escaped("\xc3\xa9t\xc3\xa9"), "\"\xc3\xa9t\xc3\xa9\"");	/* été */
+	CHECK_STR(escaped("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"");	/* emoji */
+	CHECK_STR(escaped("a\xff" "b"), "\"a\\ufffdb\"");
+	CHECK_STR(escaped("\xc0\xaf"), "\"\\ufffd\\ufffd\"");		/* overlong */
+	CHECK_STR(escaped("\xe0\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\"");	/* overlong */
+	CHECK_STR(escaped("\xf0\x80\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	CHECK_STR(escaped("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");	/* > U+10FFFF */
+	CHECK_STR(escaped("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");	/* surrogate */
+	CHECK_STR(escaped("\xc3"), "\"\\ufffd\"");			/* truncated */
+}
+
+static void write_sample(struct json *j)
+{
+	json_obj_begin(j, NULL);
+	json_u64(j, "node_id", 1);
+	json_null(j, "key");
+	json_obj_begin(j, "link");
+	json_str(j, "dev", "ha0");
+	json_bool(j, "up", true);
+	json_obj_end(j);
+	json_obj_begin(j, "empty");
+	json_obj_end(j);
+	json_arr_begin(j, "list");
+	json_u64(j, NULL, UINT64_MAX);
+	json_str(j, NULL, NULL);
+	json_arr_end(j);
+	json_obj_end(j);
+	json_end(j);
+}
+
+static void test_json_writer(void)
+{
+	struct json j;
+	FILE *f;
+
+	f = mem_open();
+	json_init(&j, f, false);
+	write_sample(&j);
+	write_sample(&j);	/* one object per line */
+	fclose(f);
+	CHECK_STR(mem,
+		  "{\"node_id\":1,\"key\":null,\"link\":{\"dev\":\"ha0\",\"up\":true},"
+		  "\"empty\":{},\"list\":[18446744073709551615,null]}\n"
+		  "{\"node_id\":1,\"key\":null,\"link\":{\"dev\":\"ha0\",\"up\":true},"
+		  "\"empty\":{},\"list\":[18446744073709551615,null]}\n");
+
+	f = mem_open();
+	json_init(&j, f, true);
+	write_sample(&j);
+	fclose(f);
+	CHECK_STR(mem,
+		  "{\n"
+		  "    \"node_id\": 1,\n"
+		  "    \"key\": null,\n"
+		  "    \"link\": {\n"
+		  "        \"dev\": \"ha0\",\n"
+		  "        \"up\": true\n"
+		  "    },\n"
+		  "    \"empty\": {},\n"
+		  "    \"list\": [\n"
+		  "        18446744073709551615,\n"
+		  "        null\n"
+		  "    ]\n"
+		  "}\n");
+}
+
+/* ---- attribute tables ------------------------------------------------- */
+
+static void test_attrs(void)
+{
+	char key[64];
+
+	CHECK_STR(attr_name(&attrs_config, IPSEC_HA_A_CONFIG_NODE_ID), "node-id");
+	CHECK_STR(attr_name(&attrs_config, IPSEC_HA_A_CONFIG_GROUP6), "group6");
+	CHECK_STR(attr_name(&attrs_stats, IPSEC_HA_A_STATS_DROP_NOMEM), "drop-nomem");
+	CHECK(attr_name(&attrs_config, 0) == NULL);
+	CHECK(attr_name(&attrs_config, IPSEC_HA_A_CONFIG_MAX + 1) == NULL);
+	CHECK(attr_name(NULL, 1) == NULL);
+
+	CHECK(attr_len_ok(&attrs_stats, IPSEC_HA_A_STATS_TX_BYTES, 8));
+	CHECK(attr_len_ok(&attrs_stats, IPSEC_HA_A_STATS_TX_BYTES, 4));
+	CHECK(!attr_len_ok(&attrs_stats, IPSEC_HA_A_STATS_TX_BYTES, 2));
+	CHECK(attr_len_ok(&attrs_config, IPSEC_HA_A_CONFIG_GROUP6, 16));
+	CHECK(!attr_len_ok(&attrs_config, IPSEC_HA_A_CONFIG_GROUP6, 4));
+	CHECK(attr_len_ok(&attrs_config, IPSEC_HA_A_CONFIG_PORT, 2));
+	CHECK(!attr_len_ok(&attrs_config, IPSEC_HA_A_CONFIG_PORT, 4));
+	CHECK(!attr_len_ok(&attrs_config, IPSEC_HA_A_CONFIG_MAX + 1, 4));
+
+	attr_json_key("drop-no-key", key, sizeof(key));
+	CHECK_STR(key, "drop_no_key");
+	attr_json_key("tx-datagrams", key, 5);
+	CHECK_STR(key, "tx_d");
+}
+
+/* Indentation of a line, and its "name: X" value if that is what it is. */
+static const char *yaml_name(const char *line, int *indent)
+{
+	const char *p = line;
+
+	while (*p == ' ')
+		p++;
+	*indent = p - line;
+	if (strncmp(p, "name: ", 6))
+		return NULL;
+	return p + 6;
+}
+
+static void test_attrs_match_spec(void)
+{
+	const struct attr_set *set = NULL;
+	unsigned int next = 0;
+	char line[512];
+	bool in_sets = false;
+	int sets_seen = 0;
+	FILE *f = fopen(SPEC_PATH, "r");
+
+	if (!CHECK(f != NULL)) {
+		printf("# cannot open %s\n", SPEC_PATH);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		const char *name;
+		int indent;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] && line[0] != ' ' && line[0] != '#') {
+			if (in_sets && set && !CHECK(next == set->max + 1))
+				printf("# set %s: the tool knows %u attributes, the spec %u\n",
+				       set->name, set->max, next - 1);
+			in_sets = !strcmp(line, "attribute-sets:");
+			set = NULL;
+			continue;
+		}
+		if (!in_sets)
+			continue;
+		name = yaml_name(line, &indent);
+		if (!name)
+			continue;
+		if (indent == 4) {		/* a set */
+			if (set && !CHECK(next == set->max + 1))
+				printf("# set %s: the tool knows %u attributes, the spec %u\n",
+				       set->name, set->max, next - 1);
+			set = NULL;
+			for (int i = 0; attr_sets[i]; i++)
+				if (!strcmp(attr_sets[i]->name, name))
+					set = attr_sets[i];
+			if (!CHECK(set != NULL))
+				printf("# spec attribute set %s unknown to the tool\n", name);
+			sets_seen++;
+			next = 1;
+		} else if (indent == 8 && set) {	/* an attribute */
+			const char *ours = attr_name(set, next);
+
+			if (!ours || strcmp(ours, name)) {
+				printf("# set %s attribute %u: spec %s, tool %s\n",
+				       set->name, next, name, ours ? ours : "(none)");
+				ok_so_far = false;
+			}
+			next++;
+		}
+	}
+	fclose(f);
+	CHECK(sets_seen == 2);
+}
+
+/* ---- extended acks ---------------------------------------------------- */
+
+static char reqbuf[1024], ackbuf[2048];
+static uint32_t off_node_id, off_interval;
+
+/* A node-set request: node-id 0, sync-interval 5, attribute type 99. */
+static struct nlmsghdr *make_request(void)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(reqbuf, 0, sizeof(reqbuf));
+	nlh = mnl_nlmsg_put_header(reqbuf);
+	nlh->nlmsg_type = 0x20;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = 42;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = IPSEC_HA_CMD_NODE_SET;
+	off_node_id = nlh->nlmsg_len;
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_NODE_ID, 0);
+	off_interval = nlh->nlmsg_len;
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SYNC_INTERVAL, 5);
+	mnl_attr_put_u32(nlh, 99, 1);
+	return nlh;
+}
+
+struct ack_spec {
+	int error;
+	bool capped;
+	const char *msg;
+	int64_t offs;		/* -1: none */
+	int64_t miss_type;	/* -1: none */
+};
+
+/* The kernel's NLMSG_ERROR answer to req. */
+static struct nlmsghdr *make_ack(const struct nlmsghdr *req,
+				 const struct ack_spec *a)
+{
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *err;
+	size_t copy = a->capped ? sizeof(*req) : req->nlmsg_len;
+
+	memset(ackbuf, 0, sizeof(ackbuf));
+	nlh = mnl_nlmsg_put_header(ackbuf);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_seq = req->nlmsg_seq;
+	err = mnl_nlmsg_put_extra_header(nlh, sizeof(*err) - sizeof(*req) + copy);
+	err->error = a->error;
+	memcpy(&err->msg, req, copy);
+	if (a->capped)
+		nlh->nlmsg_flags |= NLM_F_CAPPED;
+	if (a->msg || a->offs >= 0 || a->miss_type >= 0)
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	if (a->msg)
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, a->msg);
+	if (a->offs >= 0)
+		mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, a->offs);
+	if (a->miss_type >= 0)
+		mnl_attr_put_u32(nlh, NLMSGERR_ATTR_MISS_TYPE, a->miss_type);
+	return nlh;
+}
+
+static const char *ack_text(const struct ack_spec *a)
+{
+	static char out[512];
+	struct nlmsghdr *req = make_request();
+	struct extack ext;
+
+	if (extack_decode(make_ack(req, a), &ext))
+		return "(decode failed)";
+	extack_format(out, sizeof(out), &ext, req, GENL_HDRLEN, &attrs_config);
+	return out;
+}
+
+static void test_extack_decode(void)
+{
+	struct nlmsghdr *req = make_request();
+	struct extack ext;
+	struct ack_spec a = { -ERANGE, true, "integer out of range", 0, -1 };
+
+	a.offs = off_node_id;
+	CHECK(!extack_decode(make_ack(req, &a), &ext));
+	CHECK(ext.error == -ERANGE);
+	CHECK_STR(ext.msg, "integer out of range");
+	CHECK(ext.has_offs && ext.offs == off_node_id);
+	CHECK(!ext.has_miss_type);
+
+	/* without NETLINK_CAP_ACK the request is echoed before the TLVs */
+	a.capped = false;
+	CHECK(!extack_decode(make_ack(req, &a), &ext));
+	CHECK_STR(ext.msg, "integer out of range");
+	CHECK(ext.has_offs && ext.offs == off_node_id);
+
+	a = (struct ack_spec){ -EINVAL, true, NULL, -1, IPSEC_HA_A_CONFIG_PORT };
+	CHECK(!extack_decode(make_ack(req, &a), &ext));
+	CHECK(ext.msg == NULL && !ext.has_offs);
+	CHECK(ext.has_miss_type && ext.miss_type == IPSEC_HA_A_CONFIG_PORT);
+
+	/* too short to be an ack */
+	{
+		struct nlmsghdr *nlh = make_ack(req, &a);
+
+		nlh->nlmsg_len = mnl_nlmsg_size(2);
+		CHECK(extack_decode(nlh, &ext) == -1);
+	}
+
+	/* the end of a dump carries an error too */
+	{
+		struct nlmsghdr *nlh;
+		int e = -ENOENT;
+
+		memset(ackbuf, 0, sizeof(ackbuf));
+		nlh = mnl_nlmsg_put_header(ackbuf);
+		nlh->nlmsg_type = NLMSG_DONE;
+		nlh->nlmsg_flags = NLM_F_MULTI | NLM_F_ACK_TLVS;
+		memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(e)), &e, sizeof(e));
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "no such SA");
+		CHECK(!extack_decode(nlh, &ext));
+		CHECK(ext.error == -ENOENT);
+		CHECK_STR(ext.msg, "no such SA");
+	}
+}
+
+static void test_extack_format(void)
+{
+	struct ack_spec a;
+
+	a = (struct ack_spec){ -ERANGE, true, "integer out of range", off_node_id, -1 };
+	CHECK_STR(ack_text(&a), "Error: integer out of range (attribute node-id).");
+	a.capped = false;
+	CHECK_STR(ack_text(&a), "Error: integer out of range (attribute node-id).");
+
+	a = (struct ack_spec){ -ERANGE, true, "integer out of range", off_interval, -1 };
+	CHECK_STR(ack_text(&a), "Error: integer out of range (attribute sync-interval).");
+	/* an offset into the payload still names the attribute */
+	a.offs = off_interval + 4;
+	CHECK_STR(ack_text(&a), "Error: integer out of range (attribute sync-interval).");
+	/* an attribute the tool has no name for */
+	a.offs = off_interval + 8;
+	CHECK_STR(ack_text(&a), "Error: integer out of range (attribute type 99).");
+	/* an offset into the headers, or beyond the request: no name */
+	a.offs = 4;
+	CHECK_STR(ack_text(&a), "Error: integer out of range.");
+	a.offs = 4000;
+	CHECK_STR(ack_text(&a), "Error: integer out of range.");
+
+	/* the final '.' is added only when missing */
+	a = (struct ack_spec){ -ENETDOWN, true, "HA link interface is down.", -1, -1 };
+	CHECK_STR(ack_text(&a), "Error: HA link interface is down.");
+	a.offs = off_node_id;
+	CHECK_STR(ack_text(&a), "Error: HA link interface is down (attribute node-id).");
+	a = (struct ack_spec){ -EINVAL, true, "group is not multicast", -1, -1 };
+	CHECK_STR(ack_text(&a), "Error: group is not multicast.");
+
+	/* no message: strerror */
+	a = (struct ack_spec){ -EINVAL, true, NULL, -1, -1 };
+	CHECK_STR(ack_text(&a), "Error: Invalid argument.");
+	a = (struct ack_spec){ -ENODEV, true, NULL, off_node_id, -1 };
+	CHECK_STR(ack_text(&a), "Error: No such device (attribute node-id).");
+	a = (struct ack_spec){ -EPERM, true, NULL, -1, -1 };
+	CHECK_STR(ack_text(&a), "Error: Operation not permitted (CAP_NET_ADMIN is required).");
+	a = (struct ack_spec){ -EPERM, true, "not in this namespace", -1, -1 };
+	CHECK_STR(ack_text(&a), "Error: not in this namespace.");
+
+	/* a missing attribute */
+	a = (struct ack_spec){ -EINVAL, true, NULL, -1, IPSEC_HA_A_CONFIG_PORT };
+	CHECK_STR(ack_text(&a), "Error: Invalid argument (missing attribute port).");
+	a = (struct ack_spec){ -EINVAL, true, "link needs a group", -1, IPSEC_HA_A_CONFIG_GROUP4 };
+	CHECK_STR(ack_text(&a), "Error: link needs a group (missing attribute group4).");
+	a = (struct ack_spec){ -EINVAL, true, NULL, -1, 77 };
+	CHECK_STR(ack_text(&a), "Error: Invalid argument (missing attribute type 77).");
+
+	/* success: nothing, or a warning */
+	a = (struct ack_spec){ 0, true, NULL, -1, -1 };
+	CHECK_STR(ack_text(&a), "");
+	a = (struct ack_spec){ 0, true, "link replaced", -1, -1 };
+	CHECK_STR(ack_text(&a), "Warning: link replaced.");
+}
+
+/* ---- replies and events: the output formats ------------------------ */
+
+static char msgbuf[4096];
+
+static struct nlmsghdr *genl_message(uint8_t cmd)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(msgbuf, 0, sizeof(msgbuf));
+	nlh = mnl_nlmsg_put_header(msgbuf);
+	nlh->nlmsg_type = 0x20;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = IPSEC_HA_FAMILY_VERSION;
+	return nlh;
+}
+
+/* A configured node, as config-get answers (plus what must be ignored). */
+static struct nlmsghdr *full_config(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = genl_message(cmd);
+	uint32_t group = htonl(0xefc00001);
+
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_NODE_ID, 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_IFINDEX, 3);
+	mnl_attr_put_strz(nlh, IPSEC_HA_A_CONFIG_IFNAME, "ha0");
+	mnl_attr_put(nlh, IPSEC_HA_A_CONFIG_GROUP4, 4, &group);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_CONFIG_PORT, 7731);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SYNC_PACKETS, 256);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SYNC_INTERVAL, 100);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_MAX_SAS, 131072);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_MARGIN_MIN, 4096);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_KEY_ID, 0x1234abcd);
+	mnl_attr_put(nlh, IPSEC_HA_A_CONFIG_KEY_FINGERPRINT, 8,
+		     "\x00\x11\x22\x33\x44\x55\x66\x77");
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_CONFIG_LINK_UP, 1);
+	mnl_attr_put(nlh, IPSEC_HA_A_CONFIG_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_CONFIG_EPOCH, 0x0123456789abcdefULL);
+	mnl_attr_put_u32(nlh, 200, 5);			/* from a newer module */
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_GROUP6, 1);	/* wrong size */
+	return nlh;
+}
+
+/* A fresh namespace: defaults, no node id (0), no link, no key. */
+static struct nlmsghdr *fresh_config(void)
+{
+	struct nlmsghdr *nlh = genl_message(IPSEC_HA_CMD_CONFIG_GET);
+
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_NODE_ID, 0);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SYNC_PACKETS, 256);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SYNC_INTERVAL, 100);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_MAX_SAS, 131072);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_MARGIN_MIN, 4096);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_CONFIG_LINK_UP, 0);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_CONFIG_EPOCH, 0xfedcba9876543210ULL);
+	return nlh;
+}
+
+#define FULL_TEXT_NODE "node id 1 sync-packets 256 sync-interval 100 max-sas 131072 margin-min 4096"
+#define FULL_TEXT_LINK "link dev ha0 ifindex 3 group 239.192.0.1 port 7731 state up"
+#define FULL_TEXT_KEY "key id 0x1234abcd fingerprint 0011223344556677"
+#define FULL_TEXT_EPOCH "epoch 0123456789abcdef"
+#define FULL_JSON \
+	"{\"node_id\":1,\"link\":{\"dev\":\"ha0\",\"ifindex\":3," \
+	"\"group\":\"239.192.0.1\",\"port\":7731,\"up\":true}," \
+	"\"key\":{\"id\":\"0x1234abcd\",\"fingerprint\":\"0011223344556677\"}," \
+	"\"sync_packets\":256,\"sync_interval_ms\":100,\"max_sas\":131072," \
+	"\"margin_min\":4096,\"epoch\":\"0123456789abcdef\"}"
+
+static const char *config_text(const struct nlmsghdr *nlh, const char *sep)
+{
+	struct ha_config cfg;
+	FILE *f = mem_open();
+
+	config_parse(nlh, &cfg);
+	config_print_text(f, &cfg, sep);
+	fclose(f);
+	return mem;
+}
+
+static const char *config_json(const struct nlmsghdr *nlh, bool pretty)
+{
+	struct ha_config cfg;
+	struct json j;
+	FILE *f = mem_open();
+
+	config_parse(nlh, &cfg);
+	json_init(&j, f, pretty);
+	config_print_json(&j, NULL, &cfg);
+	json_end(&j);
+	fclose(f);
+	return mem;
+}
+
+static void test_show_format(void)
+{
+	struct nlmsghdr *nlh;
+	uint8_t g6[16] = { 0xff, 0x15, [14] = 0x77, [15] = 0x31 };
+
+	CHECK_STR(config_text(full_config(IPSEC_HA_CMD_CONFIG_GET), "\n"),
+		  FULL_TEXT_NODE "\n" FULL_TEXT_LINK "\n" FULL_TEXT_KEY "\n"
+		  FULL_TEXT_EPOCH "\n");
+	CHECK_STR(config_json(full_config(IPSEC_HA_CMD_CONFIG_GET), false),
+		  FULL_JSON "\n");
+	CHECK_STR(config_json(full_config(IPSEC_HA_CMD_CONFIG_GET), true),
+		  "{\n"
+		  "    \"node_id\": 1,\n"
+		  "    \"link\": {\n"
+		  "        \"dev\": \"ha0\",\n"
+		  "        \"ifindex\": 3,\n"
+		  "        \"group\": \"239.192.0.1\",\n"
+		  "        \"port\": 7731,\n"
+		  "        \"up\": true\n"
+		  "    },\n"
+		  "    \"key\": {\n"
+		  "        \"id\": \"0x1234abcd\",\n"
+		  "        \"fingerprint\": \"0011223344556677\"\n"
+		  "    },\n"
+		  "    \"sync_packets\": 256,\n"
+		  "    \"sync_interval_ms\": 100,\n"
+		  "    \"max_sas\": 131072,\n"
+		  "    \"margin_min\": 4096,\n"
+		  "    \"epoch\": \"0123456789abcdef\"\n"
+		  "}\n");
+
+	CHECK_STR(config_text(fresh_config(), "\n"),
+		  "node id none sync-packets 256 sync-interval 100 max-sas 131072 margin-min 4096\n"
+		  "link none\n"
+		  "key none\n"
+		  "epoch fedcba9876543210\n");
+	CHECK_STR(config_json(fresh_config(), false),
+		  "{\"node_id\":null,\"link\":null,\"key\":null,"
+		  "\"sync_packets\":256,\"sync_interval_ms\":100,\"max_sas\":131072,"
+		  "\"margin_min\":4096,\"epoch\":\"fedcba9876543210\"}\n");
+
+	/* an IPv6 link that is down; the key id keeps its leading zeros */
+	nlh = genl_message(IPSEC_HA_CMD_CONFIG_GET);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_NODE_ID, 65535);
+	mnl_attr_put_strz(nlh, IPSEC_HA_A_CONFIG_IFNAME, "ha\"1");
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_IFINDEX, 12);
+	mnl_attr_put(nlh, IPSEC_HA_A_CONFIG_GROUP6, 16, g6);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_CONFIG_PORT, 1);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_CONFIG_LINK_UP, 0);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_KEY_ID, 0xab);
+	mnl_attr_put(nlh, IPSEC_HA_A_CONFIG_KEY_FINGERPRINT, 8,
+		     "\xff\xee\xdd\xcc\xbb\xaa\x99\x88");
+	CHECK_STR(config_text(nlh, "; "),
+		  "node id 65535; link dev ha\"1 ifindex 12 group ff15::7731 port 1 state down; "
+		  "key id 0x000000ab fingerprint ffeeddccbbaa9988; epoch none\n");
+	CHECK_STR(config_json(nlh, false),
+		  "{\"node_id\":65535,\"link\":{\"dev\":\"ha\\\"1\",\"ifindex\":12,"
+		  "\"group\":\"ff15::7731\",\"port\":1,\"up\":false},"
+		  "\"key\":{\"id\":\"0x000000ab\",\"fingerprint\":\"ffeeddccbbaa9988\"},"
+		  "\"sync_packets\":null,\"sync_interval_ms\":null,\"max_sas\":null,"
+		  "\"margin_min\":null,\"epoch\":null}\n");
+}
+
+static const char *event_out(const struct ctx *ctx, const struct nlmsghdr *nlh,
+			     bool *printed)
+{
+	FILE *f = mem_open();
+
+	*printed = monitor_print_event(ctx, f, nlh);
+	fclose(f);
+	return mem;
+}
+
+static void test_monitor_format(void)
+{
+	struct ctx text = { 0 }, json = { .json = true };
+	bool printed;
+
+	CHECK_STR(event_out(&text, full_config(IPSEC_HA_CMD_CONFIG_NTF), &printed),
+		  "config: " FULL_TEXT_NODE "; " FULL_TEXT_LINK "; " FULL_TEXT_KEY
+		  "; " FULL_TEXT_EPOCH "\n");
+	CHECK(printed);
+	CHECK_STR(event_out(&json, full_config(IPSEC_HA_CMD_CONFIG_NTF), &printed),
+		  "{\"event\":\"config\",\"config\":" FULL_JSON "}\n");
+	CHECK(printed);
+	/* events of a newer module are skipped */
+	CHECK_STR(event_out(&json, genl_message(IPSEC_HA_CMD_MAX + 1), &printed), "");
+	CHECK(!printed);
+}
+
+static void test_stats_format(void)
+{
+	struct ctx text = { 0 }, json = { .json = true };
+	struct nlmsghdr *nlh = genl_message(IPSEC_HA_CMD_STATS_GET);
+	struct ha_stats st;
+	char want_text[2048] = "", want_json[2048] = "{", key[64];
+	FILE *f;
+
+	mnl_attr_put(nlh, IPSEC_HA_A_STATS_PAD, 0, NULL);
+	for (unsigned int t = IPSEC_HA_A_STATS_TX_DATAGRAMS; t <= IPSEC_HA_A_STATS_MAX; t++) {
+		char line[128];
+		uint64_t v = t == IPSEC_HA_A_STATS_RX_BYTES ? UINT64_MAX : t * 1000;
+
+		if (t == IPSEC_HA_A_STATS_DROP_TTL)	/* 4-byte encoding */
+			mnl_attr_put_u32(nlh, t, v);
+		else
+			mnl_attr_put_u64(nlh, t, v);
+		snprintf(line, sizeof(line), "%s %" PRIu64 "\n",
+			 attrs_stats.attrs[t].name, v);
+		strcat(want_text, line);
+		attr_json_key(attrs_stats.attrs[t].name, key, sizeof(key));
+		snprintf(line, sizeof(line), "%s\"%s\":%" PRIu64,
+			 t == IPSEC_HA_A_STATS_TX_DATAGRAMS ? "" : ",", key, v);
+		strcat(want_json, line);
+	}
+	strcat(want_json, "}\n");
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_STATS_MAX + 1, 9);	/* newer module */
+
+	stats_parse(nlh, &st);
+	f = mem_open();
+	stats_print(&text, f, &st);
+	fclose(f);
+	CHECK_STR(mem, want_text);
+	CHECK(strstr(mem, "tx-datagrams 2000\n") == mem);
+	CHECK(strstr(mem, "drop-nomem 19000\n") != NULL);
+
+	f = mem_open();
+	stats_print(&json, f, &st);
+	fclose(f);
+	CHECK_STR(mem, want_json);
+	CHECK(strstr(mem, "{\"tx_datagrams\":2000,") == mem);
+	CHECK(strstr(mem, ",\"drop_nomem\":19000}\n") != NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "parse_u32: decimal and 0x hex, no sign, no overflow", test_parse_u32 },
+	{ "parse_u16 and parse_u64 bounds", test_parse_u16_u64 },
+	{ "parse_group: IPv4 to network-order group4, IPv6 to group6", test_parse_group },
+	{ "lookup_name: exact, unique abbreviation, ambiguity", test_lookup },
+	{ "keyfile_parse: 64 hex digits with optional whitespace only", test_keyfile_parse },
+	{ "keyfile_load: mode, readability and content checks", test_keyfile_load },
+	{ "keyfile_generate: 0600, O_EXCL, 64 lowercase hex + newline", test_keyfile_generate },
+	{ "json_escape: quotes, controls, UTF-8", test_json_escape },
+	{ "json writer: compact and pretty", test_json_writer },
+	{ "attribute tables: names, sizes, JSON keys", test_attrs },
+	{ "attribute tables match the YNL spec", test_attrs_match_spec },
+	{ "extack_decode: capped, uncapped, missing type, dump end", test_extack_decode },
+	{ "extack_format: iproute2-style messages with attribute names", test_extack_format },
+	{ "show output: text and JSON", test_show_format },
+	{ "monitor output: one line per event, text and JSON", test_monitor_format },
+	{ "stats output: every counter, text and JSON", test_stats_format },
+};
+
+int main(void)
+{
+	size_t n = sizeof(tests) / sizeof(tests[0]);
+	unsigned int failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ipsec-ha-unit.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	printf("TAP version 13\n1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		ok_so_far = true;
+		tests[i].fn();
+		printf("%sok %zu - %s\n", ok_so_far ? "" : "not ", i + 1,
+		       tests[i].name);
+		if (!ok_so_far)
+			failed++;
+	}
+	printf("unit: %zu passed, %u failed\n", n - failed, failed);
+
+	free(mem);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd))
+			printf("# could not remove %s\n", tmpdir);
+	}
+	return failed ? 1 : 0;
+}
