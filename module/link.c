@@ -41,7 +41,7 @@ static int ha_link_rcv(struct sock *sk, struct sk_buff *skb)
 	hn = link->hn;
 
 	ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_DATAGRAMS);
-	ha_stat_add(hn, IPSEC_HA_A_STATS_RX_BYTES, skb->len);
+	ha_stat_add(hn, IPSEC_HA_A_STATS_RX_BYTES, skb->len - sizeof(struct udphdr));
 
 	if (!ha_link_ttl_ok(skb))
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_TTL);

@@ -69,6 +69,27 @@ static int ha_nl_reject_duplicates(const struct genl_info *info)
 	return 0;
 }
 
+/*
+ * The link is up while its socket is open and its interface exists and is
+ * up; the interface is reported under its current name.
+ */
+static bool ha_nl_link_dev_state(struct ha_net *hn, const struct ha_link_cfg *lc,
+				 char ifname[IFNAMSIZ])
+{
+	struct net_device *dev;
+	bool up = false;
+
+	strscpy(ifname, lc->ifname, IFNAMSIZ);
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(hn->net, lc->ifindex);
+	if (dev) {
+		strscpy(ifname, dev->name, IFNAMSIZ);
+		up = (dev->flags & IFF_UP) && rcu_access_pointer(hn->link);
+	}
+	rcu_read_unlock();
+	return up;
+}
+
 static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 {
 	const struct ha_link_cfg *lc = &hn->link_cfg;
@@ -82,14 +103,18 @@ static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_SYNC_INTERVAL, hn->sync_interval_ms) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MAX_SAS, hn->max_sas) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MARGIN_MIN, hn->margin_min) ||
-	    nla_put_u64_64bit(skb, IPSEC_HA_A_CONFIG_EPOCH, hn->epoch, IPSEC_HA_A_CONFIG_PAD) ||
-	    nla_put_u8(skb, IPSEC_HA_A_CONFIG_LINK_UP, !!rcu_access_pointer(hn->link)))
+	    nla_put_u64_64bit(skb, IPSEC_HA_A_CONFIG_EPOCH, hn->epoch, IPSEC_HA_A_CONFIG_PAD))
 		return -EMSGSIZE;
 
 	if (lc->family) {
+		char ifname[IFNAMSIZ];
+		bool up;
+
+		up = ha_nl_link_dev_state(hn, lc, ifname);
 		if (nla_put_u32(skb, IPSEC_HA_A_CONFIG_IFINDEX, lc->ifindex) ||
-		    nla_put_string(skb, IPSEC_HA_A_CONFIG_IFNAME, lc->ifname) ||
-		    nla_put_u16(skb, IPSEC_HA_A_CONFIG_PORT, lc->port))
+		    nla_put_string(skb, IPSEC_HA_A_CONFIG_IFNAME, ifname) ||
+		    nla_put_u16(skb, IPSEC_HA_A_CONFIG_PORT, lc->port) ||
+		    nla_put_u8(skb, IPSEC_HA_A_CONFIG_LINK_UP, up))
 			return -EMSGSIZE;
 		if (lc->family == AF_INET ?
 		    nla_put_in_addr(skb, IPSEC_HA_A_CONFIG_GROUP4, lc->group.v4) :

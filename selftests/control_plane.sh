@@ -108,6 +108,14 @@ kill "$mon" 2> /dev/null
 wait "$mon" 2> /dev/null
 check "monitor reports the new node id" sh -c "jq -e 'select(.event == \"config\") | .config.node_id == 7' '$tmp/mon' | grep -q true"
 
+# The link follows its interface: down when it is, under its new name.
+pp ip -n n1 link set ha0 down
+check_eq "link reads down with its interface" false "$(show_field n1 .link.up)"
+pp ip -n n1 link set ha0 name ha9
+pp ip -n n1 link set ha9 up
+check_eq "link up again, under the new name" '["ha9",true]' "$(show_field n1 '[.link.dev,.link.up]')"
+ip -n n1 link set ha9 name ha0
+
 pp ha n1 link del
 check_eq "link del forgets the link" null "$(show_field n1 .link)"
 check "n1 left ff15::7731" sh -c "! ip -n n1 -6 maddr show dev ha0 | grep -q 'ff15::7731'"

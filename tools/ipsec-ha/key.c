@@ -99,8 +99,8 @@ const struct cmd cmd_key = {
 		"ipsec-ha key generate FILE\n",
 	.help = "set: give the kernel the cluster key read from FILE: 64 hex digits\n"
 		"(32 bytes), optionally surrounded by whitespace, in a file that group\n"
-		"and others cannot access (mode 0600 or stricter). The previous key\n"
-		"stays accepted on receive for a grace period.\n"
+		"and others cannot access (mode 0600 or stricter). It replaces the\n"
+		"previous key at once.\n"
 		"clear: forget the cluster key; the node stops sending and receiving.\n"
 		"generate: write a fresh random key to FILE, which must not exist\n"
 		"(created with mode 0600). Copy it to every node of the cluster.\n"

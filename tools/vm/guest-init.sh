@@ -101,12 +101,14 @@ leftovers() {
 	done
 }
 
-read -r t0 _ </proc/uptime
-# The command's own stdin is /dev/null; its output goes to the console and
-# to output.log.  PID 1 stays bash, the command runs as a child.
-bash "$run/cmd" </dev/null > >(exec $bb tee "$run/output.log" >"$out") 2>&1
-rc=$?
+# The command's own stdin is /dev/null; its output goes through tee to the
+# console and to output.log.  PID 1 stays bash, the command runs as a child.
+$bb mkfifo /run/ipsec-ha-vm.out
+$bb tee "$run/output.log" </run/ipsec-ha-vm.out >"$out" &
 teepid=$!
+read -r t0 _ </proc/uptime
+bash "$run/cmd" </dev/null >/run/ipsec-ha-vm.out 2>&1
+rc=$?
 read -r t1 _ </proc/uptime
 echo "$rc" >"$run/rc"
 printf 'command_start %s\ncommand_end %s\n' "$t0" "$t1" >"$run/timing"
