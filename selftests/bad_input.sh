@@ -9,6 +9,7 @@
 #   | n1 (node 1)  | ha1 (down) -- ha1      |   n2   |
 #   +--------------+                        +--------+
 
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
 

@@ -9,6 +9,7 @@
 #   +---------------+                     +---------------+
 #         HA link: group 239.192.0.1 (then ff15::7731), UDP port 7731
 
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
 

@@ -4,6 +4,7 @@
 # The module loads and unloads cleanly: with nothing configured, with
 # configured members, and while namespaces come and go around it.
 
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
 

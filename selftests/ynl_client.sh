@@ -5,6 +5,7 @@
 # from Documentation/netlink/specs/ipsec_ha.yaml alone, in one namespace
 # with a veth end ha0 for the link.
 
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
 ynl="$top/tools/ynl.sh"

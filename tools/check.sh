@@ -12,7 +12,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 logdir=$top/build/check
 mkdir -p "$logdir"
 kernels=${CHECK_KERNELS:-6.1 6.12}
@@ -77,7 +77,8 @@ unit() {
 
 guest() {	# guest KERNEL-PREFIX
 	local rel rc
-	rel=$(ls -d /lib/modules/"$1"[.-]* 2> /dev/null | xargs -rn1 basename | sort -V | tail -n 1)
+	rel=$(find /lib/modules -mindepth 1 -maxdepth 1 \( -name "$1.*" -o -name "$1-*" \) \
+		-printf '%f\n' 2> /dev/null | sort -V | tail -n 1)
 	if [ -z "$rel" ]; then
 		echo "not ok - kernel $1 is not installed (make deps installs it)"
 		return 1

@@ -7,7 +7,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 version=$(cat VERSION)
 n=0
 fails=0

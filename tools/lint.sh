@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Static checks, one TAP line each: checkpatch --strict over the module,
+# Static checks (one TAP line each): checkpatch --strict over the module,
 # sparse (C=2) and W=1 builds for every installed kernel, the tool with
 # -Wall -Wextra -Werror, the uapi header against the netlink spec, and
-# shellcheck over the scripts. Zero findings is the bar.
+# a shellcheck pass over the scripts. Zero findings is the bar.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 out=$top/build/lint
 mkdir -p "$out"
 n=0

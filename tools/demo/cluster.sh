@@ -20,7 +20,8 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '\033[36m%s#\033[0m %s\n' "$1" "${*:2}"; ip netns exec "$1" "${@:2}"; }
 
 say "Loading ipsec_ha on Linux $(uname -r)"
-modprobe -a $(modinfo -F depends "$ko" | tr , ' ')
+read -r -a deps <<< "$(modinfo -F depends "$ko" | tr , ' ')"
+[ ${#deps[@]} = 0 ] || modprobe -a "${deps[@]}"
 insmod "$ko"
 dmesg | grep ipsec_ha | tail -n 1
 

@@ -76,13 +76,11 @@ export IPSEC_HA_REPO="$REPO" IPSEC_HA_RUN_DIR="$run"
 [ -f "$run/env" ] && . "$run/env"
 
 cd "$REPO" || die "cannot cd to $REPO"
-# The command's output goes to the virtio console when there is one (the
-# emulated UART behind /dev/console moves only ~65 KB/s under TCG); QEMU
-# merges both into its stdout.  No \n -> \r\n translation: the host's
-# terminal does its own.  The markers tell the runner which part of the
-# stream is the command's (it prints only that part).
+# The command's output goes to the console (ttyS0, QEMU's stdout), without
+# \n -> \r\n translation: the host's terminal does its own.  The markers
+# tell the runner which part of the stream is the command's (it prints only
+# that part on its stdout).
 out=/dev/console
-[ -c /dev/hvc0 ] && out=/dev/hvc0
 $bb stty -onlcr <"$out"
 marker="ipsec-ha-vm:${run##*/}"
 printf '\n%s:start\n' "$marker" >"$out"
