@@ -52,6 +52,13 @@ for d in /run /tmp /var/tmp /var/run /var/lock /var/log /root /dev/shm; do
 	esac
 	$bb mount -t tmpfs -o "mode=$mode" tmpfs "$d"
 done
+# A repository that lives under one of those (a clone in /tmp) is hidden
+# now: mount its share again on top.
+if [ ! -e "$run/params" ]; then
+	$bb mkdir -p "$REPO" &&
+		$bb mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 repo "$REPO" ||
+		die "cannot mount the repository $REPO again"
+fi
 $bb mkdir -p -m 1777 /run/lock
 $bb mkdir -p /run/netns /dev/pts
 $bb mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
