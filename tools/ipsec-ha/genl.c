@@ -295,3 +295,19 @@ fail:
 	genl_close(g);
 	return EXIT_FAIL;
 }
+
+int genl_query(uint8_t cmd, const struct attr_set *set, genl_reply_cb cb,
+	       void *data)
+{
+	struct nlmsghdr *nlh;
+	struct genl g;
+	int ret;
+
+	ret = genl_open(&g);
+	if (ret)
+		return ret;
+	nlh = genl_msg(&g, cmd, 0);
+	ret = genl_do(&g, nlh, set, cb, data);
+	genl_close(&g);
+	return ret;
+}

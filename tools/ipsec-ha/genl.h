@@ -63,6 +63,13 @@ typedef int (*genl_reply_cb)(const struct nlmsghdr *nlh, void *data);
 int genl_do(struct genl *g, struct nlmsghdr *nlh, const struct attr_set *set,
 	    genl_reply_cb cb, void *data);
 
+/*
+ * Ask for CMD, which takes no attributes, and hand its reply to cb: opens
+ * and closes its own socket.
+ */
+int genl_query(uint8_t cmd, const struct attr_set *set, genl_reply_cb cb,
+	       void *data);
+
 /* Multicast group id of the ipsec_ha family by name, 0 when unknown. */
 uint32_t genl_group_id(const struct genl_family *fam, const char *name);
 

@@ -17,8 +17,6 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 static int show_run(struct ctx *ctx, int argc, char **argv)
 {
 	struct ha_config cfg = { 0 };
-	struct nlmsghdr *nlh;
-	struct genl g;
 	int ret;
 
 	if (cmd_wants_help(&cmd_show, argc, argv))
@@ -26,12 +24,7 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 	if (argc > 1)
 		return usage_error("show", "show: unexpected argument '%s'",
 				   argv[1]);
-	ret = genl_open(&g);
-	if (ret)
-		return ret;
-	nlh = genl_msg(&g, IPSEC_HA_CMD_CONFIG_GET, 0);
-	ret = genl_do(&g, nlh, &attrs_config, config_cb, &cfg);
-	genl_close(&g);
+	ret = genl_query(IPSEC_HA_CMD_CONFIG_GET, &attrs_config, config_cb, &cfg);
 	if (ret)
 		return ret;
 

@@ -66,8 +66,6 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 static int stats_run(struct ctx *ctx, int argc, char **argv)
 {
 	struct ha_stats st = { 0 };
-	struct nlmsghdr *nlh;
-	struct genl g;
 	int ret;
 
 	if (cmd_wants_help(&cmd_stats, argc, argv))
@@ -75,12 +73,7 @@ static int stats_run(struct ctx *ctx, int argc, char **argv)
 	if (argc > 1)
 		return usage_error("stats", "stats: unexpected argument '%s'",
 				   argv[1]);
-	ret = genl_open(&g);
-	if (ret)
-		return ret;
-	nlh = genl_msg(&g, IPSEC_HA_CMD_STATS_GET, 0);
-	ret = genl_do(&g, nlh, &attrs_stats, stats_cb, &st);
-	genl_close(&g);
+	ret = genl_query(IPSEC_HA_CMD_STATS_GET, &attrs_stats, stats_cb, &st);
 	if (ret)
 		return ret;
 

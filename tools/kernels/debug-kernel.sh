@@ -74,17 +74,23 @@ if [ ! -f "$dir/done" ]; then
 	} > "$log" 2>&1 || { tail -n 30 "$log" >&3; die "configuration failed ($log)"; }
 
 	# Every "=y" asked for must have survived olddefconfig.
+	# Drops from the reference fragment are reported (some of its
+	# options no longer exist in 6.1: REFCOUNT_FULL, IPV6_MULTICAST, ...);
+	# a drop from debug-extra.config is fatal.
 	dropped=0
+	fatal=0
 	for f in "$frag" "$extra"; do
 		for opt in $(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$/\1/p' "$f"); do
 			if ! grep -qx "$opt=y" "$tree/.config"; then
 				echo "debug-kernel: dropped: $opt=y (${f##*/}): now" \
 					"$(grep -E "^$opt=|^# $opt is not set" "$tree/.config" || echo absent)"
 				dropped=$((dropped + 1))
+				[ "$f" = "$extra" ] && fatal=$((fatal + 1))
 			fi
 		done
 	done
 	echo "debug-kernel: $dropped requested =y option(s) dropped by olddefconfig"
+	[ "$fatal" = 0 ] || die "$fatal option(s) of ${extra##*/} dropped: fix the fragment"
 
 	(cd "$dir/src" &&
 	 nice -n 10 make O="$tree" -j"$jobs" bzImage modules &&
