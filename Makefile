@@ -10,6 +10,7 @@
 #   make demo                  the two-node story in a guest
 #   make lint                  checkpatch, sparse, W=1, -Werror for the tool
 #   make install               modules_install + the tool, man page, completion
+#                              (DESTDIR=dir stages everything under dir)
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -67,7 +68,8 @@ demo: deps all
 	tools/demo.sh
 
 install: all
-	$(foreach k,$(KDIRS),$(MAKE) -C $(k) M=$(BUILD)/$(call release,$(k)) modules_install &&) true
+	$(foreach k,$(KDIRS),$(MAKE) -C $(k) M=$(BUILD)/$(call release,$(k)) \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install &&) true
 	$(MAKE) -C tools/ipsec-ha install
 
 clean:

@@ -71,6 +71,21 @@ build() {
 	single "YNL client unpacked" tools/ynl.sh path
 }
 
+install_staged() {	# make install into a staging directory, then look
+	local d rc=0 r
+	d=$(mktemp -d)
+	make -C "$top" install DESTDIR="$d" PREFIX=/usr > "$logdir/install-make.log" 2>&1 || rc=1
+	single "make install stages the tool" test -x "$d/usr/sbin/ipsec-ha"
+	single "make install stages the man page" test -f "$d/usr/share/man/man8/ipsec-ha.8"
+	single "make install stages bash completion" test -f "$d/usr/share/bash-completion/completions/ipsec-ha"
+	for r in $(find /lib/modules -mindepth 2 -maxdepth 2 -name build -printf '%h\n' | xargs -rn1 basename); do
+		single "make install stages the module for $r" \
+			sh -c "find '$d/lib/modules/$r' -name 'ipsec_ha.ko*' | grep -q ."
+	done
+	rm -rf "$d"
+	return $rc
+}
+
 unit() {
 	make -C tools/ipsec-ha test
 }
@@ -103,6 +118,7 @@ part build build
 part lint tools/lint.sh
 part unit unit
 part dkms tools/dkms-test.sh
+part install install_staged
 for k in $kernels; do
 	part "guest-$k" guest "$k"
 done

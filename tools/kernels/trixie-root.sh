@@ -73,8 +73,6 @@ setup() {
 		touch "$root/.debootstrap-done"
 	fi
 	echo "deb $mirror trixie-backports main" > "$root/etc/apt/sources.list.d/backports.list"
-	# No initramfs is needed: the guest uses the project's own.
-	mkdir -p "$root/etc/initramfs-tools"
 	mount_system
 	in_root apt-get update -q > /dev/null
 
@@ -118,7 +116,6 @@ build() {	# build OUTDIR KBUILD-ARGS...
 	rel=$(release)
 	mount_system
 	mnt "$root$top" --bind "$top"
-	rm -rf "$top/build/lint/$rel"
 	"$top/tools/build-tree.sh" "$top" "$out"
 	in_root make -C "/lib/modules/$rel/build" M="$out" "$@" modules
 }
