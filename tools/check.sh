@@ -109,6 +109,7 @@ guest() {	# guest KERNEL-PREFIX
 	125) echo "not ok - guest kernel log of $rel is clean (BUG/WARNING/lockdep/KASAN found)" ;;
 	124) echo "not ok - guest $rel finished in time" ;;
 	126) echo "not ok - guest $rel ran to the end (guest died)" ;;
+	127) echo "not ok - guest $rel started (runner setup error)" ;;
 	*) echo "ok - guest kernel log of $rel is clean" ;;
 	esac
 	return $rc
