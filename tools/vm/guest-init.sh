@@ -39,6 +39,16 @@ if [ -n "${GUEST_MODDIR:-}" ] && [ "$GUEST_MODDIR" != "/lib/modules/$kver" ]; th
 		echo "ipsec-ha guest-init: cannot bind $GUEST_MODDIR on /lib/modules/$kver" >/dev/console
 fi
 
+# A repository under one of the places covered by a tmpfs below (a clone
+# in /tmp) is parked on /mnt meanwhile and moved back afterwards.
+parked=
+case "$REPO" in
+/tmp/* | /run/* | /var/tmp/* | /var/log/* | /root/* | /dev/shm/*)
+	$bb mount --move "$REPO" /mnt || die "cannot park the repository on /mnt"
+	parked=1
+	;;
+esac
+
 # Writable places on top of the read-only root.  /var/run and /var/lock
 # are symlinks into /run on Debian; only mount them when they are real dirs.
 $bb mkdir -p /dev/shm
@@ -52,12 +62,9 @@ for d in /run /tmp /var/tmp /var/run /var/lock /var/log /root /dev/shm; do
 	esac
 	$bb mount -t tmpfs -o "mode=$mode" tmpfs "$d"
 done
-# A repository that lives under one of those (a clone in /tmp) is hidden
-# now: mount its share again on top.
-if [ ! -e "$run/params" ]; then
-	$bb mkdir -p "$REPO" &&
-		$bb mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 repo "$REPO" ||
-		die "cannot mount the repository $REPO again"
+if [ -n "$parked" ]; then
+	$bb mkdir -p "$REPO" && $bb mount --move /mnt "$REPO" ||
+		die "cannot move the repository back to $REPO"
 fi
 $bb mkdir -p -m 1777 /run/lock
 $bb mkdir -p /run/netns /dev/pts
