@@ -15,9 +15,44 @@
 #define GENL_MCAST_CAP_NET_ADMIN 0
 #endif
 
-/* Socket helpers that take a struct socket here and a struct sock in 7.x. */
-#define ha_setup_udp_tunnel_sock(net, sock, cfg) setup_udp_tunnel_sock(net, sock, cfg)
-#define ha_udp_tunnel_sock_release(sock) udp_tunnel_sock_release(sock)
-#define ha_sockaddr(addr) ((struct sockaddr *)(addr))
+/*
+ * setup_udp_tunnel_sock() and udp_tunnel_sock_release() take a struct socket
+ * up to 6.12 and a struct sock in 7.x. No macro marks the change, so each
+ * function's own prototype decides (no version test, follows backports);
+ * __builtin_choose_expr() does not evaluate the branch it does not take.
+ */
+#define HA_SETUP_UDP_TUNNEL_TAKES_SOCKET					\
+	__builtin_types_compatible_p(typeof(setup_udp_tunnel_sock),		\
+				     void (struct net *, struct socket *,	\
+					   struct udp_tunnel_sock_cfg *))
+#define HA_UDP_TUNNEL_RELEASE_TAKES_SOCKET					\
+	__builtin_types_compatible_p(typeof(udp_tunnel_sock_release),		\
+				     void (struct socket *))
+
+static inline void ha_setup_udp_tunnel_sock(struct net *net, struct socket *sock,
+					    struct udp_tunnel_sock_cfg *cfg)
+{
+	setup_udp_tunnel_sock(net, __builtin_choose_expr(HA_SETUP_UDP_TUNNEL_TAKES_SOCKET,
+							 sock, sock->sk), cfg);
+}
+
+static inline void ha_udp_tunnel_sock_release(struct socket *sock)
+{
+	udp_tunnel_sock_release(__builtin_choose_expr(HA_UDP_TUNNEL_RELEASE_TAKES_SOCKET,
+						      sock, sock->sk));
+}
+
+/*
+ * kernel_bind() takes a struct sockaddr * up to 6.12 and a struct
+ * sockaddr_unsized * in 7.x: a void pointer converts to either.
+ */
+#define ha_sockaddr(addr) ((void *)(addr))
+
+/* SA direction (XFRMA_SA_DIR, 6.10): probed by Kbuild in the uapi header. */
+#ifdef HA_HAVE_XFRM_SA_DIR
+#define ha_xfrm_state_dir(x) ((x)->dir)
+#else
+#define ha_xfrm_state_dir(x) 0
+#endif
 
 #endif /* _IPSEC_HA_COMPAT_H */

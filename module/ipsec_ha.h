@@ -14,6 +14,10 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/ipsec_ha.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+
+#include "store.h"
 
 #define HA_DEFAULT_SYNC_PACKETS		256
 #define HA_DEFAULT_SYNC_INTERVAL_MS	100
@@ -50,6 +54,23 @@ struct ha_net {
 	struct ha_link __rcu *link;	/* written under lock */
 	struct ha_key __rcu *key;	/* written under lock */
 	struct ha_pcpu_stats __percpu *stats;
+
+	struct ha_store store;		/* the mirror */
+
+	/* km.c: XFRM events, queued from atomic context */
+	spinlock_t km_lock;
+	struct list_head km_events;
+	unsigned int km_queued;
+	struct work_struct km_work;
+
+	/* rx.c: datagrams, queued from softirq */
+	struct sk_buff_head rx_queue;
+	struct work_struct rx_work;
+	struct ha_peers *peers;		/* under store.lock */
+
+	/* sync.c: sending */
+	struct delayed_work tx_work;
+	struct ha_tx *tx;		/* under store.lock */
 };
 
 /* netns.c */

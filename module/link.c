@@ -19,6 +19,7 @@
 #include "key.h"
 #include "link.h"
 #include "stats.h"
+#include "sync.h"
 
 /* Sync datagrams are link-local: anything that crossed a router is forged. */
 #define HA_LINK_TTL 255
@@ -47,8 +48,8 @@ static int ha_link_rcv(struct sock *sk, struct sk_buff *skb)
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_TTL);
 	else if (!rcu_dereference(hn->key))
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NO_KEY);
-	else
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+	else if (!ha_rx_enqueue(hn, skb))
+		return 0;
 drop:
 	kfree_skb(skb);
 	return 0;

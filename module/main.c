@@ -7,6 +7,7 @@
 #include <linux/rcupdate.h>
 
 #include "ipsec_ha.h"
+#include "sync.h"
 
 static int __init ha_init(void)
 {
@@ -18,6 +19,7 @@ static int __init ha_init(void)
 	err = ha_nl_init();
 	if (err)
 		goto err_netns;
+	ha_km_init();
 	pr_info("ipsec_ha " IPSEC_HA_VERSION " loaded\n");
 	return 0;
 
@@ -28,6 +30,7 @@ err_netns:
 
 static void __exit ha_exit(void)
 {
+	ha_km_exit();
 	ha_nl_exit();
 	ha_netns_exit();
 	/* Keys are wiped by RCU callbacks: let them finish before the code goes. */

@@ -12,7 +12,9 @@
 
 #include "ipsec_ha.h"
 #include "key.h"
+#include "nl.h"
 #include "stats.h"
+#include "sync.h"
 
 /* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer. */
 static struct netlink_range_validation ha_node_id_range = {
@@ -45,7 +47,6 @@ static const struct nla_policy ha_key_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
 	[IPSEC_HA_A_CONFIG_KEY] = NLA_POLICY_EXACT_LEN(IPSEC_HA_KEY_LEN),
 };
 
-static struct genl_family ha_genl_family;
 
 /* Netlink keeps the last of duplicated attributes; refuse them instead. */
 static int ha_nl_reject_duplicates(const struct genl_info *info)
@@ -201,6 +202,7 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		hn->max_sas = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MAX_SAS]);
 	if (attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN])
 		hn->margin_min = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN]);
+	ha_sync_start(hn);
 	ha_nl_notify_config(hn);
 	mutex_unlock(&hn->lock);
 	return 0;
@@ -304,6 +306,7 @@ static int ha_nl_link_set(struct sk_buff *skb, struct genl_info *info)
 		old = rcu_replace_pointer(hn->link, link, lockdep_is_held(&hn->lock));
 		hn->link_cfg = cfg;
 		ha_link_close(old);
+		ha_sync_start(hn);
 		ha_nl_notify_config(hn);
 	}
 	mutex_unlock(&hn->lock);
@@ -346,6 +349,7 @@ static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&hn->lock);
 	ha_key_destroy(rcu_replace_pointer(hn->key, key, lockdep_is_held(&hn->lock)));
+	ha_sync_start(hn);
 	ha_nl_notify_config(hn);
 	mutex_unlock(&hn->lock);
 	return 0;
@@ -428,13 +432,28 @@ static const struct genl_ops ha_genl_ops[] = {
 		.doit = ha_nl_stats_get,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = IPSEC_HA_CMD_SA_GET,
+		.dumpit = ha_nl_sa_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_POLICY_GET,
+		.dumpit = ha_nl_policy_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_PEER_GET,
+		.dumpit = ha_nl_peer_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group ha_genl_mcgrps[] = {
 	{ .name = IPSEC_HA_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
-static struct genl_family ha_genl_family __ro_after_init = {
+struct genl_family ha_genl_family __ro_after_init = {
 	.name = IPSEC_HA_FAMILY_NAME,
 	.version = IPSEC_HA_FAMILY_VERSION,
 	.netnsok = true,

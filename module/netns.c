@@ -4,13 +4,15 @@
  * own, so two clusters on one host, or one node per namespace in tests,
  * never see each other.
  */
-#include <linux/random.h>
+#include <linux/ktime.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "ipsec_ha.h"
 #include "key.h"
+#include "peer.h"
 #include "stats.h"
+#include "sync.h"
 
 unsigned int ha_net_id __read_mostly;
 
@@ -23,9 +25,19 @@ static int __net_init ha_net_init(struct net *net)
 {
 	struct ha_net *hn = ha_net(net);
 
+	int err;
+
 	hn->stats = alloc_percpu(struct ha_pcpu_stats);
 	if (!hn->stats)
 		return -ENOMEM;
+	err = ha_store_init(&hn->store);
+	if (err) {
+		free_percpu(hn->stats);
+		return err;
+	}
+	ha_km_net_init(hn);
+	ha_rx_net_init(hn);
+	ha_sync_net_init(hn);
 
 	hn->net = net;
 	mutex_init(&hn->lock);
@@ -33,7 +45,8 @@ static int __net_init ha_net_init(struct net *net)
 	hn->sync_interval_ms = HA_DEFAULT_SYNC_INTERVAL_MS;
 	hn->max_sas = HA_DEFAULT_MAX_SAS;
 	hn->margin_min = HA_DEFAULT_MARGIN_MIN;
-	hn->epoch = get_random_u64();
+	/* Grows across restarts, so peers can refuse an old epoch's datagrams. */
+	hn->epoch = ktime_get_real_ns();
 	return 0;
 }
 
@@ -43,6 +56,7 @@ static void __net_exit ha_net_pre_exit(struct net *net)
 	struct ha_net *hn = ha_net(net);
 
 	mutex_lock(&hn->lock);
+	WRITE_ONCE(hn->node_id, 0);	/* the key manager stops queueing */
 	ha_link_close(rcu_replace_pointer(hn->link, NULL, lockdep_is_held(&hn->lock)));
 	mutex_unlock(&hn->lock);
 }
@@ -51,6 +65,11 @@ static void __net_exit ha_net_exit(struct net *net)
 {
 	struct ha_net *hn = ha_net(net);
 
+	ha_km_net_exit(hn);
+	ha_rx_net_exit(hn);
+	ha_sync_net_exit(hn);
+	ha_peers_destroy(hn);
+	ha_store_destroy(&hn->store);
 	ha_key_destroy(rcu_replace_pointer(hn->key, NULL, true));
 	free_percpu(hn->stats);
 	mutex_destroy(&hn->lock);

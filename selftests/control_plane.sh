@@ -102,11 +102,17 @@ check_eq "without a key, a datagram is dropped as drop_no_key" $((nokey0 + 1)) "
 # Events: monitor sees configuration changes as they happen.
 ip netns exec n1 timeout 10 "$IPSEC_HA" -j monitor > "$tmp/mon" 2>&1 &
 mon=$!
-sleep 1
+sleep 2
 pp ha n1 node set id 7
-sleep 1
+pp ha n1 node set sync-packets 300
+pp ha n1 key set file "$tmp/k1"
+for _ in $(seq 1 50); do
+	[ "$(grep -c '"event":"config"' "$tmp/mon")" -ge 3 ] && break
+	sleep 0.2
+done
 kill "$mon" 2> /dev/null
 wait "$mon" 2> /dev/null
+check_eq "monitor reports one event per change" 3 "$(grep -c '"event":"config"' "$tmp/mon")"
 check "monitor reports the new node id" sh -c "jq -e 'select(.event == \"config\") | .config.node_id == 7' '$tmp/mon' | grep -q true"
 
 # The link follows its interface: down when it is, under its new name.

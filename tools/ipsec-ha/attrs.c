@@ -2,6 +2,8 @@
 /* Attribute tables of Documentation/netlink/specs/ipsec_ha.yaml. */
 #include <string.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 #include <linux/ipsec_ha.h>
 
 #include "attrs.h"
@@ -50,12 +52,92 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_DROP_TTL]		= ATTR("drop-ttl", AK_U64),
 	[IPSEC_HA_A_STATS_DROP_UNKNOWN_KEY]	= ATTR("drop-unknown-key", AK_U64),
 	[IPSEC_HA_A_STATS_DROP_NOMEM]		= ATTR("drop-nomem", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_FULL]		= ATTR("drop-full", AK_U64),
+	[IPSEC_HA_A_STATS_TX_NACKS]		= ATTR("tx-nacks", AK_U64),
+	[IPSEC_HA_A_STATS_RX_NACKS]		= ATTR("rx-nacks", AK_U64),
+};
+
+/* sa-get dump replies: never a key. */
+static const struct attr_desc sa_attrs[] = {
+	[IPSEC_HA_A_SA_PAD]			= ATTR("pad", AK_PAD),
+	[IPSEC_HA_A_SA_ORIGIN]			= ATTR("origin", AK_U32),
+	[IPSEC_HA_A_SA_ID]			= ATTR("id", AK_U32),
+	[IPSEC_HA_A_SA_OWNER]			= ATTR("owner", AK_U32),
+	[IPSEC_HA_A_SA_OWNER_EPOCH]		= ATTR("owner-epoch", AK_U32),
+	[IPSEC_HA_A_SA_LOCAL]			= ATTR("local", AK_U8),
+	[IPSEC_HA_A_SA_COLLIDES]		= ATTR("collides", AK_U8),
+	[IPSEC_HA_A_SA_FAMILY]			= ATTR("family", AK_U8),
+	[IPSEC_HA_A_SA_PROTO]			= ATTR("proto", AK_U8),
+	[IPSEC_HA_A_SA_SPI]			= ATTR("spi", AK_U32),
+	[IPSEC_HA_A_SA_MODE]			= ATTR("mode", AK_U8),
+	[IPSEC_HA_A_SA_REQID]			= ATTR("reqid", AK_U32),
+	[IPSEC_HA_A_SA_DADDR]			= ATTR("daddr", AK_BINARY),
+	[IPSEC_HA_A_SA_SADDR]			= ATTR("saddr", AK_BINARY),
+	[IPSEC_HA_A_SA_DIR]			= ATTR("dir", AK_U8),
+	[IPSEC_HA_A_SA_ESN]			= ATTR("esn", AK_U8),
+	[IPSEC_HA_A_SA_REPLAY_WINDOW]		= ATTR("replay-window", AK_U32),
+	[IPSEC_HA_A_SA_OSEQ]			= ATTR("oseq", AK_U64),
+	[IPSEC_HA_A_SA_SEQ]			= ATTR("seq", AK_U64),
+	[IPSEC_HA_A_SA_AEAD]			= ATTR("aead", AK_STRING),
+	[IPSEC_HA_A_SA_ENC]			= ATTR("enc", AK_STRING),
+	[IPSEC_HA_A_SA_AUTH]			= ATTR("auth", AK_STRING),
+	[IPSEC_HA_A_SA_COMP]			= ATTR("comp", AK_STRING),
+	[IPSEC_HA_A_SA_ICV_LEN]			= ATTR("icv-len", AK_U32),
+	[IPSEC_HA_A_SA_MARK]			= ATTR("mark", AK_U32),
+	[IPSEC_HA_A_SA_MARK_MASK]		= ATTR("mark-mask", AK_U32),
+	[IPSEC_HA_A_SA_IF_ID]			= ATTR("if-id", AK_U32),
+	[IPSEC_HA_A_SA_ENCAP_TYPE]		= ATTR("encap-type", AK_U16),
+	[IPSEC_HA_A_SA_ENCAP_SPORT]		= ATTR("encap-sport", AK_U16),
+	[IPSEC_HA_A_SA_ENCAP_DPORT]		= ATTR("encap-dport", AK_U16),
+	[IPSEC_HA_A_SA_AGE]			= ATTR("age", AK_U32),
+};
+
+static const struct attr_desc policy_attrs[] = {
+	[IPSEC_HA_A_POLICY_PAD]			= ATTR("pad", AK_PAD),
+	[IPSEC_HA_A_POLICY_ORIGIN]		= ATTR("origin", AK_U32),
+	[IPSEC_HA_A_POLICY_ID]			= ATTR("id", AK_U32),
+	[IPSEC_HA_A_POLICY_OWNER]		= ATTR("owner", AK_U32),
+	[IPSEC_HA_A_POLICY_LOCAL]		= ATTR("local", AK_U8),
+	[IPSEC_HA_A_POLICY_DIR]			= ATTR("dir", AK_U8),
+	[IPSEC_HA_A_POLICY_INDEX]		= ATTR("index", AK_U32),
+	[IPSEC_HA_A_POLICY_PRIORITY]		= ATTR("priority", AK_U32),
+	[IPSEC_HA_A_POLICY_ACTION]		= ATTR("action", AK_U8),
+	[IPSEC_HA_A_POLICY_FAMILY]		= ATTR("family", AK_U8),
+	[IPSEC_HA_A_POLICY_SRC]			= ATTR("src", AK_BINARY),
+	[IPSEC_HA_A_POLICY_DST]			= ATTR("dst", AK_BINARY),
+	[IPSEC_HA_A_POLICY_PREFIXLEN_S]		= ATTR("prefixlen-s", AK_U8),
+	[IPSEC_HA_A_POLICY_PREFIXLEN_D]		= ATTR("prefixlen-d", AK_U8),
+	[IPSEC_HA_A_POLICY_SEL_PROTO]		= ATTR("sel-proto", AK_U8),
+	[IPSEC_HA_A_POLICY_TMPLS]		= ATTR("tmpls", AK_U8),
+};
+
+static const struct attr_desc peer_attrs[] = {
+	[IPSEC_HA_A_PEER_PAD]			= ATTR("pad", AK_PAD),
+	[IPSEC_HA_A_PEER_NODE_ID]		= ATTR("node-id", AK_U32),
+	[IPSEC_HA_A_PEER_EPOCH]			= ATTR("epoch", AK_U64),
+	[IPSEC_HA_A_PEER_LAST_SEQ]		= ATTR("last-seq", AK_U64),
+	[IPSEC_HA_A_PEER_LAST_HEARD]		= ATTR("last-heard", AK_U32),
+	[IPSEC_HA_A_PEER_DATAGRAMS]		= ATTR("datagrams", AK_U64),
+	[IPSEC_HA_A_PEER_GAPS]			= ATTR("gaps", AK_U64),
+	[IPSEC_HA_A_PEER_RESENDS]		= ATTR("resends", AK_U64),
+	[IPSEC_HA_A_PEER_OBJECTS]		= ATTR("objects", AK_U32),
+	[IPSEC_HA_A_PEER_BULK]			= ATTR("bulk", AK_U8),
 };
 
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,
 	       "config attribute table out of date");
 _Static_assert(ARRAY_SIZE(stats_attrs) == IPSEC_HA_A_STATS_MAX + 1,
 	       "stats attribute table out of date");
+_Static_assert(ARRAY_SIZE(sa_attrs) == IPSEC_HA_A_SA_MAX + 1,
+	       "sa attribute table out of date");
+_Static_assert(ARRAY_SIZE(policy_attrs) == IPSEC_HA_A_POLICY_MAX + 1,
+	       "policy attribute table out of date");
+_Static_assert(ARRAY_SIZE(peer_attrs) == IPSEC_HA_A_PEER_MAX + 1,
+	       "peer attribute table out of date");
+_Static_assert(IPSEC_HA_A_SA_MAX < ATTR_VALS_MAX &&
+	       IPSEC_HA_A_POLICY_MAX < ATTR_VALS_MAX &&
+	       IPSEC_HA_A_PEER_MAX < ATTR_VALS_MAX,
+	       "ATTR_VALS_MAX too small for a dumped attribute set");
 
 const struct attr_set attrs_config = {
 	"config", config_attrs, ARRAY_SIZE(config_attrs) - 1,
@@ -65,9 +147,24 @@ const struct attr_set attrs_stats = {
 	"stats", stats_attrs, ARRAY_SIZE(stats_attrs) - 1,
 };
 
+const struct attr_set attrs_sa = {
+	"sa", sa_attrs, ARRAY_SIZE(sa_attrs) - 1,
+};
+
+const struct attr_set attrs_policy = {
+	"policy", policy_attrs, ARRAY_SIZE(policy_attrs) - 1,
+};
+
+const struct attr_set attrs_peer = {
+	"peer", peer_attrs, ARRAY_SIZE(peer_attrs) - 1,
+};
+
 const struct attr_set *const attr_sets[] = {
 	&attrs_config,
 	&attrs_stats,
+	&attrs_sa,
+	&attrs_policy,
+	&attrs_peer,
 	NULL,
 };
 
@@ -117,4 +214,51 @@ void attr_json_key(const char *name, char *out, size_t outlen)
 	for (i = 0; name[i] && i + 1 < outlen; i++)
 		out[i] = name[i] == '-' ? '_' : name[i];
 	out[i] = '\0';
+}
+
+static int vals_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_vals *v = data;
+	unsigned int type = mnl_attr_get_type(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+	const char *p = mnl_attr_get_payload(attr);
+
+	if (type >= ATTR_VALS_MAX || !attr_len_ok(v->set, type, len))
+		return MNL_CB_OK;	/* unknown or malformed: ignore */
+	switch (v->set->attrs[type].kind) {
+	case AK_U8:
+		v->num[type] = mnl_attr_get_u8(attr);
+		break;
+	case AK_U16:
+		v->num[type] = mnl_attr_get_u16(attr);
+		break;
+	case AK_U32:
+		v->num[type] = mnl_attr_get_u32(attr);
+		break;
+	case AK_U64:
+		v->num[type] = len == 8 ? mnl_attr_get_u64(attr) :
+					  mnl_attr_get_u32(attr);
+		break;
+	case AK_STRING:
+		/* NUL-terminated inside the attribute, and not empty */
+		if (!memchr(p, '\0', len) || !p[0])
+			return MNL_CB_OK;
+		break;
+	case AK_PAD:
+		return MNL_CB_OK;
+	default:
+		break;
+	}
+	v->ptr[type] = p;
+	v->len[type] = (uint16_t)len;
+	v->has[type] = true;
+	return MNL_CB_OK;
+}
+
+void attr_vals_parse(const struct nlmsghdr *nlh, const struct attr_set *set,
+		     struct attr_vals *v)
+{
+	memset(v->has, 0, sizeof(v->has));
+	v->set = set;
+	mnl_attr_parse(nlh, GENL_HDRLEN, vals_attr_cb, v);
 }

@@ -38,6 +38,9 @@ struct attr_set {
 
 extern const struct attr_set attrs_config;
 extern const struct attr_set attrs_stats;
+extern const struct attr_set attrs_sa;
+extern const struct attr_set attrs_policy;
+extern const struct attr_set attrs_peer;
 
 /* All sets, NULL terminated (for the spec check). */
 extern const struct attr_set *const attr_sets[];
@@ -47,6 +50,34 @@ const char *attr_name(const struct attr_set *set, unsigned int type);
 
 /* Does a payload of len bytes fit the type? (Unknown types: no.) */
 bool attr_len_ok(const struct attr_set *set, unsigned int type, size_t len);
+
+/*
+ * The attributes of one message of a set, decoded without copying:
+ * integers in num[], strings (NUL-terminated, not empty) and binaries
+ * as pointers into the message, valid as long as the message is.
+ * Attributes unknown to the set, or of the wrong size, are left out.
+ */
+#define ATTR_VALS_MAX 48
+
+struct nlmsghdr;
+
+struct attr_vals {
+	const struct attr_set *set;
+	bool has[ATTR_VALS_MAX];
+	uint64_t num[ATTR_VALS_MAX];
+	const void *ptr[ATTR_VALS_MAX];
+	uint16_t len[ATTR_VALS_MAX];
+};
+
+/* Decode a genetlink message (genetlink header included) of set into v. */
+void attr_vals_parse(const struct nlmsghdr *nlh, const struct attr_set *set,
+		     struct attr_vals *v);
+
+/* Is attribute type present (and well formed) in v? */
+static inline bool attr_has(const struct attr_vals *v, unsigned int type)
+{
+	return type < ATTR_VALS_MAX && v->has[type];
+}
 
 /* JSON key of a spec name: '-' becomes '_' (out: at least strlen + 1). */
 void attr_json_key(const char *name, char *out, size_t outlen);

@@ -65,6 +65,7 @@ struct transact {
 	genl_reply_cb cb;
 	void *data;
 	bool cb_failed;			/* a reply callback said why */
+	bool dump_intr;			/* NLM_F_DUMP_INTR seen */
 	int error;			/* negative errno from the ack */
 	char msg[512];			/* formatted error */
 };
@@ -74,6 +75,8 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	struct transact *t = data;
 	int ret;
 
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		t->dump_intr = true;
 	if (!t->cb)
 		return MNL_CB_OK;
 	ret = t->cb(nlh, t->data);
@@ -87,6 +90,8 @@ static int ack_cb(const struct nlmsghdr *nlh, void *data)
 	struct transact *t = data;
 	struct extack ext;
 
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		t->dump_intr = true;
 	if (extack_decode(nlh, &ext)) {
 		t->error = -EBADMSG;
 		snprintf(t->msg, sizeof(t->msg), "Error: truncated netlink ack.");
@@ -105,7 +110,10 @@ static int ack_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
- * Send and process replies. Returns 0; 1 when the kernel refused (t->error
+ * Send and process replies: one message (do), or a dump's messages, any
+ * number per datagram and any number of datagrams, each handed to the
+ * callback as it arrives (nothing is accumulated), until NLMSG_DONE or
+ * the ack. Returns 0; 1 when the kernel refused (t->error
  * and t->msg say how); -1 for a local failure (already printed).
  */
 static int transact(struct genl *g, struct nlmsghdr *nlh, struct transact *t)
@@ -155,6 +163,8 @@ int genl_do(struct genl *g, struct nlmsghdr *nlh, const struct attr_set *set,
 	ret = transact(g, nlh, &t);
 	if (ret > 0)
 		fprintf(stderr, "%s\n", t.msg);
+	if (t.dump_intr)
+		fprintf(stderr, "Warning: the table changed during the dump, which may be inconsistent; run it again.\n");
 	return ret ? EXIT_FAIL : 0;
 }
 

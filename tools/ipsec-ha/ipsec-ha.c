@@ -6,7 +6,8 @@
  *   ipsec-ha [-j] [-p] [-n NETNS] COMMAND [ARGS]
  *
  * This file: global options and the command table. Each command lives in
- * a file of its own (node.c, link.c, key.c, show.c, stats.c, monitor.c);
+ * a file of its own (node.c, link.c, key.c, show.c, stats.c, sa.c,
+ * policy.c, peers.c, monitor.c);
  * a new command is a `const struct cmd` there and a line in commands[].
  */
 #include <errno.h>
@@ -36,6 +37,9 @@ static const struct cmd *const commands[] = {
 	&cmd_key,
 	&cmd_show,
 	&cmd_stats,
+	&cmd_sa,
+	&cmd_policy,
+	&cmd_peers,
 	&cmd_monitor,
 	&cmd_help,
 };
@@ -50,7 +54,7 @@ static void usage(FILE *f)
 	      "nodes of a gateway cluster.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -j, --json         JSON output for show, stats and monitor\n"
+	      "  -j, --json         JSON output for show, stats, sa, policy, peers, monitor\n"
 	      "  -p, --pretty       pretty-printed JSON (implies -j)\n"
 	      "  -n, --netns NAME   run in network namespace NAME (/run/netns/NAME)\n"
 	      "  -h, --help         show this help\n"

@@ -150,8 +150,16 @@ void json_escape(FILE *f, const char *str)
 
 	fputc('"', f);
 	while (*s) {
-		size_t n;
+		size_t n = 0;
 
+		/* a run of printable ASCII that needs no escape: in one go */
+		while (s[n] >= 0x20 && s[n] < 0x80 && s[n] != '"' && s[n] != '\\')
+			n++;
+		if (n) {
+			fwrite(s, 1, n, f);
+			s += n;
+			continue;
+		}
 		switch (*s) {
 		case '"':  fputs("\\\"", f); s++; continue;
 		case '\\': fputs("\\\\", f); s++; continue;

@@ -86,6 +86,7 @@ const struct cmd cmd_stats = {
 	.run = stats_run,
 	.synopsis = "ipsec-ha [-j [-p]] stats\n",
 	.help = "Show the counters of this namespace, one \"name value\" per line\n"
-		"(tx-*, rx-* and drop-* counters, since the module was loaded or the namespace created).\n",
+		"(tx-*, rx-* and drop-* counters, tx-nacks and rx-nacks, since the module\n"
+		"was loaded or the namespace created).\n",
 	.summary = "show the counters",
 };

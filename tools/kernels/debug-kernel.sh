@@ -58,46 +58,56 @@ if [ ! -f "$dir/done" ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need > /dev/null ||
 			die "could not install$need"
 	fi
-	echo "debug-kernel: building in $dir (linux-source-6.1 $srcver; ~10+ min)"
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	exec 3>&1
+	mkdir -p "$cache"
+	# One build per key at a time; a second caller waits, then reuses it.
+	exec 9> "$cache/$key.lock"
+	flock 9
+fi
+if [ ! -f "$dir/done" ]; then
 	log=$dir/build.log
 	start=$(date +%s)
-	{
-		mkdir -p "$dir/src" &&
-		tar -C "$dir/src" --strip-components=1 -xf "$src" &&
-		cd "$dir/src" &&
-		make O="$tree" tinyconfig &&
-		scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" "$frag" "$extra" &&
-		make O="$tree" olddefconfig
-	} > "$log" 2>&1 || { tail -n 30 "$log" >&3; die "configuration failed ($log)"; }
+	if [ ! -f "$dir/configured" ]; then
+		echo "debug-kernel: building in $dir (linux-source-6.1 $srcver; ~10+ min)"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		exec 3>&1
+		{
+			mkdir -p "$dir/src" &&
+			tar -C "$dir/src" --strip-components=1 -xf "$src" &&
+			cd "$dir/src" &&
+			make O="$tree" tinyconfig &&
+			scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" "$frag" "$extra" &&
+			make O="$tree" olddefconfig
+		} > "$log" 2>&1 || { tail -n 30 "$log" >&3; die "configuration failed ($log)"; }
 
-	# Every "=y" asked for must have survived olddefconfig.
-	# Drops from the reference fragment are reported (some of its
-	# options no longer exist in 6.1: REFCOUNT_FULL, IPV6_MULTICAST, ...);
-	# a drop from debug-extra.config is fatal.
-	dropped=0
-	fatal=0
-	for f in "$frag" "$extra"; do
-		for opt in $(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$/\1/p' "$f"); do
-			if ! grep -qx "$opt=y" "$tree/.config"; then
-				echo "debug-kernel: dropped: $opt=y (${f##*/}): now" \
-					"$(grep -E "^$opt=|^# $opt is not set" "$tree/.config" || echo absent)"
-				dropped=$((dropped + 1))
-				[ "$f" = "$extra" ] && fatal=$((fatal + 1))
-			fi
+		# Every "=y" asked for must have survived olddefconfig.
+		# Drops from the reference fragment are reported (some of its
+		# options no longer exist in 6.1: REFCOUNT_FULL, IPV6_MULTICAST, ...);
+		# a drop from debug-extra.config is fatal.
+		dropped=0
+		fatal=0
+		for f in "$frag" "$extra"; do
+			for opt in $(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$/\1/p' "$f"); do
+				if ! grep -qx "$opt=y" "$tree/.config"; then
+					echo "debug-kernel: dropped: $opt=y (${f##*/}): now" \
+						"$(grep -E "^$opt=|^# $opt is not set" "$tree/.config" || echo absent)"
+					dropped=$((dropped + 1))
+					[ "$f" = "$extra" ] && fatal=$((fatal + 1))
+				fi
+			done
 		done
-	done
-	echo "debug-kernel: $dropped requested =y option(s) dropped by olddefconfig"
-	[ "$fatal" = 0 ] || die "$fatal option(s) of ${extra##*/} dropped: fix the fragment"
-
+		echo "debug-kernel: $dropped requested =y option(s) dropped by olddefconfig"
+		[ "$fatal" = 0 ] || die "$fatal option(s) of ${extra##*/} dropped: fix the fragment"
+		echo "$dropped" > "$dir/dropped"
+		touch "$dir/configured"
+	else
+		echo "debug-kernel: resuming the interrupted build in $dir"
+	fi
 	(cd "$dir/src" &&
 	 nice -n 10 make O="$tree" -j"$jobs" bzImage modules &&
 	 nice -n 10 make O="$tree" modules_prepare) >> "$log" 2>&1 ||
 		{ tail -n 40 "$log"; die "build failed ($log)"; }
 	cp "$tree/arch/x86/boot/bzImage" "$dir/bzImage"
-	echo "$dropped" > "$dir/dropped"
 	echo "debug-kernel: built in $(( $(date +%s) - start )) s"
 	touch "$dir/done"
 fi

@@ -61,18 +61,24 @@ t "--version" 0 '^$' -- --version
 c "--version prints the version" '[[ $LAST_OUT =~ ^ipsec-ha\ [0-9A-Za-z.+~-]+$ ]]'
 t "-V" 0 '^$' -- -V
 t "--help" 0 '^$' -- --help
-c "--help lists every command" '(for w in node link key show stats monitor help; do [[ $LAST_OUT == *"  $w "* ]] || exit 1; done)'
+c "--help lists every command" '(for w in node link key show stats sa policy peers monitor help; do [[ $LAST_OUT == *"  $w "* ]] || exit 1; done)'
 t "help" 0 '^$' -- help
-for cmd in node link key show stats monitor help; do
+for cmd in node link key show stats sa policy peers monitor help; do
 	t "help $cmd" 0 '^$' -- help "$cmd"
 	c "help $cmd starts with Usage" '[[ $LAST_OUT == Usage:* ]]'
 done
 t "node help" 0 '^$' -- node help
+t "sa help" 0 '^$' -- sa help
+c "sa help names both forms" '[[ $LAST_OUT == *"sa { list | show }"* ]]'
+t "policy help" 0 '^$' -- policy help
+t "peers help" 0 '^$' -- peers help
+c "help peers names the bulk states" '[[ $LAST_OUT == *"none, waiting, complete"* ]]'
 t "help of an unknown command" 2 "unknown command 'bogus'" -- help bogus
 
 t "no command" 2 "missing command.*$usage2" --
 t "unknown command" 2 "unknown command 'frob'" -- frob
 t "ambiguous abbreviation" 2 "ambiguous command 's'" -- s
+t "ambiguous abbreviation p" 2 "ambiguous command 'p'" -- p
 t "unknown option" 2 "unknown option '-x'" -- -x show
 t "-n without a name" 2 "needs a network namespace name" -- -n
 t "-n with a missing namespace" 1 'cannot open network namespace "ipsec-ha-no-such-ns"' -- -n ipsec-ha-no-such-ns show
@@ -104,6 +110,15 @@ t "key clear extra argument" 2 "unexpected argument" -- key clear x
 t "show extra argument" 2 "show: unexpected argument 'x'" -- show x
 t "stats extra argument" 2 "stats: unexpected argument 'x'" -- stats x
 t "monitor extra argument" 2 "monitor: unexpected argument 'x'" -- monitor x
+t "sa without subcommand" 2 "sa: missing subcommand.*help sa" -- sa
+t "sa unknown subcommand" 2 "sa: unknown subcommand 'get'" -- sa get
+t "sa list extra argument" 2 "sa list: unexpected argument 'spi'.*help sa" -- sa list spi 1
+t "sa show extra argument" 2 "sa show: unexpected argument 'x'" -- -j sa show x
+t "policy without subcommand" 2 "policy: missing subcommand.*help policy" -- policy
+t "policy unknown subcommand" 2 "policy: unknown subcommand 'del'" -- policy del
+t "policy list extra argument" 2 "policy list: unexpected argument 'x'" -- policy list x
+t "peers extra argument" 2 "peers: unexpected argument 'list'.*help peers" -- peers list
+c "usage errors print nothing on stdout" '[[ -z $LAST_OUT ]]'
 
 # key files (checked before the kernel is asked)
 t "key generate" 0 '^$' -- key generate "$tmp/k1"
@@ -132,6 +147,12 @@ if [[ ! -d /sys/module/ipsec_ha ]]; then
 	t "show without the module" 1 "$msg" -- show
 	t "stats without the module" 1 "$msg" -- -j stats
 	t "monitor without the module" 1 "$msg" -- monitor
+	t "sa list without the module" 1 "$msg" -- sa list
+	t "sa show (abbreviated) without the module" 1 "$msg" -- sa sh
+	t "policy list without the module" 1 "$msg" -- -j policy list
+	c "no JSON when the module is missing" '[[ -z $LAST_OUT ]]'
+	t "peers without the module" 1 "$msg" -- -p peers
+	c "no JSON when the module is missing (peers)" '[[ -z $LAST_OUT ]]'
 	t "node set id 0 reaches the kernel" 1 "$msg" -- node set id 0
 	t "port 0 and a unicast group reach the kernel" 1 "$msg" -- link set dev ha0 group 10.0.0.1 port 0
 	t "key set with a good file reaches the kernel" 1 "$msg" -- key set file "$tmp/k1"

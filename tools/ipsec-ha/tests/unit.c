@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -22,7 +23,9 @@
 #include "attrs.h"
 #include "cmdline.h"
 #include "config.h"
+#include "dump.h"
 #include "extack.h"
+#include "fmt.h"
 #include "json.h"
 #include "keyfile.h"
 #include "monitor.h"
@@ -449,6 +452,19 @@ static void test_attrs(void)
 	CHECK_STR(attr_name(&attrs_config, IPSEC_HA_A_CONFIG_NODE_ID), "node-id");
 	CHECK_STR(attr_name(&attrs_config, IPSEC_HA_A_CONFIG_GROUP6), "group6");
 	CHECK_STR(attr_name(&attrs_stats, IPSEC_HA_A_STATS_DROP_NOMEM), "drop-nomem");
+	CHECK_STR(attr_name(&attrs_stats, IPSEC_HA_A_STATS_DROP_FULL), "drop-full");
+	CHECK_STR(attr_name(&attrs_stats, IPSEC_HA_A_STATS_TX_NACKS), "tx-nacks");
+	CHECK_STR(attr_name(&attrs_stats, IPSEC_HA_A_STATS_RX_NACKS), "rx-nacks");
+	CHECK_STR(attr_name(&attrs_sa, IPSEC_HA_A_SA_REPLAY_WINDOW), "replay-window");
+	CHECK_STR(attr_name(&attrs_sa, IPSEC_HA_A_SA_AGE), "age");
+	CHECK_STR(attr_name(&attrs_policy, IPSEC_HA_A_POLICY_PREFIXLEN_D), "prefixlen-d");
+	CHECK_STR(attr_name(&attrs_peer, IPSEC_HA_A_PEER_BULK), "bulk");
+	CHECK(attr_name(&attrs_sa, IPSEC_HA_A_SA_MAX + 1) == NULL);
+	CHECK(attr_len_ok(&attrs_sa, IPSEC_HA_A_SA_DADDR, 4));
+	CHECK(attr_len_ok(&attrs_sa, IPSEC_HA_A_SA_DADDR, 16));
+	CHECK(attr_len_ok(&attrs_sa, IPSEC_HA_A_SA_ENCAP_SPORT, 2));
+	CHECK(!attr_len_ok(&attrs_sa, IPSEC_HA_A_SA_ENCAP_SPORT, 4));
+	CHECK(attr_len_ok(&attrs_peer, IPSEC_HA_A_PEER_EPOCH, 8));
 	CHECK(attr_name(&attrs_config, 0) == NULL);
 	CHECK(attr_name(&attrs_config, IPSEC_HA_A_CONFIG_MAX + 1) == NULL);
 	CHECK(attr_name(NULL, 1) == NULL);
@@ -481,13 +497,34 @@ static const char *yaml_name(const char *line, int *indent)
 	return p + 6;
 }
 
+/* The spec's type word of an attribute kind. */
+static const char *kind_word(enum attr_kind k)
+{
+	switch (k) {
+	case AK_U8:	return "u8";
+	case AK_U16:	return "u16";
+	case AK_U32:	return "u32";
+	case AK_U64:	return "u64";
+	case AK_STRING:	return "string";
+	case AK_BINARY:	return "binary";
+	case AK_PAD:	return "pad";
+	case AK_NEST:	return "nest";
+	case AK_UNSPEC:	break;
+	}
+	return "(none)";
+}
+
+/*
+ * Walk attribute-sets: every set is in attr_sets[], every attribute has
+ * the id, name and type the tool gives it, and the tool knows no more.
+ */
 static void test_attrs_match_spec(void)
 {
 	const struct attr_set *set = NULL;
 	unsigned int next = 0;
 	char line[512];
 	bool in_sets = false;
-	int sets_seen = 0;
+	int sets_seen = 0, types_seen = 0;
 	FILE *f = fopen(SPEC_PATH, "r");
 
 	if (!CHECK(f != NULL)) {
@@ -510,8 +547,24 @@ static void test_attrs_match_spec(void)
 		if (!in_sets)
 			continue;
 		name = yaml_name(line, &indent);
-		if (!name)
+		if (!name) {
+			const char *p = line + strspn(line, " ");
+
+			/* "type: X" of the attribute just named */
+			if (set && next > 1 && p - line == 8 &&
+			    !strncmp(p, "type: ", 6)) {
+				const char *ours = next - 1 <= set->max ?
+					kind_word(set->attrs[next - 1].kind) : "(none)";
+
+				if (strcmp(ours, p + 6)) {
+					printf("# set %s attribute %u: spec type %s, tool %s\n",
+					       set->name, next - 1, p + 6, ours);
+					ok_so_far = false;
+				}
+				types_seen++;
+			}
 			continue;
+		}
 		if (indent == 4) {		/* a set */
 			if (set && !CHECK(next == set->max + 1))
 				printf("# set %s: the tool knows %u attributes, the spec %u\n",
@@ -536,7 +589,10 @@ static void test_attrs_match_spec(void)
 		}
 	}
 	fclose(f);
-	CHECK(sets_seen == 2);
+	CHECK(sets_seen == 5);
+	for (int i = 0; attr_sets[i]; i++)
+		types_seen -= attr_sets[i]->max;
+	CHECK(types_seen == 0);		/* every attribute's type was compared */
 }
 
 /* ---- extended acks ---------------------------------------------------- */
@@ -938,13 +994,429 @@ static void test_stats_format(void)
 	CHECK_STR(mem, want_text);
 	CHECK(strstr(mem, "tx-datagrams 2000\n") == mem);
 	CHECK(strstr(mem, "drop-nomem 19000\n") != NULL);
+	CHECK(strstr(mem, "drop-full 20000\ntx-nacks 21000\nrx-nacks 22000\n") != NULL);
 
 	f = mem_open();
 	stats_print(&json, f, &st);
 	fclose(f);
 	CHECK_STR(mem, want_json);
 	CHECK(strstr(mem, "{\"tx_datagrams\":2000,") == mem);
-	CHECK(strstr(mem, ",\"drop_nomem\":19000}\n") != NULL);
+	CHECK(strstr(mem, ",\"drop_nomem\":19000,") != NULL);
+	CHECK(strstr(mem, ",\"drop_full\":20000,\"tx_nacks\":21000,\"rx_nacks\":22000}\n") != NULL);
+}
+
+/* ---- tables: sa list, policy list, peers ------------------------------ */
+
+static void test_fmt(void)
+{
+	static const uint8_t v4[4] = { 192, 0, 2, 1 };
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 1 };
+	char buf[FMT_BUF];
+
+	CHECK_STR(fmt_addr(2, v4, 4, buf, sizeof(buf)), "192.0.2.1");
+	CHECK_STR(fmt_addr(10, v6, 16, buf, sizeof(buf)), "2001:db8::1");
+	CHECK_STR(fmt_addr(10, mapped, 16, buf, sizeof(buf)), "::ffff:10.0.0.1");
+	CHECK(fmt_addr(2, v6, 16, buf, sizeof(buf)) == NULL);	/* 16 for inet */
+	CHECK(fmt_addr(10, v4, 4, buf, sizeof(buf)) == NULL);	/* 4 for inet6 */
+	CHECK(fmt_addr(0, v4, 4, buf, sizeof(buf)) == NULL);
+	CHECK(fmt_addr(2, NULL, 4, buf, sizeof(buf)) == NULL);
+
+	CHECK_STR(fmt_ms(0, buf, sizeof(buf)), "0ms");
+	CHECK_STR(fmt_ms(999, buf, sizeof(buf)), "999ms");
+	CHECK_STR(fmt_ms(1000, buf, sizeof(buf)), "1.0s");
+	CHECK_STR(fmt_ms(1234, buf, sizeof(buf)), "1.2s");
+	CHECK_STR(fmt_ms(59999, buf, sizeof(buf)), "59.9s");
+	CHECK_STR(fmt_ms(125000, buf, sizeof(buf)), "2m05s");
+	CHECK_STR(fmt_ms(3600000 + 12 * 60000, buf, sizeof(buf)), "1h12m");
+	CHECK_STR(fmt_ms(UINT32_MAX, buf, sizeof(buf)), "49d17h");
+
+	CHECK_STR(fmt_name(fmt_sa_proto, 50, buf, sizeof(buf)), "esp");
+	CHECK_STR(fmt_name(fmt_sa_proto, 51, buf, sizeof(buf)), "ah");
+	CHECK_STR(fmt_name(fmt_sa_proto, 108, buf, sizeof(buf)), "comp");
+	CHECK_STR(fmt_name(fmt_sa_mode, 4, buf, sizeof(buf)), "beet");
+	CHECK_STR(fmt_name(fmt_sa_mode, 9, buf, sizeof(buf)), "9");
+	CHECK_STR(fmt_name(fmt_policy_dir, 2, buf, sizeof(buf)), "fwd");
+	CHECK_STR(fmt_name(fmt_bulk, 1, buf, sizeof(buf)), "waiting");
+}
+
+/* Print msgs (each a genetlink message) as a table, text or JSON. */
+static const char *table_out(const struct dump_kind *k, const struct ctx *ctx,
+			     struct nlmsghdr **msgs, int n)
+{
+	struct dump_out o;
+	FILE *f = mem_open();
+
+	dump_begin(&o, k, ctx, f);
+	for (int i = 0; i < n; i++)
+		CHECK(dump_msg(msgs[i], &o) == MNL_CB_OK);
+	dump_end(&o, true);
+	fclose(f);
+	return mem;
+}
+
+static char msgbuf2[4096];
+
+/* An outbound IPv4 ESP SA in tunnel mode with AEAD, owned here. */
+static struct nlmsghdr *sa_v4(void *buf)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(buf, 0, 4096);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = 0x20;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = IPSEC_HA_CMD_SA_GET;
+	genl->version = IPSEC_HA_FAMILY_VERSION;
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_ORIGIN, 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_ID, 17);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_OWNER, 2);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_OWNER_EPOCH, 0x89abcdef);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_LOCAL, 1);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_COLLIDES, 0);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_PROTO, 50);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_SPI, 0xc0de);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_MODE, 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_REQID, 1);
+	mnl_attr_put(nlh, IPSEC_HA_A_SA_DADDR, 4, "\xc6\x33\x64\x02");
+	mnl_attr_put(nlh, IPSEC_HA_A_SA_SADDR, 4, "\xc0\x00\x02\x01");
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_DIR, 2);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_ESN, 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_REPLAY_WINDOW, 128);
+	mnl_attr_put(nlh, IPSEC_HA_A_SA_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_SA_OSEQ, 5000000000ULL);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_SA_SEQ, 0);
+	mnl_attr_put_strz(nlh, IPSEC_HA_A_SA_AEAD, "rfc4106(gcm(aes))");
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_ICV_LEN, 128);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_MARK, 0);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_MARK_MASK, 0);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_IF_ID, 0);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_AGE, 1234);
+	mnl_attr_put_u32(nlh, 200, 5);			/* from a newer module */
+	return nlh;
+}
+
+#define SA_V4_TEXT \
+	"owner 2 id 1/17 dir out 192.0.2.1 -> 198.51.100.2 spi 0x0000c0de " \
+	"proto esp mode tunnel reqid 1 aead rfc4106(gcm(aes)) icv 128 esn " \
+	"replay-window 128 oseq 5000000000 seq 0 local age 1.2s\n"
+#define SA_V4_JSON \
+	"{\"origin\":1,\"id\":17,\"owner\":2,\"owner_epoch\":2309737967," \
+	"\"local\":true,\"collides\":false,\"family\":\"inet\",\"proto\":\"esp\"," \
+	"\"spi\":\"0x0000c0de\",\"mode\":\"tunnel\",\"reqid\":1," \
+	"\"daddr\":\"198.51.100.2\",\"saddr\":\"192.0.2.1\",\"dir\":\"out\"," \
+	"\"esn\":true,\"replay_window\":128,\"oseq\":5000000000,\"seq\":0," \
+	"\"aead\":\"rfc4106(gcm(aes))\",\"icv_len\":128,\"mark\":0," \
+	"\"mark_mask\":0,\"if_id\":0,\"age\":1234}"
+
+/* An inbound IPv6 ESP SA of another node: enc + auth, mark, if-id, NAT-T. */
+static struct nlmsghdr *sa_v6(void *buf)
+{
+	static const uint8_t d[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	static const uint8_t sa[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1 };
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(buf, 0, 4096);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = 0x20;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = IPSEC_HA_CMD_SA_GET;
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_ORIGIN, 3);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_ID, 4000000000U);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_OWNER, 3);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_LOCAL, 0);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_COLLIDES, 1);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_FAMILY, AF_INET6);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_PROTO, 50);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_SPI, 0xfedcba98);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_MODE, 4);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_REQID, 0);
+	mnl_attr_put(nlh, IPSEC_HA_A_SA_DADDR, 16, d);
+	mnl_attr_put(nlh, IPSEC_HA_A_SA_SADDR, 16, sa);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_DIR, 1);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_ESN, 0);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_REPLAY_WINDOW, 0);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_SA_OSEQ, 0);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_SA_SEQ, UINT64_MAX);
+	mnl_attr_put_strz(nlh, IPSEC_HA_A_SA_ENC, "cbc(aes)");
+	mnl_attr_put_strz(nlh, IPSEC_HA_A_SA_AUTH, "hmac(sha256)");
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_ICV_LEN, 128);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_MARK, 0x10);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_MARK_MASK, 0xff);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_IF_ID, 5);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_SA_ENCAP_TYPE, 2);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_SA_ENCAP_SPORT, 4500);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_SA_ENCAP_DPORT, 4501);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_AGE, 125000);
+	return nlh;
+}
+
+#define SA_V6_TEXT \
+	"owner 3 id 3/4000000000 dir in 2001:db8:1::1 -> 2001:db8::2 " \
+	"spi 0xfedcba98 proto esp mode beet reqid 0 enc cbc(aes) " \
+	"auth hmac(sha256) trunc 128 replay-window 0 oseq 0 " \
+	"seq 18446744073709551615 mark 0x10/0xff if-id 0x5 " \
+	"encap espinudp sport 4500 dport 4501 COLLISION age 2m05s\n"
+
+static void test_sa_format(void)
+{
+	struct ctx text = { 0 }, json = { .json = true }, pretty = { .json = true, .pretty = true };
+	struct nlmsghdr *msgs[2], *nlh;
+	const char *keyish[] = { "key", "secret", "\"enc_key\"" };
+
+	msgs[0] = sa_v4(msgbuf);
+	msgs[1] = sa_v6(msgbuf2);
+	CHECK_STR(table_out(&dump_sa, &text, msgs, 2), SA_V4_TEXT SA_V6_TEXT);
+	CHECK_STR(table_out(&dump_sa, &json, msgs, 1), "[" SA_V4_JSON "]\n");
+	CHECK_STR(table_out(&dump_sa, &json, msgs, 2),
+		  "[" SA_V4_JSON ","
+		  "{\"origin\":3,\"id\":4000000000,\"owner\":3,\"local\":false,"
+		  "\"collides\":true,\"family\":\"inet6\",\"proto\":\"esp\","
+		  "\"spi\":\"0xfedcba98\",\"mode\":\"beet\",\"reqid\":0,"
+		  "\"daddr\":\"2001:db8::2\",\"saddr\":\"2001:db8:1::1\","
+		  "\"dir\":\"in\",\"esn\":false,\"replay_window\":0,\"oseq\":0,"
+		  "\"seq\":18446744073709551615,\"enc\":\"cbc(aes)\","
+		  "\"auth\":\"hmac(sha256)\",\"icv_len\":128,\"mark\":16,"
+		  "\"mark_mask\":255,\"if_id\":5,\"encap_type\":\"espinudp\","
+		  "\"encap_sport\":4500,\"encap_dport\":4501,\"age\":125000}]\n");
+	for (size_t i = 0; i < sizeof(keyish) / sizeof(keyish[0]); i++)
+		CHECK(!strstr(mem, keyish[i]));
+
+	/* pretty: one key per line, objects in an array */
+	table_out(&dump_sa, &pretty, msgs, 2);
+	CHECK(!strncmp(mem, "[\n    {\n        \"origin\": 1,\n        \"id\": 17,\n", 45));
+	CHECK(strstr(mem, "        \"age\": 1234\n    },\n    {\n        \"origin\": 3,\n"));
+	CHECK(strstr(mem, "        \"age\": 125000\n    }\n]\n"));
+
+	/* addresses that do not fit the family: "?" and null */
+	nlh = sa_v4(msgbuf);
+	nlh->nlmsg_len = mnl_nlmsg_size(GENL_HDRLEN);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_FAMILY, AF_INET);
+	mnl_attr_put(nlh, IPSEC_HA_A_SA_DADDR, 16, "0123456789abcdef");
+	mnl_attr_put(nlh, IPSEC_HA_A_SA_SADDR, 4, "\x0a\x00\x00\x01");
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_PROTO, 51);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_MODE, 9);
+	mnl_attr_put_strz(nlh, IPSEC_HA_A_SA_AUTH, "hmac(sha1)");
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_ICV_LEN, 96);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_SPI, 1);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_SA_ENCAP_TYPE, 0);	/* none */
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_MARK, 7);		/* no mask */
+	mnl_attr_put_strz(nlh, IPSEC_HA_A_SA_COMP, "");		/* empty: ignored */
+	mnl_attr_put(nlh, IPSEC_HA_A_SA_ENC, 3, "abc");		/* no NUL: ignored */
+	msgs[0] = nlh;
+	CHECK_STR(table_out(&dump_sa, &text, msgs, 1),
+		  "10.0.0.1 -> ? spi 0x00000001 proto ah mode 9 auth hmac(sha1) trunc 96 mark 0x7\n");
+	CHECK_STR(table_out(&dump_sa, &json, msgs, 1),
+		  "[{\"family\":\"inet\",\"proto\":\"ah\",\"spi\":\"0x00000001\","
+		  "\"mode\":\"9\",\"daddr\":null,\"saddr\":\"10.0.0.1\","
+		  "\"auth\":\"hmac(sha1)\",\"icv_len\":96,\"mark\":7,"
+		  "\"encap_type\":\"0\"}]\n");
+
+	/* IPComp */
+	nlh = sa_v4(msgbuf);
+	nlh->nlmsg_len = mnl_nlmsg_size(GENL_HDRLEN);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_SA_PROTO, 108);
+	mnl_attr_put_strz(nlh, IPSEC_HA_A_SA_COMP, "deflate");
+	msgs[0] = nlh;
+	CHECK_STR(table_out(&dump_sa, &text, msgs, 1), "? -> ? proto comp comp deflate\n");
+}
+
+static struct nlmsghdr *policy_msg(void *buf, bool v6)
+{
+	static const uint8_t s6[16] = { 0xfd, [15] = 0 }, d6[16] = { 0xfd, 1 };
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(buf, 0, 4096);
+	nlh = mnl_nlmsg_put_header(buf);
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = IPSEC_HA_CMD_POLICY_GET;
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_POLICY_ORIGIN, 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_POLICY_ID, 3);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_POLICY_OWNER, v6 ? 2 : 1);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_POLICY_LOCAL, !v6);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_POLICY_DIR, v6 ? 2 : 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_POLICY_INDEX, 4033);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_POLICY_PRIORITY, 100);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_POLICY_ACTION, v6);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_POLICY_FAMILY, v6 ? AF_INET6 : AF_INET);
+	if (v6) {
+		mnl_attr_put(nlh, IPSEC_HA_A_POLICY_SRC, 16, s6);
+		mnl_attr_put(nlh, IPSEC_HA_A_POLICY_DST, 16, d6);
+	} else {
+		mnl_attr_put(nlh, IPSEC_HA_A_POLICY_SRC, 4, "\x0a\x00\x00\x00");
+		mnl_attr_put(nlh, IPSEC_HA_A_POLICY_DST, 4, "\x0a\x01\x00\x00");
+	}
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_POLICY_PREFIXLEN_S, v6 ? 8 : 24);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_POLICY_PREFIXLEN_D, v6 ? 16 : 24);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_POLICY_SEL_PROTO, v6 ? 6 : 0);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_POLICY_TMPLS, !v6);
+	return nlh;
+}
+
+static void test_policy_format(void)
+{
+	struct ctx text = { 0 }, json = { .json = true };
+	struct nlmsghdr *msgs[2] = { policy_msg(msgbuf, false), policy_msg(msgbuf2, true) };
+
+	CHECK_STR(table_out(&dump_policy, &text, msgs, 2),
+		  "owner 1 id 1/3 dir out 10.0.0.0/24 -> 10.1.0.0/24 proto any "
+		  "action allow priority 100 index 4033 tmpls 1 local\n"
+		  "owner 2 id 1/3 dir fwd fd00::/8 -> fd01::/16 proto tcp "
+		  "action block priority 100 index 4033 tmpls 0\n");
+	CHECK_STR(table_out(&dump_policy, &json, msgs, 1),
+		  "[{\"origin\":1,\"id\":3,\"owner\":1,\"local\":true,\"dir\":\"out\","
+		  "\"index\":4033,\"priority\":100,\"action\":\"allow\","
+		  "\"family\":\"inet\",\"src\":\"10.0.0.0\",\"dst\":\"10.1.0.0\","
+		  "\"prefixlen_s\":24,\"prefixlen_d\":24,\"sel_proto\":0,\"tmpls\":1}]\n");
+}
+
+static struct nlmsghdr *peer_msg(void *buf, uint32_t node)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(buf, 0, 4096);
+	nlh = mnl_nlmsg_put_header(buf);
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = IPSEC_HA_CMD_PEER_GET;
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_NODE_ID, node);
+	mnl_attr_put(nlh, IPSEC_HA_A_PEER_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_PEER_EPOCH, 0x0123456789abcdefULL);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_PEER_LAST_SEQ, 1234);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_LAST_HEARD, 1234);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_PEER_DATAGRAMS, 1240);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_PEER_GAPS, 3);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_PEER_RESENDS, 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_OBJECTS, 512);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_PEER_BULK, 2);
+	return nlh;
+}
+
+static void test_peer_format(void)
+{
+	struct ctx text = { 0 }, json = { .json = true }, pretty = { .json = true, .pretty = true };
+	struct nlmsghdr *msgs[1] = { peer_msg(msgbuf, 2) };
+
+	CHECK_STR(table_out(&dump_peer, &text, msgs, 1),
+		  "node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
+		  "datagrams 1240 gaps 3 resends 1 objects 512 bulk complete\n");
+	CHECK_STR(table_out(&dump_peer, &json, msgs, 1),
+		  "[{\"node_id\":2,\"epoch\":\"0123456789abcdef\",\"last_seq\":1234,"
+		  "\"last_heard\":1234,\"datagrams\":1240,\"gaps\":3,\"resends\":1,"
+		  "\"objects\":512,\"bulk\":\"complete\"}]\n");
+	CHECK_STR(table_out(&dump_peer, &pretty, msgs, 1),
+		  "[\n"
+		  "    {\n"
+		  "        \"node_id\": 2,\n"
+		  "        \"epoch\": \"0123456789abcdef\",\n"
+		  "        \"last_seq\": 1234,\n"
+		  "        \"last_heard\": 1234,\n"
+		  "        \"datagrams\": 1240,\n"
+		  "        \"gaps\": 3,\n"
+		  "        \"resends\": 1,\n"
+		  "        \"objects\": 512,\n"
+		  "        \"bulk\": \"complete\"\n"
+		  "    }\n"
+		  "]\n");
+}
+
+static void test_table_empty(void)
+{
+	struct ctx text = { 0 }, json = { .json = true }, pretty = { .json = true, .pretty = true };
+	struct dump_out o;
+	FILE *f;
+
+	CHECK_STR(table_out(&dump_sa, &text, NULL, 0), "");
+	CHECK_STR(table_out(&dump_sa, &json, NULL, 0), "[]\n");
+	CHECK_STR(table_out(&dump_policy, &pretty, NULL, 0), "[]\n");
+	CHECK_STR(table_out(&dump_peer, &json, NULL, 0), "[]\n");
+
+	/* refused before any object: nothing; after some: a closed array */
+	f = mem_open();
+	dump_begin(&o, &dump_peer, &json, f);
+	dump_end(&o, false);
+	fclose(f);
+	CHECK_STR(mem, "");
+	f = mem_open();
+	dump_begin(&o, &dump_peer, &json, f);
+	dump_msg(peer_msg(msgbuf, 7), &o);
+	dump_end(&o, false);
+	fclose(f);
+	CHECK(mem[0] == '[' && !strcmp(mem + strlen(mem) - 3, "}]\n"));
+}
+
+/*
+ * A dump of n SAs as the kernel sends it: datagrams of up to 32 KiB of
+ * NLM_F_MULTI messages, then NLMSG_DONE, run through libmnl as genl.c
+ * does, into the table printer. Returns the seconds it took, or -1.
+ */
+static double dump_n(unsigned long n, const struct ctx *ctx, unsigned long *count)
+{
+	static char dgram[32768];
+	struct timespec t0, t1;
+	struct dump_out o;
+	size_t used = 0;
+	FILE *f = fopen("/dev/null", "w");
+	int ret = MNL_CB_OK;
+
+	if (!f)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	dump_begin(&o, &dump_sa, ctx, f);
+	for (unsigned long i = 0; i <= n && ret == MNL_CB_OK; i++) {
+		struct nlmsghdr *nlh;
+
+		if (i < n) {
+			nlh = sa_v4(msgbuf);
+			mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_SPI, (uint32_t)i);
+		} else {
+			nlh = mnl_nlmsg_put_header(msgbuf);
+			nlh->nlmsg_type = NLMSG_DONE;
+			nlh->nlmsg_flags = NLM_F_MULTI;
+			*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
+		}
+		nlh->nlmsg_seq = 42;
+		if (used + nlh->nlmsg_len > sizeof(dgram)) {
+			ret = mnl_cb_run(dgram, used, 42, 0, dump_msg, &o);
+			used = 0;
+			if (ret != MNL_CB_OK)
+				break;
+		}
+		memcpy(dgram + used, nlh, nlh->nlmsg_len);
+		used += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	if (ret == MNL_CB_OK)
+		ret = mnl_cb_run(dgram, used, 42, 0, dump_msg, &o);
+	dump_end(&o, ret == MNL_CB_STOP);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fclose(f);
+	*count = o.count;
+	if (ret != MNL_CB_STOP)
+		return -1;
+	return (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+static void test_table_large(void)
+{
+	struct ctx text = { 0 }, json = { .json = true };
+	unsigned long count;
+	double small, large;
+
+	/* 100,000 SAs: all printed, in time linear in their number */
+	small = dump_n(10000, &text, &count);
+	CHECK(small >= 0 && count == 10000);
+	large = dump_n(100000, &text, &count);
+	CHECK(large >= 0 && count == 100000);
+	printf("# text: 10,000 SAs %.3fs, 100,000 SAs %.3fs\n", small, large);
+	CHECK(large < 30 * small + 0.5);	/* quadratic would be 100 times */
+	large = dump_n(100000, &json, &count);
+	CHECK(large >= 0 && count == 100000);
+	printf("# json: 100,000 SAs %.3fs\n", large);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -969,6 +1441,12 @@ static const struct {
 	{ "show output: text and JSON", test_show_format },
 	{ "monitor output: one line per event, text and JSON", test_monitor_format },
 	{ "stats output: every counter, text and JSON", test_stats_format },
+	{ "fmt: addresses by family and length, durations, names", test_fmt },
+	{ "sa list output: text and JSON of synthetic SAs, never keys", test_sa_format },
+	{ "policy list output: text and JSON", test_policy_format },
+	{ "peers output: text, JSON and pretty JSON", test_peer_format },
+	{ "tables: empty, and refused part-way", test_table_empty },
+	{ "tables: 100,000 SAs in multi-part datagrams, linear time", test_table_large },
 };
 
 int main(void)

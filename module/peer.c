@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Peers: per sender, the epoch and a sliding window of datagram numbers
+ * (replay protection and gap detection), its bulk sync state, and the
+ * comparison of its ALIVE summary with what this node mirrors of it.
+ * Everything here runs in process context under store.lock.
+ */
+#include <linux/slab.h>
+
+#include "peer.h"
+#include "stats.h"
+#include "sync.h"
+
+/* Mismatching summaries in a row before a peer is asked for a bulk sync. */
+#define HA_PEER_MISMATCH_MAX 2
+
+struct ha_peers *ha_peers(struct ha_net *hn)
+{
+	if (!hn->peers) {
+		hn->peers = kvzalloc(sizeof(*hn->peers), GFP_KERNEL);
+		if (hn->peers)
+			xa_init(&hn->peers->by_node);
+	}
+	return hn->peers;
+}
+
+struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node)
+{
+	struct ha_peers *ps = ha_peers(hn);
+	struct ha_peer *p;
+
+	if (!ps)
+		return NULL;
+	p = xa_load(&ps->by_node, node);
+	if (p || ps->count >= HA_PEERS_MAX)
+		return p;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	p->node = node;
+	if (ps->bulk_started)
+		p->bulk = HA_BULK_WAITING;
+	if (xa_err(xa_store(&ps->by_node, node, p, GFP_KERNEL))) {
+		kfree(p);
+		return NULL;
+	}
+	ps->count++;
+	return p;
+}
+
+/*
+ * An authentic datagram from p: refuse a replay or an older epoch, note
+ * it, and ask for what is missing before it.
+ */
+bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_hdr *h)
+{
+	u64 seq = h->seq, s;
+
+	if (!seq || h->epoch < p->epoch)
+		return false;
+	if (h->epoch > p->epoch) {	/* the peer restarted */
+		p->epoch = h->epoch;
+		p->max_seq = 0;
+		bitmap_zero(p->window, HA_PEER_WINDOW);
+	}
+	if (seq > p->max_seq) {
+		if (p->max_seq && seq > p->max_seq + 1) {
+			p->gaps++;
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_NACKS);
+			ha_sync_nack(hn, p->node, p->max_seq + 1, seq - 1);
+		}
+		if (seq - p->max_seq >= HA_PEER_WINDOW)
+			bitmap_zero(p->window, HA_PEER_WINDOW);
+		else
+			for (s = p->max_seq + 1; s < seq; s++)
+				clear_bit(s % HA_PEER_WINDOW, p->window);
+		p->max_seq = seq;
+		set_bit(seq % HA_PEER_WINDOW, p->window);
+	} else if (p->max_seq - seq >= HA_PEER_WINDOW ||
+		   test_and_set_bit(seq % HA_PEER_WINDOW, p->window)) {
+		return false;
+	}
+	p->datagrams++;
+	p->last_heard = jiffies;
+	return true;
+}
+
+/* This node asks node (0: every peer) for everything it owns. */
+void ha_peers_bulk_begin(struct ha_net *hn, u16 node)
+{
+	struct ha_peers *ps = ha_peers(hn);
+	struct ha_peer *p;
+	unsigned long i;
+
+	if (!ps)
+		return;
+	ps->bulk_started = jiffies;
+	xa_for_each(&ps->by_node, i, p)
+		if (!node || p->node == node)
+			p->bulk = HA_BULK_WAITING;
+}
+
+/*
+ * p sent all it owns: what this node still holds of p's that p did not
+ * send again since the request is gone there.
+ */
+void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p)
+{
+	struct ha_obj *obj, *tmp;
+
+	if (p->bulk != HA_BULK_WAITING)
+		return;
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
+		if (obj->owner == p->node && !(obj->flags & HA_OBJ_LOCAL) &&
+		    time_before(obj->changed, hn->peers->bulk_started))
+			ha_store_remove(hn, obj);
+	p->bulk = HA_BULK_DONE;
+	p->mismatches = 0;
+}
+
+/* Compare p's summary of what it owns with this node's mirror of it. */
+void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a)
+{
+	struct ha_obj *obj;
+	u64 digest = 0;
+	u32 count = 0;
+
+	if (a->last_seq > p->max_seq) {
+		p->gaps++;
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_NACKS);
+		ha_sync_nack(hn, p->node, p->max_seq + 1, a->last_seq);
+	}
+	if (p->bulk == HA_BULK_WAITING)
+		return;
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (obj->owner != p->node || (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)))
+			continue;
+		count++;
+		digest ^= obj->digest;
+	}
+	if (count == a->count && digest == a->digest) {
+		p->mismatches = 0;
+		return;
+	}
+	if (++p->mismatches < HA_PEER_MISMATCH_MAX)
+		return;
+	ha_peers_bulk_begin(hn, p->node);
+	ha_sync_request_bulk(hn, p->node);
+}
+
+void ha_peers_destroy(struct ha_net *hn)
+{
+	struct ha_peers *ps = hn->peers;
+	struct ha_peer *p;
+	unsigned long i;
+
+	if (!ps)
+		return;
+	xa_for_each(&ps->by_node, i, p)
+		kfree(p);
+	xa_destroy(&ps->by_node);
+	kvfree(ps);
+	hn->peers = NULL;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC_HA_PEER_H
+#define _IPSEC_HA_PEER_H
+
+#include <linux/bitmap.h>
+#include <linux/xarray.h>
+
+#include "ipsec_ha.h"
+#include "wire.h"
+
+#define HA_PEER_WINDOW	1024	/* datagrams of reordering tolerated */
+#define HA_PEERS_MAX	256
+
+enum ha_bulk_state {
+	HA_BULK_NONE,
+	HA_BULK_WAITING,
+	HA_BULK_DONE,
+};
+
+/* What this node knows of another member; under store.lock. */
+struct ha_peer {
+	u16 node;
+	u8 bulk;		/* enum ha_bulk_state */
+	u8 mismatches;		/* consecutive ALIVEs whose summary differed */
+	u64 epoch;
+	u64 max_seq;
+	DECLARE_BITMAP(window, HA_PEER_WINDOW);
+	unsigned long last_heard;
+	u64 datagrams, gaps, resends;
+};
+
+struct ha_peers {
+	struct xarray by_node;
+	unsigned int count;
+	unsigned long bulk_started;	/* jiffies of this node's last bulk request */
+	struct ha_wire_sa sa;		/* scratch for decoding */
+	struct ha_wire_policy pol;
+	u8 buf[HA_WIRE_MAX_LEN];	/* the datagram being read */
+};
+
+struct ha_peers *ha_peers(struct ha_net *hn);
+struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node);
+bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_hdr *h);
+void ha_peers_bulk_begin(struct ha_net *hn, u16 node);
+void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p);
+void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a);
+void ha_peers_destroy(struct ha_net *hn);
+
+#endif /* _IPSEC_HA_PEER_H */

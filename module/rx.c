@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receiving: datagrams arrive in softirq and are queued; rx_work checks,
+ * opens and applies them in process context under store.lock. Everything
+ * from the link is hostile until its tag verified, and records are
+ * applied only after their decoder accepted every field.
+ */
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+
+#include "key.h"
+#include "peer.h"
+#include "sa.h"
+#include "stats.h"
+#include "sync.h"
+
+#define HA_RX_QUEUE_MAX 4096
+
+/* Softirq: hand the datagram to rx_work, or count it dropped. */
+int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb)
+{
+	if (skb_queue_len(&hn->rx_queue) >= HA_RX_QUEUE_MAX) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		return -ENOBUFS;
+	}
+	skb_queue_tail(&hn->rx_queue, skb);
+	queue_work(system_unbound_wq, &hn->rx_work);
+	return 0;
+}
+
+/* Serial number arithmetic on 16 bits (RFC 1982). */
+static bool ha_epoch_before(u16 a, u16 b)
+{
+	return (s16)(a - b) < 0;
+}
+
+static u16 ha_rec_hdr_len(u8 type)
+{
+	return type < HA_REC_LONG ? 2 : 3;
+}
+
+/* May the sender change the object of that ref? */
+static bool ha_rx_may_change(struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
+{
+	if (owner != sender)
+		return false;	/* nodes speak only for what they own */
+	if (!old)
+		return true;
+	if (ha_epoch_before(epoch, old->owner_epoch))
+		return false;	/* stale: ownership moved on */
+	return !(old->flags & HA_OBJ_LOCAL) || ha_epoch_before(old->owner_epoch, epoch);
+}
+
+static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
+{
+	struct ha_peers *ps = hn->peers;
+	struct ha_obj *old, *obj;
+	struct ha_nkey nkey;
+	u16 owner, epoch;
+	struct ha_ref ref;
+	u64 ctr = 0;
+	u8 kind, dir = 0;
+	int err;
+
+	if (rec->type == HA_REC_SA) {
+		err = ha_wire_get_sa(rec, &ps->sa);
+		if (!err) {
+			ha_wire_sa_nkey(&ps->sa, &nkey);
+			ref = ps->sa.ref;
+			owner = ps->sa.owner;
+			epoch = ps->sa.owner_epoch;
+			dir = ps->sa.dir;
+			ctr = dir == HA_DIR_IN ? ps->sa.seq : ps->sa.oseq;
+			kind = HA_OBJ_SA;
+		}
+		memzero_explicit(&ps->sa, sizeof(ps->sa));
+	} else {
+		err = ha_wire_get_policy(rec, &ps->pol);
+		if (!err) {
+			ha_wire_policy_nkey(&ps->pol, &nkey);
+			ref = ps->pol.ref;
+			owner = sender;
+			epoch = 0;
+			kind = HA_OBJ_POLICY;
+		}
+	}
+	if (err) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+		return;
+	}
+
+	old = ha_store_find(&hn->store, ha_refkey(&ref));
+	if (!ha_rx_may_change(old, sender, owner, epoch))
+		return;
+	obj = ha_obj_alloc(kind, ha_refkey(&ref), &nkey, rec->val - ha_rec_hdr_len(rec->type),
+			   rec->len + ha_rec_hdr_len(rec->type));
+	if (!obj) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		return;
+	}
+	obj->owner = owner;
+	obj->owner_epoch = epoch;
+	obj->dir = dir;
+	obj->ctr = old ? max(old->ctr, ctr) : ctr;
+	ha_store_put(hn, obj);
+}
+
+static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
+{
+	struct ha_obj *obj;
+	struct ha_ref ref;
+
+	if (ha_wire_get_del(rec, &ref)) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+		return;
+	}
+	obj = ha_store_find(&hn->store, ha_refkey(&ref));
+	if (obj && obj->owner == sender && !(obj->flags & HA_OBJ_LOCAL))
+		ha_store_remove(hn, obj);
+}
+
+static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_rec *rec)
+{
+	struct ha_wire_alive alive;
+	struct ha_wire_bulk bulk;
+	struct ha_wire_nack nack;
+
+	switch (rec->type) {
+	case HA_REC_SA:
+	case HA_REC_POLICY:
+		ha_rx_object(hn, p->node, rec);
+		break;
+	case HA_REC_SA_DEL:
+	case HA_REC_POLICY_DEL:
+		ha_rx_delete(hn, p->node, rec);
+		break;
+	case HA_REC_ALIVE:
+		if (!ha_wire_get_alive(rec, &alive))
+			ha_peer_alive(hn, p, &alive);
+		break;
+	case HA_REC_NACK:
+		if (ha_wire_get_nack(rec, &nack) || nack.node != hn->node_id)
+			break;
+		p->resends++;
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_NACKS);
+		ha_sync_resend_since(hn, nack.from);
+		break;
+	case HA_REC_BULK_REQ:
+		if (!ha_wire_get_bulk(rec, &bulk) && (!bulk.node || bulk.node == hn->node_id))
+			ha_sync_bulk_to(hn, p->node);
+		break;
+	case HA_REC_BULK_END:
+		if (!ha_wire_get_bulk(rec, &bulk) && (!bulk.node || bulk.node == hn->node_id))
+			ha_peer_bulk_end(hn, p);
+		break;
+	default:	/* a newer peer's record: skip it */
+		return;
+	}
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_RECORDS);
+}
+
+/* The key a datagram names: the current one, or none. */
+static const struct ha_key *ha_rx_key(struct ha_net *hn, u32 key_id)
+{
+	const struct ha_key *key = rcu_dereference(hn->key);
+
+	return key && key->id == key_id ? key : NULL;
+}
+
+static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
+{
+	struct ha_peers *ps = hn->peers;
+	const struct ha_key *key;
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+	struct ha_wire_hdr h;
+	struct ha_peer *p;
+	size_t len;
+	bool ok;
+	int err;
+
+	len = skb->len - sizeof(struct udphdr);
+	if (len < HA_WIRE_MIN_LEN) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_TRUNCATED);
+		return;
+	}
+	if (len > HA_WIRE_MAX_LEN) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_OVERSIZED);
+		return;
+	}
+	if (skb_copy_bits(skb, sizeof(struct udphdr), ps->buf, len)) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_TRUNCATED);
+		return;
+	}
+	err = ha_wire_hdr_get(ps->buf, len, &h);
+	if (err) {
+		ha_stat_inc(hn, err == -EPROTONOSUPPORT ? IPSEC_HA_A_STATS_DROP_VERSION :
+				 IPSEC_HA_A_STATS_DROP_MALFORMED);
+		return;
+	}
+	if (h.node_id == hn->node_id) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_OWN_NODE);
+		return;
+	}
+
+	rcu_read_lock();
+	key = ha_rx_key(hn, h.key_id);
+	ok = key && ha_open(key, ps->buf, len);
+	rcu_read_unlock();
+	if (!key) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_UNKNOWN_KEY);
+		return;
+	}
+	if (!ok) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_AUTH);
+		return;
+	}
+
+	p = ha_peer_get(hn, h.node_id);
+	if (!p) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		return;
+	}
+	if (!ha_peer_accept(hn, p, &h)) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REPLAY);
+		return;
+	}
+
+	ha_wire_iter_init(&it, ps->buf + HA_WIRE_HDR_LEN, len - HA_WIRE_MIN_LEN);
+	while ((err = ha_wire_next(&it, &rec)) == 1)
+		ha_rx_record(hn, p, &rec);
+	if (err < 0)
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+	memzero_explicit(ps->buf, len);
+}
+
+static void ha_rx_work(struct work_struct *work)
+{
+	struct ha_net *hn = container_of(work, struct ha_net, rx_work);
+	struct sk_buff *skb;
+
+	mutex_lock(&hn->store.lock);
+	while ((skb = skb_dequeue(&hn->rx_queue))) {
+		if (hn->node_id && ha_peers(hn))
+			ha_rx_one(hn, skb);
+		kfree_skb(skb);
+		cond_resched();
+	}
+	mutex_unlock(&hn->store.lock);
+}
+
+void ha_rx_net_init(struct ha_net *hn)
+{
+	skb_queue_head_init(&hn->rx_queue);
+	INIT_WORK(&hn->rx_work, ha_rx_work);
+}
+
+/* The link is closed: nothing is queued any more. */
+void ha_rx_net_exit(struct ha_net *hn)
+{
+	cancel_work_sync(&hn->rx_work);
+	skb_queue_purge(&hn->rx_queue);
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mirror store: objects by cluster-wide ref (rhashtable) and by
+ * natural key (rhltable, which also holds the colliding ones). Changed
+ * under st->lock in process context; looked up under RCU.
+ */
+#include <linux/jhash.h>
+#include <linux/slab.h>
+
+#include "store.h"
+#include "stats.h"
+
+static const struct rhashtable_params ha_ref_params = {
+	.key_len = sizeof(u64),
+	.key_offset = offsetof(struct ha_obj, refkey),
+	.head_offset = offsetof(struct ha_obj, by_ref),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params ha_nkey_params = {
+	.key_len = sizeof(struct ha_nkey),
+	.key_offset = offsetof(struct ha_obj, nkey),
+	.head_offset = offsetof(struct ha_obj, by_nkey),
+	.automatic_shrinking = true,
+};
+
+int ha_store_init(struct ha_store *st)
+{
+	int err;
+
+	mutex_init(&st->lock);
+	INIT_LIST_HEAD(&st->objs);
+	INIT_LIST_HEAD(&st->dirty);
+	err = rhashtable_init(&st->by_ref, &ha_ref_params);
+	if (err)
+		return err;
+	err = rhltable_init(&st->by_nkey, &ha_nkey_params);
+	if (err)
+		rhashtable_destroy(&st->by_ref);
+	return err;
+}
+
+static void ha_obj_free_rcu(struct rcu_head *head)
+{
+	/* Records may carry keys: wipe them. */
+	kfree_sensitive(container_of(head, struct ha_obj, rcu));
+}
+
+/* The namespace is going away: no reader is left. */
+void ha_store_destroy(struct ha_store *st)
+{
+	struct ha_obj *obj, *tmp;
+
+	list_for_each_entry_safe(obj, tmp, &st->objs, all)
+		kfree_sensitive(obj);
+	rhltable_destroy(&st->by_nkey);
+	rhashtable_destroy(&st->by_ref);
+	mutex_destroy(&st->lock);
+}
+
+struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
+			    const u8 *rec, u16 len)
+{
+	struct ha_obj *obj;
+
+	obj = kzalloc(struct_size(obj, rec, len), GFP_KERNEL);
+	if (!obj)
+		return NULL;
+	obj->kind = kind;
+	obj->refkey = refkey;
+	obj->nkey = *nkey;
+	obj->len = len;
+	memcpy(obj->rec, rec, len);
+	obj->digest = (u64)jhash(rec, len, kind) << 32 | jhash(rec, len, ~(u32)kind);
+	INIT_LIST_HEAD(&obj->dirty);
+	obj->changed = jiffies;
+	return obj;
+}
+
+/* RCU: the object of that ref, or NULL. */
+struct ha_obj *ha_store_find(struct ha_store *st, u64 refkey)
+{
+	return rhashtable_lookup_fast(&st->by_ref, &refkey, ha_ref_params);
+}
+
+/* RCU or st->lock: a live object with that natural key and these flags. */
+struct ha_obj *ha_store_find_nkey_flags(struct ha_store *st, const struct ha_nkey *nkey,
+					u16 flags)
+{
+	struct rhlist_head *list, *pos;
+	struct ha_obj *obj;
+
+	list = rhltable_lookup(&st->by_nkey, nkey, ha_nkey_params);
+	rhl_for_each_entry_rcu(obj, pos, list, by_nkey)
+		if ((obj->flags & flags) == flags && !(obj->flags & HA_OBJ_DELETED))
+			return obj;
+	return NULL;
+}
+
+/* RCU: an object with that natural key other than not_refkey, or NULL. */
+struct ha_obj *ha_store_find_nkey(struct ha_store *st, const struct ha_nkey *nkey,
+				  u64 not_refkey)
+{
+	struct rhlist_head *list, *pos;
+	struct ha_obj *obj;
+
+	list = rhltable_lookup(&st->by_nkey, nkey, ha_nkey_params);
+	rhl_for_each_entry_rcu(obj, pos, list, by_nkey)
+		if (obj->refkey != not_refkey && !(obj->flags & HA_OBJ_DELETED))
+			return obj;
+	return NULL;
+}
+
+void ha_store_mark_dirty(struct ha_store *st, struct ha_obj *obj)
+{
+	lockdep_assert_held(&st->lock);
+	obj->flags |= HA_OBJ_DIRTY;
+	if (list_empty(&obj->dirty))
+		list_add_tail(&obj->dirty, &st->dirty);
+}
+
+static void ha_store_count(struct ha_store *st, struct ha_obj *obj, int sign)
+{
+	if (obj->flags & HA_OBJ_DELETED)
+		return;
+	st->count += sign;
+	if (obj->flags & HA_OBJ_LOCAL)
+		st->local += sign;
+	if (obj->flags & HA_OBJ_COLLIDES)
+		st->collisions += sign;
+}
+
+static void ha_store_unlink(struct ha_store *st, struct ha_obj *obj)
+{
+	rhashtable_remove_fast(&st->by_ref, &obj->by_ref, ha_ref_params);
+	rhltable_remove(&st->by_nkey, &obj->by_nkey, ha_nkey_params);
+	list_del_rcu(&obj->all);
+	list_del_init(&obj->dirty);
+	ha_store_count(st, obj, -1);
+}
+
+/*
+ * Insert obj, replacing an object of the same ref (whose dirty state
+ * carries over). Under st->lock. On error obj is freed.
+ */
+int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct ha_store *st = &hn->store;
+	struct ha_obj *old;
+	int err;
+
+	lockdep_assert_held(&st->lock);
+
+	old = rhashtable_lookup_fast(&st->by_ref, &obj->refkey, ha_ref_params);
+	if (!old && !(obj->flags & HA_OBJ_DELETED) && st->count >= hn->max_sas) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_FULL);
+		kfree_sensitive(obj);
+		return -ENOSPC;
+	}
+	if (ha_store_find_nkey(st, &obj->nkey, obj->refkey))
+		obj->flags |= HA_OBJ_COLLIDES;
+
+	if (old) {
+		err = rhashtable_replace_fast(&st->by_ref, &old->by_ref, &obj->by_ref,
+					      ha_ref_params);
+		if (err)
+			goto err_free;
+		rhltable_remove(&st->by_nkey, &old->by_nkey, ha_nkey_params);
+		list_replace_rcu(&old->all, &obj->all);
+		if (!list_empty(&old->dirty))
+			list_replace_init(&old->dirty, &obj->dirty);
+		ha_store_count(st, old, -1);
+		call_rcu(&old->rcu, ha_obj_free_rcu);
+	} else {
+		err = rhashtable_lookup_insert_fast(&st->by_ref, &obj->by_ref, ha_ref_params);
+		if (err)
+			goto err_free;
+		list_add_tail_rcu(&obj->all, &st->objs);
+	}
+
+	err = rhltable_insert(&st->by_nkey, &obj->by_nkey, ha_nkey_params);
+	if (err) {
+		rhashtable_remove_fast(&st->by_ref, &obj->by_ref, ha_ref_params);
+		list_del_rcu(&obj->all);
+		list_del_init(&obj->dirty);
+		synchronize_rcu();
+		goto err_free;
+	}
+	ha_store_count(st, obj, 1);
+	return 0;
+
+err_free:
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+	kfree_sensitive(obj);
+	return err;
+}
+
+/* Unlink and free after readers are done. Under st->lock. */
+void ha_store_remove(struct ha_net *hn, struct ha_obj *obj)
+{
+	lockdep_assert_held(&hn->store.lock);
+	ha_store_unlink(&hn->store, obj);
+	call_rcu(&obj->rcu, ha_obj_free_rcu);
+}
+
+/* Remove every object of one kind that origin announced (a peer's flush). */
+unsigned int ha_store_flush_origin(struct ha_net *hn, u16 origin, u8 kind)
+{
+	struct ha_obj *obj, *tmp;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&hn->store.lock);
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+		if (obj->kind != kind || obj->refkey >> 32 != origin)
+			continue;
+		ha_store_remove(hn, obj);
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The mirror: every SA, policy and IKE context of the cluster, local or
+ * learnt from a peer, kept as its encoded wire record.
+ */
+#ifndef _IPSEC_HA_STORE_H
+#define _IPSEC_HA_STORE_H
+
+#include <linux/list.h>
+#include <linux/rhashtable.h>
+
+#include <linux/mutex.h>
+
+#include "wire.h"
+
+struct ha_net;
+
+enum ha_obj_kind {
+	HA_OBJ_SA = 1,
+	HA_OBJ_POLICY,
+	HA_OBJ_IKE,
+};
+
+/*
+ * What identifies an object where it lives: (daddr, SPI, protocol, mark)
+ * for an SA, (index, direction) for a policy, the SPI pair for IKE. Two
+ * objects of different refs with one natural key are a collision.
+ */
+struct ha_nkey {
+	u8 kind, family, proto, dir;
+	u32 spi;
+	u32 mark;
+	u8 addr[16];
+};
+
+enum {
+	HA_OBJ_LOCAL	= BIT(0),	/* this node owns it and sends it */
+	HA_OBJ_DIRTY	= BIT(1),	/* queued to be sent in full */
+	HA_OBJ_COLLIDES	= BIT(2),	/* another ref has the same natural key */
+	HA_OBJ_DELETED	= BIT(3),	/* a tombstone: its deletion is being sent */
+};
+
+struct ha_obj {
+	struct rhash_head by_ref;
+	struct rhlist_head by_nkey;
+	struct list_head all;		/* hn->store.objs, in insertion order */
+	struct list_head dirty;		/* hn->store.dirty */
+	u64 refkey;			/* origin << 32 | id */
+	struct ha_nkey nkey;
+	u16 owner;
+	u16 owner_epoch;
+	u8 kind;
+	u8 dir;				/* enum ha_sa_dir, for SAs */
+	u16 flags;
+	u64 ctr;			/* latest counter: max of what was seen */
+	u64 digest;			/* hash of rec */
+	unsigned long changed;		/* jiffies of the last change */
+	struct rcu_head rcu;
+	u16 len;
+	u8 rec[];			/* value of the HA_REC_SA/POLICY/IKE record */
+};
+
+struct ha_store {
+	struct mutex lock;		/* every change; readers use RCU */
+	struct rhashtable by_ref;
+	struct rhltable by_nkey;
+	struct list_head objs;
+	struct list_head dirty;
+	unsigned int count;		/* objects (tombstones excluded) */
+	unsigned int local;		/* objects this node owns */
+	unsigned int collisions;
+	u32 next_id;			/* for refs of objects learnt here */
+};
+
+static inline u64 ha_refkey(const struct ha_ref *ref)
+{
+	return (u64)ref->origin << 32 | ref->id;
+}
+
+static inline void ha_ref_of(u64 refkey, struct ha_ref *ref)
+{
+	ref->origin = refkey >> 32;
+	ref->id = (u32)refkey;
+}
+
+int ha_store_init(struct ha_store *st);
+void ha_store_destroy(struct ha_store *st);
+struct ha_obj *ha_store_find(struct ha_store *st, u64 refkey);
+struct ha_obj *ha_store_find_nkey(struct ha_store *st, const struct ha_nkey *nkey,
+				  u64 not_refkey);
+struct ha_obj *ha_store_find_nkey_flags(struct ha_store *st, const struct ha_nkey *nkey,
+					u16 flags);
+int ha_store_put(struct ha_net *hn, struct ha_obj *obj);
+void ha_store_remove(struct ha_net *hn, struct ha_obj *obj);
+struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
+			    const u8 *rec, u16 len);
+void ha_store_mark_dirty(struct ha_store *st, struct ha_obj *obj);
+unsigned int ha_store_flush_origin(struct ha_net *hn, u16 origin, u8 kind);
+
+#endif /* _IPSEC_HA_STORE_H */

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sending: local changes become objects in the store, marked dirty; the
+ * tx work packs dirty objects, deletions, NACKs, bulk requests and the
+ * periodic ALIVE into as few datagrams as the link MTU allows, seals and
+ * sends them. A resend sends an object's current state, never a history.
+ * Everything here runs in process context under store.lock.
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "key.h"
+#include "link.h"
+#include "peer.h"
+#include "sa.h"
+#include "stats.h"
+#include "sync.h"
+
+/* An ALIVE record: two bytes of header, last_seq, count, digest. */
+#define HA_ALIVE_REC_LEN (2 + 8 + 4 + 8)
+
+struct ha_tx {
+	u64 seq;			/* last datagram number sent */
+	unsigned long sent_at[HA_TX_RING];	/* jiffies, by seq % HA_TX_RING */
+	unsigned long last_alive;
+	bool bulk_req;			/* send BULK_REQ for bulk_req_node */
+	u16 bulk_req_node;
+	DECLARE_BITMAP(bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1);	/* owed BULK_END */
+	u32 bulk_sent;
+	struct ha_wire_nack nacks[8];	/* gaps to report */
+	unsigned int nr_nacks;
+	struct ha_wire_sa sa;		/* scratch */
+	struct ha_wire_policy pol;	/* scratch */
+	u8 enc[HA_WIRE_MAX_LEN];	/* scratch: one record */
+	u8 dgram[HA_WIRE_MAX_LEN];	/* the datagram being filled */
+	struct ha_wire_buf b;
+};
+
+static struct ha_obj *ha_sync_find_local(struct ha_net *hn, const struct ha_nkey *nkey)
+{
+	return ha_store_find_nkey_flags(&hn->store, nkey, HA_OBJ_LOCAL);
+}
+
+/* Store a record this node owns, under the ref it had, or a new one. */
+static void ha_sync_local_put(struct ha_net *hn, u8 kind, const struct ha_nkey *nkey,
+			      struct ha_wire_buf *b, u8 dir)
+{
+	struct ha_obj *old, *obj;
+	u64 refkey;
+
+	old = ha_sync_find_local(hn, nkey);
+	refkey = old ? old->refkey : (u64)hn->node_id << 32 | ++hn->store.next_id;
+	if (old && old->len == b->len && !memcmp(old->rec, b->p, b->len))
+		return;		/* nothing changed */
+
+	obj = ha_obj_alloc(kind, refkey, nkey, b->p, b->len);
+	if (!obj) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		return;
+	}
+	obj->flags = HA_OBJ_LOCAL;
+	obj->owner = hn->node_id;
+	obj->dir = dir;
+	if (ha_store_put(hn, obj))
+		return;
+	ha_store_mark_dirty(&hn->store, obj);
+}
+
+void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x)
+{
+	struct ha_tx *tx = hn->tx;
+	struct ha_wire_buf b;
+	struct ha_nkey nkey;
+	struct ha_obj *old;
+
+	if (!tx)
+		return;
+	ha_sa_nkey(x, &nkey);
+	if (ha_sa_from_xfrm(x, &tx->sa)) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+		return;
+	}
+	old = ha_sync_find_local(hn, &nkey);
+	ha_ref_of(old ? old->refkey : (u64)hn->node_id << 32 | (hn->store.next_id + 1),
+		  &tx->sa.ref);
+	tx->sa.owner = hn->node_id;
+	if (old) {	/* keep the time it was first learnt */
+		struct ha_wire_iter it;
+		struct ha_wire_rec rec;
+
+		ha_wire_iter_init(&it, old->rec, old->len);
+		if (ha_wire_next(&it, &rec) == 1) {
+			u64 add_time = tx->sa.add_time;
+
+			tx->sa.add_time = 0;
+			if (!ha_wire_get_sa(&rec, &tx->sa))
+				add_time = tx->sa.add_time;
+			ha_sa_from_xfrm(x, &tx->sa);
+			ha_ref_of(old->refkey, &tx->sa.ref);
+			tx->sa.owner = hn->node_id;
+			tx->sa.add_time = add_time;
+		}
+	}
+	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
+	if (ha_wire_put_sa(&b, &tx->sa))
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+	else
+		ha_sync_local_put(hn, HA_OBJ_SA, &nkey, &b, tx->sa.dir);
+	memzero_explicit(&tx->sa, sizeof(tx->sa));
+}
+
+void ha_sync_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir)
+{
+	struct ha_tx *tx = hn->tx;
+	struct ha_wire_buf b;
+	struct ha_nkey nkey;
+	struct ha_obj *old;
+
+	if (!tx)
+		return;
+	ha_policy_nkey(xp, dir, &nkey);
+	ha_policy_from_xfrm(xp, dir, &tx->pol);
+	old = ha_sync_find_local(hn, &nkey);
+	ha_ref_of(old ? old->refkey : (u64)hn->node_id << 32 | (hn->store.next_id + 1),
+		  &tx->pol.ref);
+	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
+	if (ha_wire_put_policy(&b, &tx->pol))
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+	else
+		ha_sync_local_put(hn, HA_OBJ_POLICY, &nkey, &b, 0);
+}
+
+/* Replace a local object by a tombstone, which tx turns into a deletion. */
+static void ha_sync_tombstone(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct ha_obj *tomb;
+
+	tomb = ha_obj_alloc(obj->kind, obj->refkey, &obj->nkey, NULL, 0);
+	if (!tomb) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		ha_store_remove(hn, obj);
+		return;
+	}
+	tomb->flags = HA_OBJ_LOCAL | HA_OBJ_DELETED;
+	tomb->owner = obj->owner;
+	/* A different natural key keeps the tombstone out of lookups. */
+	tomb->nkey.kind = 0;
+	if (!ha_store_put(hn, tomb))
+		ha_store_mark_dirty(&hn->store, tomb);
+}
+
+void ha_sync_local_delete(struct ha_net *hn, const struct ha_nkey *nkey)
+{
+	struct ha_obj *obj = ha_sync_find_local(hn, nkey);
+
+	if (obj)
+		ha_sync_tombstone(hn, obj);
+}
+
+void ha_sync_local_flush(struct ha_net *hn, u8 kind, u8 proto)
+{
+	struct ha_obj *obj, *tmp;
+
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+		if (obj->kind != kind || !(obj->flags & HA_OBJ_LOCAL) ||
+		    (obj->flags & HA_OBJ_DELETED))
+			continue;
+		/* As xfrm_id_proto_match(): 0 and IPSEC_PROTO_ANY match every SA. */
+		if (kind == HA_OBJ_SA && proto && proto != IPSEC_PROTO_ANY &&
+		    obj->nkey.proto != proto)
+			continue;
+		ha_sync_tombstone(hn, obj);
+	}
+}
+
+void ha_sync_kick(struct ha_net *hn)
+{
+	if (hn->tx)
+		mod_delayed_work(system_unbound_wq, &hn->tx_work, 0);
+}
+
+/* A peer missed our datagrams from seq on: send what changed since then again. */
+void ha_sync_resend_since(struct ha_net *hn, u64 seq)
+{
+	struct ha_tx *tx = hn->tx;
+	unsigned long since;
+	struct ha_obj *obj;
+
+	if (!tx)
+		return;
+	if (seq > tx->seq || tx->seq - seq >= HA_TX_RING) {
+		ha_sync_bulk_to(hn, 0);		/* too old to know: everything */
+		return;
+	}
+	since = tx->sent_at[seq % HA_TX_RING] - HZ / 10;
+	list_for_each_entry(obj, &hn->store.objs, all)
+		if ((obj->flags & HA_OBJ_LOCAL) && time_after_eq(obj->changed, since))
+			ha_store_mark_dirty(&hn->store, obj);
+	ha_sync_kick(hn);
+}
+
+/* Send everything this node owns, then tell node (0: everybody) it is done. */
+void ha_sync_bulk_to(struct ha_net *hn, u16 node)
+{
+	struct ha_tx *tx = hn->tx;
+	struct ha_obj *obj;
+
+	if (!tx)
+		return;
+	list_for_each_entry(obj, &hn->store.objs, all)
+		if ((obj->flags & HA_OBJ_LOCAL) && !(obj->flags & HA_OBJ_DELETED))
+			ha_store_mark_dirty(&hn->store, obj);
+	set_bit(node, tx->bulk_end_to);
+	ha_sync_kick(hn);
+}
+
+void ha_sync_request_bulk(struct ha_net *hn, u16 node)
+{
+	if (!hn->tx)
+		return;
+	hn->tx->bulk_req = true;
+	hn->tx->bulk_req_node = node;
+	ha_sync_kick(hn);
+}
+
+void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
+{
+	struct ha_tx *tx = hn->tx;
+
+	if (!tx || tx->nr_nacks >= ARRAY_SIZE(tx->nacks))
+		return;
+	tx->nacks[tx->nr_nacks++] = (struct ha_wire_nack){ .node = node, .from = from, .to = to };
+	ha_sync_kick(hn);
+}
+
+/* Append a record the codec encoded earlier (the store keeps them so). */
+static int ha_sync_put_rec(struct ha_wire_buf *b, const u8 *rec, size_t len)
+{
+	if (b->cap - b->len < len)
+		return -ENOSPC;
+	memcpy(b->p + b->len, rec, len);
+	b->len += len;
+	return 0;
+}
+
+/* Seal and send the datagram in tx->dgram; returns false if nothing was sent. */
+static bool ha_sync_send(struct ha_net *hn, struct ha_link *link, const struct ha_key *key)
+{
+	struct ha_tx *tx = hn->tx;
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct ha_wire_hdr h = {
+		.version = HA_WIRE_VERSION,
+		.node_id = hn->node_id,
+		.key_id = key->id,
+		.epoch = hn->epoch,
+		.seq = tx->seq + 1,
+	};
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	size_t rec_len = tx->b.len;
+	struct kvec iov;
+	int err;
+
+	if (!rec_len)
+		return false;
+	ha_wire_hdr_put(tx->dgram, &h);
+	ha_seal(key, tx->dgram, rec_len);
+	iov.iov_base = tx->dgram;
+	iov.iov_len = HA_WIRE_HDR_LEN + rec_len + HA_WIRE_TAG_LEN;
+
+	if (link->cfg.family == AF_INET) {
+		sin.sin_addr.s_addr = link->cfg.group.v4;
+		sin.sin_port = htons(link->cfg.port);
+		msg.msg_name = &sin;
+		msg.msg_namelen = sizeof(sin);
+	} else {
+		sin6.sin6_addr = link->cfg.group.v6;
+		sin6.sin6_port = htons(link->cfg.port);
+		sin6.sin6_scope_id = link->cfg.ifindex;
+		msg.msg_name = &sin6;
+		msg.msg_namelen = sizeof(sin6);
+	}
+	err = kernel_sendmsg(link->sock, &msg, &iov, 1, iov.iov_len);
+	tx->seq++;
+	tx->sent_at[tx->seq % HA_TX_RING] = jiffies;
+	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, tx->b.cap);
+	if (err < 0) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+		return true;
+	}
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_DATAGRAMS);
+	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_BYTES, iov.iov_len);
+	return true;
+}
+
+/* Room for records in one datagram on this link. */
+static size_t ha_sync_room(struct ha_net *hn, const struct ha_link *link)
+{
+	struct net_device *dev;
+	unsigned int mtu = 1500;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(hn->net, link->cfg.ifindex);
+	if (dev)
+		mtu = READ_ONCE(dev->mtu);
+	rcu_read_unlock();
+	mtu -= link->cfg.family == AF_INET ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	mtu -= sizeof(struct udphdr);
+	mtu = min_t(unsigned int, mtu, HA_WIRE_MAX_LEN);
+	return mtu - HA_WIRE_HDR_LEN - HA_WIRE_TAG_LEN;
+}
+
+/*
+ * Append with put(); when the datagram is full, send it and retry once in
+ * a fresh one. Returns 0, or an error when the record fits in no datagram.
+ */
+#define HA_PUT(hn, link, key, sent, expr) ({				\
+	int __err = (expr);						\
+	if (__err == -ENOSPC && ha_sync_send(hn, link, key)) {		\
+		(sent)++;						\
+		__err = (expr);						\
+	}								\
+	__err;								\
+})
+
+static void ha_sync_tx_work(struct work_struct *work)
+{
+	struct ha_net *hn = container_of(to_delayed_work(work), struct ha_net, tx_work);
+	unsigned int sent = 0, records = 0;
+	const struct ha_key *key;
+	struct ha_link *link;
+	struct ha_obj *obj, *tmp;
+	struct ha_tx *tx;
+	bool more = false;
+	int i;
+
+	mutex_lock(&hn->lock);		/* link and key stay */
+	mutex_lock(&hn->store.lock);
+	tx = hn->tx;
+	link = rcu_dereference_protected(hn->link, lockdep_is_held(&hn->lock));
+	key = rcu_dereference_protected(hn->key, lockdep_is_held(&hn->lock));
+	if (!tx || !link || !key || !hn->node_id)
+		goto out;
+
+	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, ha_sync_room(hn, link));
+
+	if (tx->bulk_req) {
+		struct ha_wire_bulk bk = { .node = tx->bulk_req_node };
+
+		if (!HA_PUT(hn, link, key, sent, ha_wire_put_bulk(&tx->b, HA_REC_BULK_REQ, &bk)))
+			tx->bulk_req = false;
+	}
+	for (i = 0; i < tx->nr_nacks; i++)
+		HA_PUT(hn, link, key, sent, ha_wire_put_nack(&tx->b, &tx->nacks[i]));
+	tx->nr_nacks = 0;
+
+	list_for_each_entry_safe(obj, tmp, &hn->store.dirty, dirty) {
+		struct ha_ref ref;
+		int err;
+
+		if (sent >= HA_TX_BURST) {
+			more = true;
+			break;
+		}
+		ha_ref_of(obj->refkey, &ref);
+		if (obj->flags & HA_OBJ_DELETED)
+			err = HA_PUT(hn, link, key, sent,
+				     ha_wire_put_del(&tx->b, obj->kind == HA_OBJ_SA ?
+						     HA_REC_SA_DEL : HA_REC_POLICY_DEL, &ref));
+		else
+			err = HA_PUT(hn, link, key, sent,
+				     ha_sync_put_rec(&tx->b, obj->rec, obj->len));
+		if (err) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+		} else {
+			records++;
+			tx->bulk_sent++;
+		}
+		obj->flags &= ~HA_OBJ_DIRTY;
+		list_del_init(&obj->dirty);
+		if (obj->flags & HA_OBJ_DELETED)
+			ha_store_remove(hn, obj);
+	}
+
+	if (!more) {
+		int node = -1;
+
+		while ((node = find_next_bit(tx->bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1,
+					     node + 1)) <= IPSEC_HA_NODE_ID_MAX) {
+			struct ha_wire_bulk bk = { .node = node, .count = hn->store.local };
+
+			if (HA_PUT(hn, link, key, sent,
+				   ha_wire_put_bulk(&tx->b, HA_REC_BULK_END, &bk)))
+				break;
+			clear_bit(node, tx->bulk_end_to);
+		}
+	}
+
+	if (!more && (tx->b.len || time_after_eq(jiffies, tx->last_alive + HA_ALIVE_INTERVAL))) {
+		struct ha_wire_alive a = { .count = hn->store.local };
+
+		list_for_each_entry(obj, &hn->store.objs, all)
+			if ((obj->flags & HA_OBJ_LOCAL) && !(obj->flags & HA_OBJ_DELETED))
+				a.digest ^= obj->digest;
+		/* The ALIVE of a datagram names that datagram. */
+		if (tx->b.cap - tx->b.len < HA_ALIVE_REC_LEN && ha_sync_send(hn, link, key))
+			sent++;
+		a.last_seq = tx->seq + 1;
+		ha_wire_put_alive(&tx->b, &a);
+		tx->last_alive = jiffies;
+	}
+	if (ha_sync_send(hn, link, key))
+		sent++;
+	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_RECORDS, records);
+out:
+	if (tx && hn->node_id)
+		queue_delayed_work(system_unbound_wq, &hn->tx_work,
+				   more ? 1 : HA_ALIVE_INTERVAL);
+	mutex_unlock(&hn->store.lock);
+	mutex_unlock(&hn->lock);
+}
+
+/*
+ * The node has what it needs to take part (or its link or key changed):
+ * learn the local SAD/SPD, announce it, and ask the peers for theirs.
+ * Process context, hn->lock held.
+ */
+void ha_sync_start(struct ha_net *hn)
+{
+	lockdep_assert_held(&hn->lock);
+	if (!hn->node_id || !rcu_access_pointer(hn->link) || !rcu_access_pointer(hn->key))
+		return;
+	mutex_lock(&hn->store.lock);
+	if (!hn->tx) {
+		hn->tx = kvzalloc(sizeof(*hn->tx), GFP_KERNEL);
+		if (!hn->tx) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+			goto out;
+		}
+		ha_km_walk(hn);
+	}
+	ha_peers_bulk_begin(hn, 0);
+	ha_sync_request_bulk(hn, 0);
+	ha_sync_bulk_to(hn, 0);
+out:
+	mutex_unlock(&hn->store.lock);
+}
+
+int ha_sync_net_init(struct ha_net *hn)
+{
+	INIT_DELAYED_WORK(&hn->tx_work, ha_sync_tx_work);
+	return 0;
+}
+
+void ha_sync_net_exit(struct ha_net *hn)
+{
+	cancel_delayed_work_sync(&hn->tx_work);
+	kvfree(hn->tx);
+	hn->tx = NULL;
+}

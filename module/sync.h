@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sync: turning local changes into records and datagrams (sync.c),
+ * sealing them (seal.c), receiving and applying peers' (rx.c, peer.c).
+ */
+#ifndef _IPSEC_HA_SYNC_H
+#define _IPSEC_HA_SYNC_H
+
+#include <net/xfrm.h>
+
+#include "ipsec_ha.h"
+#include "store.h"
+#include "wire.h"
+
+/* Datagrams kept in the resend ring: a NACK older than that asks for a bulk. */
+#define HA_TX_RING		4096
+#define HA_ALIVE_INTERVAL	HZ
+#define HA_TX_BURST		64	/* datagrams per tx_work run */
+
+struct ha_key;
+
+/* sync.c */
+void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x);
+void ha_sync_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir);
+void ha_sync_local_delete(struct ha_net *hn, const struct ha_nkey *nkey);
+void ha_sync_local_flush(struct ha_net *hn, u8 kind, u8 proto);
+void ha_sync_kick(struct ha_net *hn);
+void ha_sync_resend_since(struct ha_net *hn, u64 seq);
+void ha_sync_bulk_to(struct ha_net *hn, u16 node);
+void ha_sync_request_bulk(struct ha_net *hn, u16 node);
+void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to);
+void ha_sync_start(struct ha_net *hn);
+int ha_sync_net_init(struct ha_net *hn);
+void ha_sync_net_exit(struct ha_net *hn);
+
+/* seal.c */
+void ha_seal(const struct ha_key *key, u8 *dgram, size_t rec_len);
+bool ha_open(const struct ha_key *key, u8 *dgram, size_t len);
+
+/* rx.c */
+int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb);
+void ha_rx_net_init(struct ha_net *hn);
+void ha_rx_net_exit(struct ha_net *hn);
+
+/* km.c */
+void ha_km_init(void);
+void ha_km_exit(void);
+void ha_km_net_init(struct ha_net *hn);
+void ha_km_net_exit(struct ha_net *hn);
+int ha_km_walk(struct ha_net *hn);
+
+#endif /* _IPSEC_HA_SYNC_H */

@@ -1,0 +1,1410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the wire codec (module/wire.c), TAP output.
+ *
+ *   ./unit                     run the tests
+ *   ./unit --write-corpus DIR  write a seed corpus for the fuzzer
+ *   ./unit --example           print the worked example of the protocol doc
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "common.h"
+
+static unsigned int tests, failed;
+static char corpus_dir[512];
+static unsigned int corpus_n;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	if (!cond)
+		failed++;
+	printf("%s %u - ", cond ? "ok" : "not ok", tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static void corpus(const u8 *p, size_t len)
+{
+	char path[600];
+	FILE *f;
+
+	if (!corpus_dir[0])
+		return;
+	snprintf(path, sizeof(path), "%s/seed-%04u", corpus_dir, corpus_n++);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, len, f) != len) {
+		perror(path);
+		exit(2);
+	}
+	fclose(f);
+}
+
+/* xorshift64*: deterministic field values */
+static u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static void rnd_fill(void *p, size_t n)
+{
+	u8 *b = p;
+
+	while (n--)
+		*b++ = rnd() | 1;
+}
+
+static void rnd_addr(struct ha_wire_addr *a, u8 family)
+{
+	memset(a, 0, sizeof(*a));
+	rnd_fill(a->a, family == HA_AF_INET ? 4 : 16);
+}
+
+static union wire_obj in, out;
+
+static int all_zero_test(const u8 *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+static u8 buf[WIRE_REC_BUF], buf2[WIRE_REC_BUF];
+
+/* Encode @o as @type, decode it, compare; returns the record length. */
+static size_t round_trip(u8 type, const union wire_obj *o, const char *what)
+{
+	struct ha_wire_buf b;
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+	size_t n = wire_obj_size(type);
+	int ret;
+
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	switch (type) {
+	case HA_REC_SA:
+		ret = ha_wire_put_sa(&b, &o->sa);
+		break;
+	case HA_REC_POLICY:
+		ret = ha_wire_put_policy(&b, &o->pol);
+		break;
+	case HA_REC_IKE:
+		ret = ha_wire_put_ike(&b, &o->ike);
+		break;
+	default:
+		ret = wire_encode(&b, type, o, NULL);
+		break;
+	}
+	if (ret) {
+		ok(0, "%s: encode returned %d", what, ret);
+		return 0;
+	}
+	ha_wire_iter_init(&it, buf, b.len);
+	ret = ha_wire_next(&it, &rec);
+	if (ret != 1 || rec.type != type || ha_wire_next(&it, &rec) != 0) {
+		ok(0, "%s: framing", what);
+		return 0;
+	}
+	ha_wire_iter_init(&it, buf, b.len);
+	ha_wire_next(&it, &rec);
+	ret = wire_decode(&rec, &out);
+	if (!ret && memcmp(o, &out, n)) {
+		const u8 *x = (const u8 *)o, *y = (const u8 *)&out;
+		size_t i = 0;
+
+		while (x[i] == y[i])
+			i++;
+		printf("# first difference at byte %zu: %02x != %02x\n", i, x[i], y[i]);
+	}
+	if (ret)
+		printf("# decode returned %d\n", ret);
+	ok(!ret && !memcmp(o, &out, n), "%s: round trip (%zu bytes)", what, b.len);
+	corpus(buf, b.len);
+	return b.len;
+}
+
+/* Builders: every struct starts zeroed, as the decoder leaves it. */
+
+static void lft_inf(struct ha_wire_lft_cfg *l)
+{
+	memset(l, 0xff, sizeof(*l));
+}
+
+static void sa_base(struct ha_wire_sa *sa, u8 family)
+{
+	memset(sa, 0, sizeof(*sa));
+	lft_inf(&sa->lft);
+	sa->ref.origin = 1;
+	sa->ref.id = 0x1234;
+	sa->owner = 1;
+	sa->owner_epoch = 3;
+	sa->family = family;
+	sa->proto = 50;
+	sa->mode = 1;
+	sa->dir = HA_DIR_OUT;
+	rnd_addr(&sa->daddr, family);
+	rnd_addr(&sa->saddr, family);
+	sa->spi = 0xc0ffee01;
+	sa->reqid = 7;
+	sa->replay_window = 32;
+	sa->oseq = 1000;
+	sa->add_time = 1700000000;
+}
+
+static void alg_set(struct ha_wire_alg *a, enum ha_alg_kind kind,
+		    const char *name, unsigned int key_len, unsigned int icv)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = ha_alg_id(kind, name);
+	if (a->id == HA_ALG_OTHER)
+		strcpy(a->name, name);
+	a->key_len = key_len;
+	a->icv_len = icv;
+	rnd_fill(a->key, key_len);
+}
+
+static void sel_v4(struct ha_wire_sel *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = HA_AF_INET;
+	memcpy(s->daddr.a, "\x0a\x00\x01\x00", 4);
+	memcpy(s->saddr.a, "\x0a\x00\x00\x00", 4);
+	s->prefixlen_d = 24;
+	s->prefixlen_s = 24;
+}
+
+/* The typical SA: IPv4 tunnel, rfc4106(gcm(aes)) 256-bit, selector. */
+static void sa_gcm_v4(struct ha_wire_sa *sa)
+{
+	sa_base(sa, HA_AF_INET);
+	memcpy(sa->daddr.a, "\xc0\x00\x02\x02", 4);
+	memcpy(sa->saddr.a, "\xc0\x00\x02\x01", 4);
+	alg_set(&sa->aead, HA_ALG_AEAD, "rfc4106(gcm(aes))", 36, 128);
+	sel_v4(&sa->sel);
+}
+
+/* IPv6 ESN, cbc(aes) + hmac(sha256), 128-packet window and bitmap. */
+static void sa_esn_v6(struct ha_wire_sa *sa)
+{
+	unsigned int i;
+
+	sa_base(sa, HA_AF_INET6);
+	sa->dir = HA_DIR_IN;
+	sa->esn = 1;
+	sa->replay_window = 128;
+	sa->seq = 0x100000123ULL;
+	sa->bmp_len = 4;
+	for (i = 0; i < 4; i++)
+		sa->bmp[i] = 0xffffffffU >> i;
+	alg_set(&sa->ealg, HA_ALG_ENCR, "cbc(aes)", 32, 0);
+	alg_set(&sa->aalg, HA_ALG_AUTH, "hmac(sha256)", 32, 128);
+	sa->sel.family = HA_AF_INET6;
+	rnd_addr(&sa->sel.daddr, HA_AF_INET6);
+	rnd_addr(&sa->sel.saddr, HA_AF_INET6);
+	sa->sel.prefixlen_d = 64;
+	sa->sel.prefixlen_s = 64;
+}
+
+/* NAT-T: the typical SA with UDP encapsulation on 4500. */
+static void sa_natt(struct ha_wire_sa *sa)
+{
+	sa_gcm_v4(sa);
+	sa->has_encap = 1;
+	sa->encap_type = 2;	/* UDP_ENCAP_ESPINUDP */
+	sa->encap_sport = 4500;
+	sa->encap_dport = 4500;
+}
+
+static void pol_base(struct ha_wire_policy *pol, u8 family, unsigned int nt)
+{
+	unsigned int i;
+
+	memset(pol, 0, sizeof(*pol));
+	lft_inf(&pol->lft);
+	pol->ref.origin = 2;
+	pol->ref.id = 99;
+	pol->dir = 1;
+	pol->family = family;
+	pol->priority = 0x3e8;
+	pol->index = 0x1f9;
+	if (family == HA_AF_INET) {
+		sel_v4(&pol->sel);
+	} else {
+		pol->sel.family = family;
+		rnd_addr(&pol->sel.daddr, family);
+		rnd_addr(&pol->sel.saddr, family);
+		pol->sel.prefixlen_d = 128;
+		pol->sel.prefixlen_s = 48;
+	}
+	pol->nr_tmpl = nt;
+	for (i = 0; i < nt; i++) {
+		struct ha_wire_tmpl *t = &pol->tmpl[i];
+
+		t->family = i & 1 ? HA_AF_INET6 : HA_AF_INET;
+		rnd_addr(&t->daddr, t->family);
+		rnd_addr(&t->saddr, t->family);
+		t->spi = rnd();
+		t->reqid = i + 1;
+		t->aalgos = ~0U;
+		t->ealgos = ~0U;
+		t->calgos = ~0U;
+		t->proto = 50;
+		t->mode = 1;
+		t->optional = i & 1;
+	}
+}
+
+static void ike_base(struct ha_wire_ike *ike, u8 family, int full)
+{
+	unsigned int k;
+
+	memset(ike, 0, sizeof(*ike));
+	ike->spi_i = 0x1122334455667788ULL;
+	ike->spi_r = 0x99aabbccddeeff00ULL;
+	ike->owner = 1;
+	ike->owner_epoch = 2;
+	ike->version = 2;
+	ike->initiator = 1;
+	ike->family = family;
+	rnd_addr(&ike->local, family);
+	rnd_addr(&ike->remote, family);
+	ike->local_port = 500;
+	ike->remote_port = 4500;
+	ike->encr = 20;
+	ike->encr_keylen = 256;
+	ike->prf = 7;
+	ike->dh_group = 31;
+	ike->extensions = 5;
+	ike->mid_send = 3;
+	ike->mid_recv = 4;
+	if (!full)
+		return;
+	ike->nonce_i_len = 32;
+	ike->nonce_r_len = HA_WIRE_NONCE_MAX;
+	rnd_fill(ike->nonce_i, ike->nonce_i_len);
+	rnd_fill(ike->nonce_r, ike->nonce_r_len);
+	for (k = 0; k < HA_IKE_KEYS; k++) {
+		ike->key_len[k] = k == 0 ? HA_WIRE_IKE_KEY_MAX : 32 + k;
+		rnd_fill(ike->keys[k], ike->key_len[k]);
+	}
+	ike->id_i_type = 2;
+	ike->id_i_len = 11;
+	memcpy(ike->id_i, "gw.example.", 11);
+	ike->id_r_type = 9;
+	ike->id_r_len = HA_WIRE_ID_MAX;
+	rnd_fill(ike->id_r, HA_WIRE_ID_MAX);
+	ike->nr_child = HA_WIRE_CHILD_MAX;
+	for (k = 0; k < HA_WIRE_CHILD_MAX; k++)
+		ike->child_spi[k] = rnd();
+}
+
+/* Round trips */
+
+static const char *const alg_names[HA_ALG_KINDS][10] = {
+	{ "rfc4106(gcm(aes))", "rfc4309(ccm(aes))",
+	  "rfc7539esp(chacha20,poly1305)", "rfc4543(gcm(aes))" },
+	{ "cbc(aes)", "rfc3686(ctr(aes))", "cbc(des3_ede)", "cbc(des)",
+	  "ecb(cipher_null)", "cbc(cast5)", "cbc(blowfish)", "cbc(serpent)",
+	  "cbc(twofish)", "cbc(camellia)" },
+	{ "hmac(md5)", "hmac(sha1)", "hmac(sha256)", "hmac(sha384)",
+	  "hmac(sha512)", "hmac(rmd160)", "xcbc(aes)", "cmac(aes)",
+	  "digest_null" },
+	{ "deflate", "lzs", "lzjh" },
+};
+
+static size_t size_gcm, size_esn, size_natt;
+
+static void test_sa_round_trips(void)
+{
+	struct ha_wire_sa *sa = &in.sa;
+	unsigned int kind, i, v;
+	char what[128];
+
+	sa_gcm_v4(sa);
+	size_gcm = round_trip(HA_REC_SA, &in, "SA: IPv4 tunnel rfc4106 256 bit");
+	sa_esn_v6(sa);
+	size_esn = round_trip(HA_REC_SA, &in, "SA: IPv6 ESN cbc(aes)+hmac(sha256), 128 bitmap");
+	sa_natt(sa);
+	size_natt = round_trip(HA_REC_SA, &in, "SA: IPv4 NAT-T");
+	ok(size_gcm >= 100 && size_gcm <= 130, "typical SA is about 120 bytes (%zu)", size_gcm);
+	printf("# sizes: typical %zu, IPv6 ESN+bitmap %zu, NAT-T %zu\n",
+	       size_gcm, size_esn, size_natt);
+
+	/* every algorithm of every kind, and OTHER names */
+	for (kind = 0; kind < HA_ALG_KINDS; kind++) {
+		for (i = 0; i < 10 && alg_names[kind][i]; i++) {
+			struct ha_wire_alg *a = kind == HA_ALG_AEAD ? &sa->aead :
+				kind == HA_ALG_ENCR ? &sa->ealg :
+				kind == HA_ALG_AUTH ? &sa->aalg : &sa->calg;
+
+			sa_base(sa, i & 1 ? HA_AF_INET6 : HA_AF_INET);
+			alg_set(a, kind, alg_names[kind][i], (i * 13) % 65, 96 + i);
+			ok(a->id == i + 1, "alg %s has id %u", alg_names[kind][i], i + 1);
+			snprintf(what, sizeof(what), "SA with %s", alg_names[kind][i]);
+			round_trip(HA_REC_SA, &in, what);
+		}
+		sa_base(sa, HA_AF_INET);
+		{
+			struct ha_wire_alg *a = kind == HA_ALG_AEAD ? &sa->aead :
+				kind == HA_ALG_ENCR ? &sa->ealg :
+				kind == HA_ALG_AUTH ? &sa->aalg : &sa->calg;
+
+			alg_set(a, kind, "cbc(sm4)-with-a-name-of-63-bytes-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+				HA_WIRE_KEY_MAX, 512);
+			ok(a->id == HA_ALG_OTHER && strlen(a->name) == 63, "OTHER id for an unknown name");
+			snprintf(what, sizeof(what), "SA with OTHER kind %u, 63-byte name, max key", kind);
+			round_trip(HA_REC_SA, &in, what);
+		}
+	}
+
+	/* all four algorithms at once, lifetimes, marks, everything */
+	for (v = 0; v < 2; v++) {
+		u8 fam = v ? HA_AF_INET6 : HA_AF_INET;
+
+		sa_base(sa, fam);
+		alg_set(&sa->aead, HA_ALG_AEAD, "rfc7539esp(chacha20,poly1305)", 36, 128);
+		alg_set(&sa->ealg, HA_ALG_ENCR, "cbc(aes)", 16, 0);
+		alg_set(&sa->aalg, HA_ALG_AUTH, "hmac(sha512)", 64, 256);
+		alg_set(&sa->calg, HA_ALG_COMP, "deflate", 0, 0);
+		sa->lft.soft_byte = 1000000;
+		sa->lft.hard_packet = 77;
+		sa->lft.soft_add_expires = 0;
+		sa->lft.hard_use_expires = 3600;
+		sa->curlft.bytes = 123456;
+		sa->curlft.packets = 789;
+		sa->curlft.add_time = 1700000000;
+		sa->curlft.use_time = 1700000100;
+		sa->sel.family = fam;
+		rnd_addr(&sa->sel.daddr, fam);
+		sa->sel.prefixlen_d = v ? 128 : 32;
+		sa->sel.proto = 6;
+		sa->sel.dport = 443;
+		sa->sel.dport_mask = 0xffff;
+		sa->sel.ifindex = 3;
+		sa->sel.user = 1000;
+		sa->has_encap = 1;
+		sa->encap_type = 2;
+		sa->encap_sport = 4500;
+		sa->encap_dport = 1234;
+		rnd_addr(&sa->encap_oa, fam);
+		sa->mark_v = 5;
+		sa->mark_m = 0xff;
+		sa->smark_v = 6;
+		sa->smark_m = 0xf0;
+		sa->if_id = 42;
+		sa->tfcpad = 1400;
+		sa->extra_flags = 3;
+		sa->flags = 0x20;
+		sa->esn = 1;
+		sa->seq = ~0ULL;
+		sa->oseq = ~0ULL - 1;
+		snprintf(what, sizeof(what), "SA with every sub-TLV, %s", v ? "IPv6" : "IPv4");
+		round_trip(HA_REC_SA, &in, what);
+	}
+
+	/* lifetimes: each field alone */
+	for (i = 0; i < 8; i++) {
+		sa_gcm_v4(sa);
+		((u64 *)&sa->lft)[i] = i;
+		snprintf(what, sizeof(what), "SA with lifetime field %u only", i);
+		round_trip(HA_REC_SA, &in, what);
+	}
+	sa_gcm_v4(sa);
+	memset(&sa->lft, 0, sizeof(sa->lft));
+	round_trip(HA_REC_SA, &in, "SA with all lifetime limits 0");
+
+	/* selector tails */
+	sa_gcm_v4(sa);
+	sa->sel.sport_mask = 1;
+	round_trip(HA_REC_SA, &in, "SA selector with ports only");
+	sa_gcm_v4(sa);
+	sa->sel.user = 1;
+	round_trip(HA_REC_SA, &in, "SA selector with user only");
+	sa_gcm_v4(sa);
+	memset(&sa->sel, 0, sizeof(sa->sel));
+	sa->sel.proto = 17;
+	round_trip(HA_REC_SA, &in, "SA selector AF_UNSPEC with a protocol");
+
+	/* bitmaps up to the maximum */
+	for (v = 1; v <= HA_WIRE_BMP_MAX; v = v < 8 ? v + 1 : v * 2) {
+		sa_esn_v6(sa);
+		memset(sa->bmp, 0, sizeof(sa->bmp));
+		sa->bmp_len = v;
+		sa->replay_window = v * 32;
+		for (i = 0; i < v; i++)
+			sa->bmp[i] = rnd();
+		sa->bmp[v - 1] |= 1;
+		snprintf(what, sizeof(what), "SA with a %u-word bitmap", v);
+		round_trip(HA_REC_SA, &in, what);
+	}
+	/* random combinations */
+	for (v = 0; v < 200; v++) {
+		u64 r = rnd();
+		u8 fam = r & 1 ? HA_AF_INET6 : HA_AF_INET;
+
+		sa_base(sa, fam);
+		sa->dir = (r >> 1) % 3;
+		sa->esn = (r >> 3) & 1;
+		if (r & 0x10)
+			alg_set(&sa->aead, HA_ALG_AEAD, alg_names[0][(r >> 5) % 4], rnd() % 129, rnd());
+		if (r & 0x80)
+			alg_set(&sa->ealg, HA_ALG_ENCR, alg_names[1][(r >> 8) % 10], rnd() % 129, 0);
+		if (r & 0x1000)
+			alg_set(&sa->aalg, HA_ALG_AUTH, alg_names[2][(r >> 13) % 9], rnd() % 129, rnd());
+		if (r & 0x20000)
+			alg_set(&sa->calg, HA_ALG_COMP, alg_names[3][(r >> 18) % 3], 0, 0);
+		if (r & 0x400000)
+			sa->lft.hard_byte = rnd();
+		if (r & 0x800000)
+			sa->curlft.packets = rnd();
+		if (r & 0x1000000) {
+			sa->has_encap = 1;
+			sa->encap_sport = rnd();
+			rnd_addr(&sa->encap_oa, fam);
+		}
+		if (r & 0x2000000)
+			sa->mark_m = rnd();
+		if (r & 0x4000000)
+			sa->smark_v = rnd();
+		if (r & 0x8000000)
+			sa->if_id = rnd();
+		if (r & 0x10000000)
+			sa->tfcpad = rnd();
+		if (r & 0x20000000) {
+			sa->bmp_len = 1 + rnd() % HA_WIRE_BMP_MAX;
+			sa->bmp[rnd() % sa->bmp_len] = rnd() | 1;
+		}
+		if (r & 0x40000000)
+			sel_v4(&sa->sel);
+		sa->oseq = rnd();
+		sa->seq = rnd();
+		snprintf(what, sizeof(what), "SA random combination %u", v);
+		round_trip(HA_REC_SA, &in, what);
+	}
+}
+
+static void test_other_round_trips(void)
+{
+	struct ha_wire_ctr c[3];
+	struct ha_wire_buf b;
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+	unsigned int i, nt;
+	char what[128];
+	int ret;
+
+	for (nt = 0; nt <= HA_WIRE_TMPL_MAX; nt++) {
+		pol_base(&in.pol, nt & 1 ? HA_AF_INET6 : HA_AF_INET, nt);
+		if (nt == 3) {
+			in.pol.lft.hard_add_expires = 60;
+			in.pol.mark_v = 1;
+			in.pol.mark_m = 1;
+			in.pol.if_id = 9;
+			in.pol.action = 1;
+			in.pol.type = 1;
+			in.pol.flags = 1;
+			in.pol.dir = 2;
+		}
+		snprintf(what, sizeof(what), "POLICY %s with %u templates",
+			 nt & 1 ? "IPv6" : "IPv4", nt);
+		round_trip(HA_REC_POLICY, &in, what);
+	}
+	pol_base(&in.pol, HA_AF_INET, 1);
+	memset(&in.pol.sel, 0, sizeof(in.pol.sel));
+	round_trip(HA_REC_POLICY, &in, "POLICY with an empty selector");
+
+	ike_base(&in.ike, HA_AF_INET, 0);
+	round_trip(HA_REC_IKE, &in, "IKE IPv4 core only");
+	ike_base(&in.ike, HA_AF_INET6, 1);
+	round_trip(HA_REC_IKE, &in, "IKE IPv6, max nonce, IDs, keys, 32 children");
+	ike_base(&in.ike, HA_AF_INET, 1);
+	in.ike.id_r_len = 0;
+	memset(in.ike.id_r, 0, sizeof(in.ike.id_r));
+	in.ike.nr_child = 1;
+	memset(in.ike.child_spi + 1, 0, sizeof(u32) * (HA_WIRE_CHILD_MAX - 1));
+	in.ike.key_len[HA_IKE_SK_PI] = 0;
+	memset(in.ike.keys[HA_IKE_SK_PI], 0, HA_WIRE_IKE_KEY_MAX);
+	in.ike.nonce_i_len = 1;
+	memset(in.ike.nonce_i + 1, 0, HA_WIRE_NONCE_MAX - 1);
+	in.ike.version = 1;
+	in.ike.initiator = 0;
+	round_trip(HA_REC_IKE, &in, "IKE IPv4, ID type only, one child, a key absent");
+
+	memset(&in, 0, sizeof(in));
+	in.ref.origin = 0xfffe;
+	in.ref.id = 0xdeadbeef;
+	round_trip(HA_REC_SA_DEL, &in, "SA_DEL");
+	round_trip(HA_REC_POLICY_DEL, &in, "POLICY_DEL");
+	memset(&in, 0, sizeof(in));
+	in.spi[0] = 1;
+	in.spi[1] = ~0ULL;
+	round_trip(HA_REC_IKE_DEL, &in, "IKE_DEL");
+	memset(&in, 0, sizeof(in));
+	in.alive.last_seq = 0x0102030405060708ULL;
+	in.alive.count = 1000;
+	in.alive.digest = 0xfedcba9876543210ULL;
+	round_trip(HA_REC_ALIVE, &in, "ALIVE");
+	memset(&in, 0, sizeof(in));
+	in.nack.node = 3;
+	in.nack.from = 10;
+	in.nack.to = 10;
+	round_trip(HA_REC_NACK, &in, "NACK of one datagram");
+	in.nack.to = ~0ULL;
+	round_trip(HA_REC_NACK, &in, "NACK of a range");
+	memset(&in, 0, sizeof(in));
+	in.bulk.node = 0;
+	round_trip(HA_REC_BULK_REQ, &in, "BULK_REQ of all");
+	in.bulk.node = 4;
+	in.bulk.count = 12345;
+	round_trip(HA_REC_BULK_END, &in, "BULK_END");
+
+	/* counters */
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < 3; i++) {
+		c[i].ref.origin = i + 1;
+		c[i].ref.id = 0x10000 + i;
+		c[i].owner_epoch = i == 2 ? 0x7fff : i;
+		c[i].inbound = i & 1;
+		c[i].value = ~0ULL - i;
+	}
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ret = ha_wire_put_ctrs(&b, c, 3);
+	ok(!ret && b.len == 3 + 3 * 16, "CTRS of 3 entries is 3 + 48 bytes");
+	ok(!memcmp(buf, "\x84\x00\x30\x00\x01\x00\x00\x00\x01\x00\x00"
+		   "\xff\xff\xff\xff\xff\xff\xff\xff", 19),
+	   "CTRS entry layout: origin, epoch|inbound, id, value");
+	ok(buf[3 + 16 + 2] == 0x80 && buf[3 + 16 + 3] == 0x01, "inbound is the top bit");
+	corpus(buf, b.len);
+	ha_wire_iter_init(&it, buf, b.len);
+	ret = ha_wire_next(&it, &rec);
+	ok(ret == 1 && ha_wire_ctrs_count(&rec) == 3, "CTRS count");
+	for (i = 0; i < 3; i++) {
+		ret = ha_wire_get_ctr(&rec, i, &out.ctr);
+		ok(!ret && !memcmp(&out.ctr, &c[i], sizeof(c[i])), "CTRS entry %u round trip", i);
+	}
+	ok(ha_wire_get_ctr(&rec, 3, &out.ctr) == -EINVAL, "CTRS index past the end");
+	c[0].owner_epoch = 0x8005;
+	c[0].inbound = 7;
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ha_wire_put_ctrs(&b, c, 1);
+	ha_wire_iter_init(&it, buf, b.len);
+	ha_wire_next(&it, &rec);
+	ha_wire_get_ctr(&rec, 0, &out.ctr);
+	ok(out.ctr.owner_epoch == 5 && out.ctr.inbound == 1,
+	   "CTRS carries 15 bits of epoch, inbound as 0/1");
+	rec.len = 17;
+	ok(ha_wire_ctrs_count(&rec) == 0 && ha_wire_get_ctr(&rec, 0, &out.ctr) == -EBADMSG,
+	   "CTRS of 17 bytes is malformed");
+	rec.len = 15;
+	ok(ha_wire_ctrs_count(&rec) == 0 && ha_wire_get_ctr(&rec, 0, &out.ctr) == -EBADMSG,
+	   "CTRS of 15 bytes is malformed");
+	ok(ha_wire_put_ctrs(&b, c, 0) == -EINVAL, "CTRS of no entry refused");
+	ok(ha_wire_put_ctrs(&b, c, HA_WIRE_CTRS_MAX + 1) == -EINVAL,
+	   "CTRS of more than %u entries refused", HA_WIRE_CTRS_MAX);
+}
+
+static void test_capacity(void)
+{
+	static struct ha_wire_ctr c[HA_WIRE_CTRS_MAX];
+	const size_t mtu = 1500, ip = 20, udp = 8;
+	size_t room = mtu - ip - udp - HA_WIRE_HDR_LEN - HA_WIRE_TAG_LEN;
+	size_t n = (room - 3) / HA_WIRE_CTR_LEN;
+	struct ha_wire_buf b;
+
+	ok(room == 1432, "1500-byte MTU leaves %zu bytes of records", room);
+	ok(n >= 80, "%zu counter entries per 1500-byte datagram (>= 80)", n);
+	ok(n == 89, "exactly 89 entries");
+	ha_wire_buf_init(&b, buf, room);
+	ok(!ha_wire_put_ctrs(&b, c, n) && b.len == 3 + 16 * n && b.len <= room,
+	   "%zu entries fit in one record of %zu bytes", n, b.len);
+	ha_wire_buf_init(&b, buf, room);
+	ok(ha_wire_put_ctrs(&b, c, n + 1) == -ENOSPC && b.len == 0,
+	   "%zu entries do not fit", n + 1);
+	ok(52 * 28 <= 1500 - 44 && 52 * 29 > 1500 - 44, "pfsync: 28 TDB records per 1500 bytes");
+}
+
+/* Truncation, framing errors */
+
+static u8 *value_copy(const u8 *p, size_t len)
+{
+	u8 *c = malloc(len ? len : 1);
+
+	memcpy(c, p, len);
+	return c;
+}
+
+/*
+ * Cut an encoded record at every offset: the iterator refuses the
+ * framing; and cut the value at every length: the decoder refuses it
+ * unless the cut falls on a sub-TLV boundary (SA, POLICY, IKE).
+ */
+static void truncations(const u8 *rec_bytes, size_t total, const char *what)
+{
+	struct ha_wire_iter it, sit;
+	struct ha_wire_rec rec, r, s;
+	size_t cut, hl;
+	unsigned int bad = 0;
+	static u8 bound[0x10000];
+	size_t core = 0;
+
+	for (cut = 0; cut < total; cut++) {
+		u8 *c = value_copy(rec_bytes, cut);
+		int ret;
+
+		ha_wire_iter_init(&it, c, cut);
+		ret = ha_wire_next(&it, &rec);
+		if (ret != (cut ? -EBADMSG : 0))
+			bad++;
+		free(c);
+	}
+	ok(!bad, "%s: every cut of the framing is -EBADMSG", what);
+
+	ha_wire_iter_init(&it, rec_bytes, total);
+	ha_wire_next(&it, &r);
+	hl = total - r.len;
+	memset(bound, 0, sizeof(bound));
+	if (r.type == HA_REC_SA)
+		core = 56 + 2 * (r.val[10] == HA_AF_INET ? 4 : 16);
+	else if (r.type == HA_REC_POLICY)
+		core = 19;
+	else if (r.type == HA_REC_IKE)
+		core = 53 + 2 * (r.val[22] == HA_AF_INET ? 4 : 16);
+	if (core) {
+		bound[core] = 1;
+		ha_wire_iter_init(&sit, r.val + core, r.len - core);
+		while (ha_wire_next(&sit, &s) > 0)
+			bound[s.val + s.len - r.val] = 1;
+	}
+	bad = 0;
+	for (cut = 0; cut < r.len; cut++) {
+		struct ha_wire_rec t = r;
+		int ret;
+
+		t.val = value_copy(r.val, cut);
+		t.len = cut;
+		ret = wire_decode(&t, &out);
+		if (ret != (bound[cut] ? 0 : -EBADMSG)) {
+			if (!bad)
+				printf("# %s: cut at %zu gives %d\n", what, cut, ret);
+			bad++;
+		}
+		free((void *)t.val);
+	}
+	ok(!bad, "%s: every cut of the value (%u bytes, header %zu) is refused",
+	   what, r.len, hl);
+}
+
+static size_t encode_into(u8 *dst, u8 type, const union wire_obj *o)
+{
+	struct ha_wire_buf b;
+
+	ha_wire_buf_init(&b, dst, WIRE_REC_BUF);
+	if (wire_encode(&b, type, o, NULL))
+		return 0;
+	return b.len;
+}
+
+static void test_truncation(void)
+{
+	static union wire_obj o;
+	size_t n;
+
+	sa_gcm_v4(&o.sa);
+	n = encode_into(buf2, HA_REC_SA, &o);
+	truncations(buf2, n, "SA typical");
+	sa_esn_v6(&o.sa);
+	n = encode_into(buf2, HA_REC_SA, &o);
+	truncations(buf2, n, "SA IPv6 ESN");
+	sa_natt(&o.sa);
+	alg_set(&o.sa.calg, HA_ALG_COMP, "lzjh-other", 3, 0);
+	o.sa.lft.hard_byte = 5;
+	o.sa.curlft.bytes = 5;
+	o.sa.mark_v = 1;
+	o.sa.smark_v = 1;
+	o.sa.if_id = 1;
+	o.sa.tfcpad = 1;
+	o.sa.sel.user = 1;
+	n = encode_into(buf2, HA_REC_SA, &o);
+	truncations(buf2, n, "SA with every sub-TLV");
+	pol_base(&o.pol, HA_AF_INET6, HA_WIRE_TMPL_MAX);
+	o.pol.lft.soft_byte = 1;
+	o.pol.mark_m = 1;
+	o.pol.if_id = 1;
+	n = encode_into(buf2, HA_REC_POLICY, &o);
+	truncations(buf2, n, "POLICY");
+	ike_base(&o.ike, HA_AF_INET6, 1);
+	n = encode_into(buf2, HA_REC_IKE, &o);
+	truncations(buf2, n, "IKE");
+	memset(&o, 0, sizeof(o));
+	o.nack.to = 1;
+	truncations(buf2, encode_into(buf2, HA_REC_SA_DEL, &o), "SA_DEL");
+	truncations(buf2, encode_into(buf2, HA_REC_POLICY_DEL, &o), "POLICY_DEL");
+	truncations(buf2, encode_into(buf2, HA_REC_IKE_DEL, &o), "IKE_DEL");
+	truncations(buf2, encode_into(buf2, HA_REC_ALIVE, &o), "ALIVE");
+	truncations(buf2, encode_into(buf2, HA_REC_NACK, &o), "NACK");
+	truncations(buf2, encode_into(buf2, HA_REC_BULK_REQ, &o), "BULK_REQ");
+	truncations(buf2, encode_into(buf2, HA_REC_BULK_END, &o), "BULK_END");
+	{
+		static struct ha_wire_ctr c[4];
+		struct ha_wire_buf b;
+		struct ha_wire_iter it;
+		struct ha_wire_rec rec;
+		unsigned int cut, bad = 0;
+
+		ha_wire_buf_init(&b, buf2, sizeof(buf2));
+		ha_wire_put_ctrs(&b, c, 4);
+		ha_wire_iter_init(&it, buf2, b.len);
+		ha_wire_next(&it, &rec);
+		for (cut = 0; cut < rec.len; cut++) {
+			struct ha_wire_rec t = rec;
+
+			t.len = cut;
+			if ((cut % 16 != 0) != (ha_wire_get_ctr(&t, 0, &out.ctr) == -EBADMSG))
+				bad++;
+			if (cut % 16 && ha_wire_ctrs_count(&t))
+				bad++;
+		}
+		ok(!bad, "CTRS: every cut not on an entry boundary is -EBADMSG");
+	}
+}
+
+/* Hand-made malformed records */
+
+static u8 mbuf[WIRE_REC_BUF];
+static size_t mlen;
+
+/* Start a record from an encoded one: its value bytes, to append to. */
+static void m_start(u8 type, const union wire_obj *o)
+{
+	struct ha_wire_iter it;
+	struct ha_wire_rec r;
+	size_t n = encode_into(buf2, type, o);
+
+	ha_wire_iter_init(&it, buf2, n);
+	ha_wire_next(&it, &r);
+	memcpy(mbuf, r.val, r.len);
+	mlen = r.len;
+}
+
+static void m_add(const void *p, size_t n)
+{
+	memcpy(mbuf + mlen, p, n);
+	mlen += n;
+}
+
+static int m_decode(u8 type)
+{
+	struct ha_wire_rec r = { .type = type, .len = mlen };
+	int ret;
+
+	r.val = value_copy(mbuf, mlen);
+	ret = wire_decode(&r, &out);
+	free((void *)r.val);
+	return ret;
+}
+
+/* Append one sub-TLV of @len bytes of @fill to a fresh @type record. */
+static int bad_sub(u8 type, const union wire_obj *o, u8 st, size_t len, u8 fill)
+{
+	u8 h[3] = { st };
+	static u8 v[0x10000];
+
+	m_start(type, o);
+	if (st < 0x80) {
+		h[1] = len;
+		m_add(h, 2);
+	} else {
+		h[1] = len >> 8;
+		h[2] = len;
+		m_add(h, 3);
+	}
+	memset(v, fill, len);
+	m_add(v, len);
+	return m_decode(type);
+}
+
+static void test_malformed(void)
+{
+	static union wire_obj sa, pol, ike;
+	u8 v[300];
+	int ret;
+
+	sa_gcm_v4(&sa.sa);
+	memset(&sa.sa.aead, 0, sizeof(sa.sa.aead));
+	memset(&sa.sa.sel, 0, sizeof(sa.sa.sel));
+	pol_base(&pol.pol, HA_AF_INET, 0);
+	memset(&pol.pol.sel, 0, sizeof(pol.pol.sel));
+	ike_base(&ike.ike, HA_AF_INET, 0);
+
+	/* unknown sub-TLVs are skipped, short and long */
+	ok(!bad_sub(HA_REC_SA, &sa, 0x3f, 5, 1) && !memcmp(&out.sa, &sa.sa, sizeof(sa.sa)),
+	   "SA: unknown short sub-TLV skipped");
+	ok(!bad_sub(HA_REC_SA, &sa, 0xfe, 300, 1) && !memcmp(&out.sa, &sa.sa, sizeof(sa.sa)),
+	   "SA: unknown long sub-TLV skipped");
+	ok(!bad_sub(HA_REC_SA, &sa, HA_SUB_TMPL, 33, 2) && !memcmp(&out.sa, &sa.sa, sizeof(sa.sa)),
+	   "SA: a POLICY sub-TLV is skipped");
+	ok(!bad_sub(HA_REC_POLICY, &pol, 0x7f, 0, 0) &&
+	   !memcmp(&out.pol, &pol.pol, sizeof(pol.pol)), "POLICY: unknown sub-TLV skipped");
+	ok(!bad_sub(HA_REC_POLICY, &pol, HA_SUB_AEAD, 4, 1) &&
+	   !memcmp(&out.pol, &pol.pol, sizeof(pol.pol)), "POLICY: an SA sub-TLV is skipped");
+	ok(!bad_sub(HA_REC_IKE, &ike, 0x90, 1000, 0) &&
+	   !memcmp(&out.ike, &ike.ike, sizeof(ike.ike)), "IKE: unknown sub-TLV skipped");
+
+	/* sub-TLV runs past the record */
+	m_start(HA_REC_SA, &sa);
+	m_add("\x01\x10\x01", 3);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: sub-TLV longer than the record");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x80\x00", 2);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: long sub-TLV header cut");
+
+	/* algorithms */
+	memcpy(v, "\x01\x00\x80\x81", 4);	/* GCM, key_len 129 */
+	memset(v + 4, 0, 129);
+	m_start(HA_REC_SA, &sa);
+	m_add("\x01\x85", 2);
+	m_add(v, 133);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: key_len 129 > HA_WIRE_KEY_MAX");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x01\x06\x01\x00\x80\x04\x01\x02", 8);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: key_len past the sub-TLV");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x01\x04\x07\x00\x80\x00", 6);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: unknown AEAD id");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x01\x04\x00\x00\x80\x00", 6);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: algorithm id NONE");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x02\x05\x01\x00\x00\x00x", 7);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: a name after a known id");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x02\x04\xff\x00\x00\x00", 6);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: OTHER without a name");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x02\x07\xff\x00\x00\x00" "a\0b", 9);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: OTHER name with a NUL");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x02\x44\xff\x00\x00\x00", 6);
+	memset(v, 'a', 64);
+	m_add(v, 64);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: OTHER name of 64 bytes");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x02\x43\xff\x00\x00\x00", 6);
+	m_add(v, 63);
+	ret = m_decode(HA_REC_SA);
+	ok(!ret && strlen(out.sa.ealg.name) == 63, "SA: OTHER name of 63 bytes");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x03\x04\x03\x00\x80\x00\x03\x04\x03\x00\x80\x00", 12);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: duplicate AUTH sub-TLV");
+
+	/* bitmap */
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_BMP, 4 * (HA_WIRE_BMP_MAX + 1), 1) == -EBADMSG,
+	   "SA: bitmap of %u words", HA_WIRE_BMP_MAX + 1);
+	ok(!bad_sub(HA_REC_SA, &sa, HA_SUB_BMP, 4 * HA_WIRE_BMP_MAX, 1) &&
+	   out.sa.bmp_len == HA_WIRE_BMP_MAX, "SA: bitmap of %u words", HA_WIRE_BMP_MAX);
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_BMP, 6, 1) == -EBADMSG, "SA: bitmap of 6 bytes");
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_BMP, 0, 1) == -EBADMSG, "SA: empty bitmap");
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_BMP, 8, 0) == -EBADMSG, "SA: all-zero bitmap");
+
+	/* fixed-size sub-TLVs of the wrong size */
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_MARK, 7, 1) == -EBADMSG, "SA: mark of 7 bytes");
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_SMARK, 9, 1) == -EBADMSG, "SA: smark of 9 bytes");
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_IF_ID, 3, 1) == -EBADMSG, "SA: if_id of 3 bytes");
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_TFCPAD, 5, 1) == -EBADMSG, "SA: tfcpad of 5 bytes");
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_ENCAP, 22, 1) == -EBADMSG,
+	   "SA: IPv6-sized encap in an IPv4 SA");
+	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_LFT, 0, 1) == -EBADMSG, "SA: empty lifetime");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x05\x01\x00", 3);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: lifetime mask 0");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x05\x09\x03\0\0\0\0\0\0\0\0", 11);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: lifetime mask with 2 bits, 1 field");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x06\x09\x10\0\0\0\0\0\0\0\0", 11);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: current lifetime mask bit 4");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x06\x09\x08\0\0\0\0\0\0\0\x07", 11);
+	ok(!m_decode(HA_REC_SA) && out.sa.curlft.use_time == 7 && out.sa.lft.hard_byte == ~0ULL,
+	   "SA: current lifetime use_time only; limits default infinite");
+
+	/* selectors */
+	m_start(HA_REC_SA, &sa);
+	m_add("\x07\x0c\x02\x21\x00\x00" "\0\0\0\0\0\0\0\0", 14);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: IPv4 selector prefix 33");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x07\x0c\x0a\x20\x00\x00" "\0\0\0\0\0\0\0\0", 14);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: IPv6 selector of IPv4 size");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x07\x0d\x02\x20\x00\x00" "\0\0\0\0\0\0\0\0\0", 15);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: selector with a 1-byte tail");
+	m_start(HA_REC_SA, &sa);
+	m_add("\x07\x0c\x03\x00\x00\x00" "\0\0\0\0\0\0\0\0", 14);
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: selector family 3");
+
+	/* core fields */
+	m_start(HA_REC_SA, &sa);
+	mbuf[10] = 3;
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: family 3");
+	m_start(HA_REC_SA, &sa);
+	mbuf[10] = HA_AF_INET6;
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: IPv6 family with an IPv4 core");
+	m_start(HA_REC_SA, &sa);
+	mbuf[14] = 3;
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: dir 3");
+	m_start(HA_REC_SA, &sa);
+	mbuf[15] = 2;
+	ok(m_decode(HA_REC_SA) == -EBADMSG, "SA: esn 2");
+	{
+		struct ha_wire_rec r = { .type = HA_REC_SA, .len = 0, .val = mbuf };
+
+		ok(ha_wire_get_policy(&r, &out.pol) == -EINVAL &&
+		   ha_wire_get_ike(&r, &out.ike) == -EINVAL &&
+		   ha_wire_get_ctr(&r, 0, &out.ctr) == -EINVAL && !ha_wire_ctrs_count(&r) &&
+		   ha_wire_get_alive(&r, &out.alive) == -EINVAL &&
+		   ha_wire_get_nack(&r, &out.nack) == -EINVAL &&
+		   ha_wire_get_bulk(&r, &out.bulk) == -EINVAL &&
+		   ha_wire_get_del(&r, &out.ref) == -EINVAL &&
+		   ha_wire_get_ike_del(&r, &out.spi[0], &out.spi[1]) == -EINVAL,
+		   "decoders refuse a record of another type with -EINVAL");
+	}
+
+	/* policy */
+	ok(bad_sub(HA_REC_POLICY, &pol, HA_SUB_TMPL, 32, 2) == -EBADMSG,
+	   "POLICY: template of 32 bytes");
+	m_start(HA_REC_POLICY, &pol);
+	memset(v, 0, 33);
+	v[0] = HA_AF_INET;
+	for (ret = 0; ret < HA_WIRE_TMPL_MAX + 1; ret++) {
+		m_add("\x0d\x21", 2);
+		m_add(v, 33);
+	}
+	ok(m_decode(HA_REC_POLICY) == -EBADMSG, "POLICY: %u templates", HA_WIRE_TMPL_MAX + 1);
+	m_start(HA_REC_POLICY, &pol);
+	v[0] = 0;
+	m_add("\x0d\x21", 2);
+	m_add(v, 33);
+	ok(m_decode(HA_REC_POLICY) == -EBADMSG, "POLICY: template family 0");
+	m_start(HA_REC_POLICY, &pol);
+	mbuf[6] = 3;
+	ok(m_decode(HA_REC_POLICY) == -EBADMSG, "POLICY: dir 3");
+	m_start(HA_REC_POLICY, &pol);
+	mbuf[7] = 2;
+	ok(m_decode(HA_REC_POLICY) == -EBADMSG, "POLICY: action 2");
+	m_start(HA_REC_POLICY, &pol);
+	mbuf[9] = 2;
+	ok(m_decode(HA_REC_POLICY) == -EBADMSG, "POLICY: type 2");
+	m_start(HA_REC_POLICY, &pol);
+	mbuf[10] = 0;
+	ok(m_decode(HA_REC_POLICY) == -EBADMSG, "POLICY: family 0");
+	m_start(HA_REC_POLICY, &pol);
+	m_add("\x09\x08\0\0\0\1\0\0\0\1\x09\x08\0\0\0\1\0\0\0\1", 20);
+	ok(m_decode(HA_REC_POLICY) == -EBADMSG, "POLICY: duplicate mark");
+
+	/* IKE */
+	ok(bad_sub(HA_REC_IKE, &ike, HA_SUB_NONCE_I, HA_WIRE_NONCE_MAX + 1, 1) == -EBADMSG,
+	   "IKE: nonce of %u bytes", HA_WIRE_NONCE_MAX + 1);
+	ok(bad_sub(HA_REC_IKE, &ike, HA_SUB_NONCE_R, 0, 1) == -EBADMSG, "IKE: empty nonce");
+	ok(bad_sub(HA_REC_IKE, &ike, HA_SUB_IKE_KEY + 6, HA_WIRE_IKE_KEY_MAX + 1, 1) == -EBADMSG,
+	   "IKE: key of %u bytes", HA_WIRE_IKE_KEY_MAX + 1);
+	ok(!bad_sub(HA_REC_IKE, &ike, HA_SUB_IKE_KEY + 7, 5, 1) &&
+	   !memcmp(&out.ike, &ike.ike, sizeof(ike.ike)), "IKE: key index 7 is unknown: skipped");
+	ok(bad_sub(HA_REC_IKE, &ike, HA_SUB_ID_I, HA_WIRE_ID_MAX + 2, 1) == -EBADMSG,
+	   "IKE: ID of %u bytes", HA_WIRE_ID_MAX + 1);
+	ok(bad_sub(HA_REC_IKE, &ike, HA_SUB_ID_R, 0, 1) == -EBADMSG, "IKE: ID without a type");
+	ok(bad_sub(HA_REC_IKE, &ike, HA_SUB_CHILD, 4 * (HA_WIRE_CHILD_MAX + 1), 1) == -EBADMSG,
+	   "IKE: %u children", HA_WIRE_CHILD_MAX + 1);
+	ok(bad_sub(HA_REC_IKE, &ike, HA_SUB_CHILD, 6, 1) == -EBADMSG, "IKE: child SPIs of 6 bytes");
+	m_start(HA_REC_IKE, &ike);
+	mbuf[20] = 3;
+	ok(m_decode(HA_REC_IKE) == -EBADMSG, "IKE: version 3");
+	m_start(HA_REC_IKE, &ike);
+	mbuf[21] = 2;
+	ok(m_decode(HA_REC_IKE) == -EBADMSG, "IKE: initiator 2");
+	m_start(HA_REC_IKE, &ike);
+	mbuf[22] = 0;
+	ok(m_decode(HA_REC_IKE) == -EBADMSG, "IKE: family 0");
+
+	/* small records */
+	memset(&in, 0, sizeof(in));
+	in.nack.from = 5;
+	in.nack.to = 6;
+	m_start(HA_REC_NACK, &in);
+	mbuf[9] = 7;	/* from = 7 > to */
+	ok(m_decode(HA_REC_NACK) == -EBADMSG, "NACK: from > to");
+	in.nack.from = 7;
+	in.nack.to = 6;
+	{
+		struct ha_wire_buf b;
+
+		ha_wire_buf_init(&b, buf, sizeof(buf));
+		ok(ha_wire_put_nack(&b, &in.nack) == -EINVAL && !b.len, "NACK put: from > to");
+		ok(ha_wire_put_del(&b, HA_REC_ALIVE, &in.ref) == -EINVAL &&
+		   ha_wire_put_bulk(&b, HA_REC_SA, &in.bulk) == -EINVAL && !b.len,
+		   "DEL/BULK put with a wrong type");
+	}
+	memset(&in, 0, sizeof(in));
+	in.alive.count = 9;
+	m_start(HA_REC_ALIVE, &in);
+	m_add("\x01\x02\x03", 3);
+	ok(!m_decode(HA_REC_ALIVE) && out.alive.count == 9, "ALIVE: longer value accepted");
+	ok(m_decode(HA_REC_BULK_END) == 0 && m_decode(HA_REC_SA_DEL) == 0,
+	   "a 23-byte value is long enough for BULK_END and SA_DEL");
+}
+
+static void test_encode_errors(void)
+{
+	static union wire_obj o;
+	struct ha_wire_buf b;
+	size_t n, cap;
+	unsigned int bad;
+	int ret;
+
+	/* -ENOSPC: nothing written, b->len unchanged */
+	sa_esn_v6(&o.sa);
+	n = ha_wire_sa_len(&o.sa);
+	bad = 0;
+	for (cap = 0; cap < n + 7; cap++) {
+		memset(buf, 0xaa, sizeof(buf));
+		ha_wire_buf_init(&b, buf, cap + 7);
+		b.len = 7;
+		ret = ha_wire_put_sa(&b, &o.sa);
+		if (cap < n && (ret != -ENOSPC || b.len != 7 || buf[7] != 0xaa ||
+				buf[cap + 6] != 0xaa))
+			bad++;
+		if (cap >= n && (ret || b.len != 7 + n))
+			bad++;
+	}
+	ok(!bad, "SA: -ENOSPC below %zu bytes, nothing written", n);
+	pol_base(&o.pol, HA_AF_INET, 2);
+	n = ha_wire_policy_len(&o.pol);
+	bad = 0;
+	for (cap = 0; cap <= n; cap++) {
+		memset(buf, 0xaa, sizeof(buf));
+		ha_wire_buf_init(&b, buf, cap);
+		ret = ha_wire_put_policy(&b, &o.pol);
+		if (cap < n ? ret != -ENOSPC || b.len || buf[0] != 0xaa : ret || b.len != n)
+			bad++;
+	}
+	ok(!bad, "POLICY: -ENOSPC below %zu bytes, nothing written", n);
+	ike_base(&o.ike, HA_AF_INET, 1);
+	n = ha_wire_ike_len(&o.ike);
+	bad = 0;
+	for (cap = 0; cap <= n; cap++) {
+		memset(buf, 0xaa, sizeof(buf));
+		ha_wire_buf_init(&b, buf, cap);
+		ret = ha_wire_put_ike(&b, &o.ike);
+		if (cap < n ? ret != -ENOSPC || b.len || buf[0] != 0xaa : ret || b.len != n)
+			bad++;
+	}
+	ok(!bad, "IKE: -ENOSPC below %zu bytes, nothing written", n);
+	bad = 0;
+	memset(&o, 0, sizeof(o));
+	for (cap = 0; cap < 22; cap++) {
+		int r[6];
+		unsigned int k;
+
+		for (k = 0; k < 6; k++) {
+			ha_wire_buf_init(&b, buf, cap);
+			switch (k) {
+			case 0:
+				r[k] = ha_wire_put_del(&b, HA_REC_SA_DEL, &o.ref);
+				break;
+			case 1:
+				r[k] = ha_wire_put_ike_del(&b, 1, 2);
+				break;
+			case 2:
+				r[k] = ha_wire_put_alive(&b, &o.alive);
+				break;
+			case 3:
+				r[k] = ha_wire_put_nack(&b, &o.nack);
+				break;
+			case 4:
+				r[k] = ha_wire_put_bulk(&b, HA_REC_BULK_REQ, &o.bulk);
+				break;
+			default:
+				r[k] = ha_wire_put_ctrs(&b, &o.ctr, 1);
+				break;
+			}
+			if (r[k] ? r[k] != -ENOSPC || b.len : !b.len || b.len > cap)
+				bad++;
+		}
+		bad += (cap < 8) != (r[0] != 0);
+		bad += (cap < 18) != (r[1] != 0);
+		bad += (cap < 22) != (r[2] != 0);
+		bad += (cap < 20) != (r[3] != 0);
+		bad += (cap < 8) != (r[4] != 0);
+		bad += (cap < 19) != (r[5] != 0);
+	}
+	ok(!bad, "small records: -ENOSPC, nothing written");
+	ha_wire_buf_init(&b, buf, 4);
+	b.len = 5;
+	ok(ha_wire_put_alive(&b, &o.alive) == -ENOSPC && b.len == 5, "len past cap: -ENOSPC");
+
+	/* -EINVAL on what a decoder would refuse; len() is 0 */
+	sa_gcm_v4(&o.sa);
+	o.sa.aead.key_len = HA_WIRE_KEY_MAX + 1;
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ok(ha_wire_put_sa(&b, &o.sa) == -EINVAL && !b.len && !ha_wire_sa_len(&o.sa),
+	   "SA put: key_len too long");
+	sa_gcm_v4(&o.sa);
+	o.sa.family = 0;
+	ok(ha_wire_put_sa(&b, &o.sa) == -EINVAL, "SA put: family 0");
+	sa_gcm_v4(&o.sa);
+	o.sa.bmp_len = HA_WIRE_BMP_MAX + 1;
+	ok(ha_wire_put_sa(&b, &o.sa) == -EINVAL, "SA put: bitmap too long");
+	sa_gcm_v4(&o.sa);
+	o.sa.aead.id = 9;
+	ok(ha_wire_put_sa(&b, &o.sa) == -EINVAL, "SA put: unknown AEAD id");
+	sa_gcm_v4(&o.sa);
+	o.sa.aead.id = HA_ALG_OTHER;
+	memset(o.sa.aead.name, 'a', HA_WIRE_ALG_NAME_MAX);
+	ok(ha_wire_put_sa(&b, &o.sa) == -EINVAL, "SA put: name not NUL-terminated");
+	o.sa.aead.name[0] = '\0';
+	ok(ha_wire_put_sa(&b, &o.sa) == -EINVAL, "SA put: empty OTHER name");
+	sa_gcm_v4(&o.sa);
+	o.sa.dir = 3;
+	ok(ha_wire_put_sa(&b, &o.sa) == -EINVAL, "SA put: dir 3");
+	sa_gcm_v4(&o.sa);
+	o.sa.sel.prefixlen_s = 33;
+	ok(ha_wire_put_sa(&b, &o.sa) == -EINVAL, "SA put: selector prefix 33");
+	pol_base(&o.pol, HA_AF_INET, 0);
+	o.pol.nr_tmpl = HA_WIRE_TMPL_MAX + 1;
+	ok(ha_wire_put_policy(&b, &o.pol) == -EINVAL && !ha_wire_policy_len(&o.pol),
+	   "POLICY put: too many templates");
+	pol_base(&o.pol, HA_AF_INET, 1);
+	o.pol.tmpl[0].family = 0;
+	ok(ha_wire_put_policy(&b, &o.pol) == -EINVAL, "POLICY put: template family 0");
+	ike_base(&o.ike, HA_AF_INET, 0);
+	o.ike.nonce_i_len = HA_WIRE_NONCE_MAX + 1;
+	ok(ha_wire_put_ike(&b, &o.ike) == -EINVAL && !ha_wire_ike_len(&o.ike),
+	   "IKE put: nonce too long");
+	ike_base(&o.ike, HA_AF_INET, 0);
+	o.ike.key_len[3] = HA_WIRE_IKE_KEY_MAX + 1;
+	ok(ha_wire_put_ike(&b, &o.ike) == -EINVAL, "IKE put: key too long");
+	ike_base(&o.ike, HA_AF_INET, 0);
+	o.ike.nr_child = HA_WIRE_CHILD_MAX + 1;
+	ok(ha_wire_put_ike(&b, &o.ike) == -EINVAL && !b.len, "IKE put: too many children");
+
+	/* normalisation: bytes 4..15 of IPv4 addresses, zero bitmap */
+	sa_gcm_v4(&o.sa);
+	memset(o.sa.daddr.a + 4, 0x55, 12);
+	o.sa.bmp_len = 8;
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ha_wire_put_sa(&b, &o.sa);
+	{
+		struct ha_wire_iter it;
+		struct ha_wire_rec r;
+
+		ha_wire_iter_init(&it, buf, b.len);
+		ha_wire_next(&it, &r);
+		ha_wire_get_sa(&r, &out.sa);
+		ok(all_zero_test(out.sa.daddr.a + 4, 12) && out.sa.bmp_len == 0 &&
+		   b.len == size_gcm, "IPv4 sends 4 address bytes; an all-zero bitmap is omitted");
+	}
+}
+
+/* Header, nonce, iterator */
+
+static void test_header(void)
+{
+	struct ha_wire_hdr h = {
+		.version = 1, .flags = 0x5a, .node_id = 0x0102, .key_id = 0x03040506,
+		.epoch = 0x0708090a0b0c0d0eULL, .seq = 0x0f10111213141516ULL,
+	}, g;
+	static u8 d[HA_WIRE_MAX_LEN + 1];
+	u8 nonce[HA_WIRE_NONCE_LEN];
+	unsigned int i;
+	int good = 1;
+
+	ha_wire_hdr_put(d, &h);
+	for (i = 1; i < 24; i++)
+		good &= d[i] == (i == 1 ? 0x5a : i - 1);
+	ok(d[0] == 1 && good, "header layout: big-endian fields at 0, 1, 2, 4, 8, 16");
+	ok(!ha_wire_hdr_get(d, HA_WIRE_MIN_LEN, &g) && !memcmp(&g, &h, sizeof(h)),
+	   "header round trip");
+	ok(ha_wire_hdr_get(d, HA_WIRE_MIN_LEN - 1, &g) == -EBADMSG, "header: %d bytes is -EBADMSG",
+	   HA_WIRE_MIN_LEN - 1);
+	ok(ha_wire_hdr_get(d, 0, &g) == -EBADMSG, "header: 0 bytes is -EBADMSG");
+	ok(!ha_wire_hdr_get(d, HA_WIRE_MAX_LEN, &g), "header: %d bytes accepted", HA_WIRE_MAX_LEN);
+	ok(ha_wire_hdr_get(d, HA_WIRE_MAX_LEN + 1, &g) == -EMSGSIZE,
+	   "header: %d bytes is -EMSGSIZE", HA_WIRE_MAX_LEN + 1);
+	d[0] = 2;
+	ok(ha_wire_hdr_get(d, 100, &g) == -EPROTONOSUPPORT, "header: version 2");
+	d[0] = 0;
+	ok(ha_wire_hdr_get(d, 100, &g) == -EPROTONOSUPPORT, "header: version 0");
+	d[0] = 1;
+	corpus(d, HA_WIRE_MIN_LEN);
+	ha_wire_nonce(&h, nonce);
+	ok(!memcmp(nonce, d + 2, 22) && !nonce[22] && !nonce[23],
+	   "nonce: header bytes 2..23 then two zero bytes");
+	ok(HA_WIRE_NONCE_LEN == 24 && HA_WIRE_HDR_LEN == 24 && HA_WIRE_MIN_LEN == 40,
+	   "sizes: header 24, nonce 24, minimum datagram 40");
+}
+
+static void test_iter(void)
+{
+	static union wire_obj o;
+	struct ha_wire_buf b;
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+	unsigned int n = 0, known = 0;
+	int ret;
+
+	/* a payload with unknown records between known ones */
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	memcpy(buf, "\x20\x03xyz", 5);		/* unknown short */
+	b.len = 5;
+	memset(&o, 0, sizeof(o));
+	o.alive.count = 1;
+	ha_wire_put_alive(&b, &o.alive);
+	memcpy(buf + b.len, "\x90\x00\x02hi", 5);	/* unknown long */
+	b.len += 5;
+	memcpy(buf + b.len, "\x7f\x00", 2);		/* unknown, empty */
+	b.len += 2;
+	sa_gcm_v4(&o.sa);
+	ha_wire_put_sa(&b, &o.sa);
+	memcpy(buf + b.len, "\xff\x00\x00", 3);	/* unknown long, empty */
+	b.len += 3;
+	corpus(buf, b.len);
+	ha_wire_iter_init(&it, buf, b.len);
+	while ((ret = ha_wire_next(&it, &rec)) > 0) {
+		n++;
+		if (!wire_decode(&rec, &out))
+			known++;
+	}
+	ok(!ret && n == 6 && known == 2, "unknown records are returned and skipped (%u, %u)",
+	   n, known);
+	ha_wire_iter_init(&it, buf, 0);
+	ok(ha_wire_next(&it, &rec) == 0, "empty payload: clean end");
+	ha_wire_iter_init(&it, (const u8 *)"\x01", 1);
+	ok(ha_wire_next(&it, &rec) == -EBADMSG, "short record without its length");
+	ha_wire_iter_init(&it, (const u8 *)"\x81\x00", 2);
+	ok(ha_wire_next(&it, &rec) == -EBADMSG, "long record with half its length");
+	ha_wire_iter_init(&it, (const u8 *)"\x01\x14\x00", 3);
+	ok(ha_wire_next(&it, &rec) == -EBADMSG && ha_wire_next(&it, &rec) == 0,
+	   "oversized short length; iteration stops");
+	ha_wire_iter_init(&it, (const u8 *)"\x81\xff\xff\x00", 4);
+	ok(ha_wire_next(&it, &rec) == -EBADMSG, "oversized long length 65535");
+	memcpy(buf, "\x10\x06\x00\x01\x00\x00\x00\x02\x12", 9);
+	ha_wire_iter_init(&it, buf, 9);
+	ok(ha_wire_next(&it, &rec) == 1 && ha_wire_next(&it, &rec) == -EBADMSG,
+	   "a good record then a cut one");
+	ok(wire_decode(&(struct ha_wire_rec){ .type = HA_REC_SA, .len = 0, .val = buf },
+		       &out) == -EBADMSG, "SA of 0 bytes");
+	ok(ha_wire_get_sa(&(struct ha_wire_rec){ .type = HA_REC_IKE, .val = buf }, &out.sa) ==
+	   -EINVAL && out.sa.lft.soft_byte == ~0ULL, "get_sa of an IKE record; output initialised");
+}
+
+static void test_alg_table(void)
+{
+	unsigned int kind, i, bad = 0;
+
+	for (kind = 0; kind < HA_ALG_KINDS; kind++)
+		for (i = 0; i < 10 && alg_names[kind][i]; i++) {
+			const char *n = ha_alg_name(kind, i + 1);
+
+			if (ha_alg_id(kind, alg_names[kind][i]) != i + 1 || !n ||
+			    strcmp(n, alg_names[kind][i]))
+				bad++;
+		}
+	ok(!bad, "algorithm table: 26 names, ids from 1 in table order");
+	ok(ha_alg_id(HA_ALG_AEAD, "cbc(aes)") == HA_ALG_OTHER, "an ENCR name is OTHER as AEAD");
+	ok(ha_alg_id(HA_ALG_AUTH, "hmac(sm3)") == HA_ALG_OTHER, "unknown name is OTHER");
+	ok(ha_alg_id(HA_ALG_AUTH, NULL) == HA_ALG_NONE && ha_alg_id(HA_ALG_AUTH, "") == HA_ALG_NONE,
+	   "no name is NONE");
+	ok(!ha_alg_name(HA_ALG_AEAD, 0) && !ha_alg_name(HA_ALG_AEAD, 5) &&
+	   !ha_alg_name(HA_ALG_ENCR, 11) && !ha_alg_name(HA_ALG_COMP, 255) &&
+	   !ha_alg_name(HA_ALG_KINDS, 1), "no name for NONE, OTHER, unknown ids or kinds");
+	ok(ha_alg_id(HA_ALG_KINDS, "deflate") == HA_ALG_OTHER, "bad kind is OTHER");
+}
+
+static void hex(const char *title, const u8 *p, size_t n)
+{
+	size_t i;
+
+	printf("%s (%zu bytes):\n", title, n);
+	for (i = 0; i < n; i++)
+		printf("%02x%s", p[i], (i + 1) % 16 == 0 || i + 1 == n ? "\n" : " ");
+}
+
+/* The worked example of Documentation/wire-protocol.md. */
+static void example(void)
+{
+	static union wire_obj o;
+	struct ha_wire_hdr h = {
+		.version = 1, .node_id = 2, .key_id = 1, .epoch = 5, .seq = 42,
+	};
+	struct ha_wire_ctr c[2] = {
+		{ .ref = { 1, 0x1234 }, .owner_epoch = 3, .inbound = 0, .value = 1000 },
+		{ .ref = { 1, 0x1235 }, .owner_epoch = 3, .inbound = 1, .value = 0x100000123ULL },
+	};
+	struct ha_wire_buf b;
+	u8 nonce[HA_WIRE_NONCE_LEN];
+	unsigned int i;
+
+	ha_wire_hdr_put(buf2, &h);
+	ha_wire_buf_init(&b, buf2 + HA_WIRE_HDR_LEN, 1432);
+	sa_gcm_v4(&o.sa);
+	for (i = 0; i < 36; i++)
+		o.sa.aead.key[i] = i;
+	memset(&o.sa.daddr, 0, sizeof(o.sa.daddr));
+	memset(&o.sa.saddr, 0, sizeof(o.sa.saddr));
+	memcpy(o.sa.daddr.a, "\xc0\x00\x02\x02", 4);
+	memcpy(o.sa.saddr.a, "\xc0\x00\x02\x01", 4);
+	ha_wire_put_sa(&b, &o.sa);
+	ha_wire_put_ctrs(&b, c, 2);
+	memset(&o, 0, sizeof(o));
+	o.alive.last_seq = 41;
+	o.alive.count = 2;
+	o.alive.digest = 0x0123456789abcdefULL;
+	ha_wire_put_alive(&b, &o.alive);
+	memset(buf2 + HA_WIRE_HDR_LEN + b.len, 0xee, HA_WIRE_TAG_LEN);
+	hex("header", buf2, HA_WIRE_HDR_LEN);
+	ha_wire_nonce(&h, nonce);
+	hex("nonce", nonce, sizeof(nonce));
+	hex("records (plaintext)", buf2 + HA_WIRE_HDR_LEN, b.len);
+	printf("datagram: %zu bytes of UDP payload\n",
+	       HA_WIRE_HDR_LEN + b.len + HA_WIRE_TAG_LEN);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--write-corpus")) {
+		snprintf(corpus_dir, sizeof(corpus_dir), "%s", argv[2]);
+		mkdir(corpus_dir, 0755);
+	} else if (argc == 2 && !strcmp(argv[1], "--example")) {
+		example();
+		return 0;
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: %s [--write-corpus DIR | --example]\n", argv[0]);
+		return 2;
+	}
+	printf("TAP version 13\n");
+	test_header();
+	test_iter();
+	test_alg_table();
+	test_sa_round_trips();
+	test_other_round_trips();
+	test_capacity();
+	test_truncation();
+	test_malformed();
+	test_encode_errors();
+	printf("1..%u\n", tests);
+	if (corpus_dir[0])
+		printf("# wrote %u seeds to %s\n", corpus_n, corpus_dir);
+	printf("# %u passed, %u failed\n", tests - failed, failed);
+	return failed ? 1 : 0;
+}
