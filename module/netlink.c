@@ -47,7 +47,6 @@ static const struct nla_policy ha_key_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
 	[IPSEC_HA_A_CONFIG_KEY] = NLA_POLICY_EXACT_LEN(IPSEC_HA_KEY_LEN),
 };
 
-
 /* Netlink keeps the last of duplicated attributes; refuse them instead. */
 static int ha_nl_reject_duplicates(const struct genl_info *info)
 {

@@ -313,17 +313,18 @@ static size_t ha_sync_room(struct ha_net *hn, const struct ha_link *link)
 }
 
 /*
- * Append with put(); when the datagram is full, send it and retry once in
- * a fresh one. Returns 0, or an error when the record fits in no datagram.
+ * A put() found the datagram full: send it, so that the caller can try
+ * once more in an empty one. False when there was nothing to send (the
+ * record fits in no datagram) or put() failed for another reason.
  */
-#define HA_PUT(hn, link, key, sent, expr) ({				\
-	int __err = (expr);						\
-	if (__err == -ENOSPC && ha_sync_send(hn, link, key)) {		\
-		(sent)++;						\
-		__err = (expr);						\
-	}								\
-	__err;								\
-})
+static bool ha_sync_full(struct ha_net *hn, struct ha_link *link, const struct ha_key *key,
+			 int err, unsigned int *sent)
+{
+	if (err != -ENOSPC || !ha_sync_send(hn, link, key))
+		return false;
+	(*sent)++;
+	return true;
+}
 
 static void ha_sync_tx_work(struct work_struct *work)
 {
@@ -348,12 +349,17 @@ static void ha_sync_tx_work(struct work_struct *work)
 
 	if (tx->bulk_req) {
 		struct ha_wire_bulk bk = { .node = tx->bulk_req_node };
+		int err;
 
-		if (!HA_PUT(hn, link, key, sent, ha_wire_put_bulk(&tx->b, HA_REC_BULK_REQ, &bk)))
+		do
+			err = ha_wire_put_bulk(&tx->b, HA_REC_BULK_REQ, &bk);
+		while (ha_sync_full(hn, link, key, err, &sent));
+		if (!err)
 			tx->bulk_req = false;
 	}
 	for (i = 0; i < tx->nr_nacks; i++)
-		HA_PUT(hn, link, key, sent, ha_wire_put_nack(&tx->b, &tx->nacks[i]));
+		while (ha_sync_full(hn, link, key, ha_wire_put_nack(&tx->b, &tx->nacks[i]), &sent))
+			;
 	tx->nr_nacks = 0;
 
 	list_for_each_entry_safe(obj, tmp, &hn->store.dirty, dirty) {
@@ -365,13 +371,13 @@ static void ha_sync_tx_work(struct work_struct *work)
 			break;
 		}
 		ha_ref_of(obj->refkey, &ref);
-		if (obj->flags & HA_OBJ_DELETED)
-			err = HA_PUT(hn, link, key, sent,
-				     ha_wire_put_del(&tx->b, obj->kind == HA_OBJ_SA ?
-						     HA_REC_SA_DEL : HA_REC_POLICY_DEL, &ref));
-		else
-			err = HA_PUT(hn, link, key, sent,
-				     ha_sync_put_rec(&tx->b, obj->rec, obj->len));
+		do {
+			if (obj->flags & HA_OBJ_DELETED)
+				err = ha_wire_put_del(&tx->b, obj->kind == HA_OBJ_SA ?
+						      HA_REC_SA_DEL : HA_REC_POLICY_DEL, &ref);
+			else
+				err = ha_sync_put_rec(&tx->b, obj->rec, obj->len);
+		} while (ha_sync_full(hn, link, key, err, &sent));
 		if (err) {
 			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
 		} else {
@@ -390,9 +396,12 @@ static void ha_sync_tx_work(struct work_struct *work)
 		while ((node = find_next_bit(tx->bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1,
 					     node + 1)) <= IPSEC_HA_NODE_ID_MAX) {
 			struct ha_wire_bulk bk = { .node = node, .count = hn->store.local };
+			int err;
 
-			if (HA_PUT(hn, link, key, sent,
-				   ha_wire_put_bulk(&tx->b, HA_REC_BULK_END, &bk)))
+			do
+				err = ha_wire_put_bulk(&tx->b, HA_REC_BULK_END, &bk);
+			while (ha_sync_full(hn, link, key, err, &sent));
+			if (err)
 				break;
 			clear_bit(node, tx->bulk_end_to);
 		}
