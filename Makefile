@@ -9,6 +9,8 @@
 #   make check                 every test; ends with "N passed, N failed"
 #   make demo                  the two-node story in a guest
 #   make lint                  checkpatch, sparse, W=1, -Werror for the tool
+#   make check-debug           suite + leak check on the debug kernel (root)
+#   make check-7x              7.x builds (W=1) + smoke test in a 7.x guest (root)
 #   make install               modules_install + the tool, man page, completion
 #                              (DESTDIR=dir stages everything under dir)
 
@@ -30,7 +32,7 @@ release = $(if $(filter /lib/modules/%/build,$(1)),$(patsubst /lib/modules/%/bui
 MODULE_SRCS := $(wildcard $(TOP)/module/*.c $(TOP)/module/*.h) $(TOP)/module/Kbuild
 UAPI := $(TOP)/include/uapi/linux/ipsec_ha.h
 
-.PHONY: all modules tool deps check demo lint install clean uapi test-unit
+.PHONY: all modules tool deps check check-debug check-7x demo lint install clean uapi test-unit
 
 all: modules tool
 
@@ -63,6 +65,12 @@ test-unit: tool
 
 check: deps
 	tools/check.sh
+
+check-debug:
+	tools/kernels/check-debug.sh
+
+check-7x:
+	tools/kernels/check-7x.sh
 
 demo: deps all
 	tools/demo.sh

@@ -13,6 +13,8 @@
 
 /* Mismatching summaries in a row before a peer is asked for a bulk sync. */
 #define HA_PEER_MISMATCH_MAX 2
+/* Time a bulk sync has to complete before it is asked for again. */
+#define HA_BULK_PATIENCE (3 * HZ)
 
 struct ha_peers *ha_peers(struct ha_net *hn)
 {
@@ -95,20 +97,25 @@ void ha_peers_bulk_begin(struct ha_net *hn, u16 node)
 	if (!ps)
 		return;
 	ps->bulk_started = jiffies;
-	xa_for_each(&ps->by_node, i, p)
-		if (!node || p->node == node)
-			p->bulk = HA_BULK_WAITING;
+	xa_for_each(&ps->by_node, i, p) {
+		if (node && p->node != node)
+			continue;
+		p->bulk = HA_BULK_WAITING;
+		p->gaps_at_bulk = p->gaps;
+	}
 }
 
 /*
- * p sent all it owns: what this node still holds of p's that p did not
- * send again since the request is gone there.
+ * p sent all it owns: if none of it was lost, what this node still holds
+ * of p's that p did not send again since the request is gone there. After
+ * a loss the repairs are still on their way: the next agreeing ALIVE
+ * completes the bulk sync instead.
  */
 void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p)
 {
 	struct ha_obj *obj, *tmp;
 
-	if (p->bulk != HA_BULK_WAITING)
+	if (p->bulk != HA_BULK_WAITING || p->gaps != p->gaps_at_bulk)
 		return;
 	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
 		if (obj->owner == p->node && !(obj->flags & HA_OBJ_LOCAL) &&
@@ -130,8 +137,6 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_NACKS);
 		ha_sync_nack(hn, p->node, p->max_seq + 1, a->last_seq);
 	}
-	if (p->bulk == HA_BULK_WAITING)
-		return;
 	list_for_each_entry(obj, &hn->store.objs, all) {
 		if (obj->owner != p->node || (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)))
 			continue;
@@ -140,10 +145,16 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 	}
 	if (count == a->count && digest == a->digest) {
 		p->mismatches = 0;
+		if (p->bulk == HA_BULK_WAITING)
+			p->bulk = HA_BULK_DONE;
 		return;
 	}
+	if (p->bulk == HA_BULK_WAITING &&
+	    time_before(jiffies, hn->peers->bulk_started + HA_BULK_PATIENCE))
+		return;		/* repairs are on their way */
 	if (++p->mismatches < HA_PEER_MISMATCH_MAX)
 		return;
+	p->mismatches = 0;
 	ha_peers_bulk_begin(hn, p->node);
 	ha_sync_request_bulk(hn, p->node);
 }

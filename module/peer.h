@@ -27,6 +27,7 @@ struct ha_peer {
 	DECLARE_BITMAP(window, HA_PEER_WINDOW);
 	unsigned long last_heard;
 	u64 datagrams, gaps, resends;
+	u64 gaps_at_bulk;	/* gaps when the bulk was asked for */
 };
 
 struct ha_peers {

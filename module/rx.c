@@ -143,7 +143,7 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_w
 			break;
 		p->resends++;
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_NACKS);
-		ha_sync_resend_since(hn, nack.from);
+		ha_sync_resend(hn, nack.from, nack.to);
 		break;
 	case HA_REC_BULK_REQ:
 		if (!ha_wire_get_bulk(rec, &bulk) && (!bulk.node || bulk.node == hn->node_id))

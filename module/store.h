@@ -54,6 +54,7 @@ struct ha_obj {
 	u16 flags;
 	u64 ctr;			/* latest counter: max of what was seen */
 	u64 digest;			/* hash of rec */
+	u64 sent_seq;			/* LOCAL: datagram that last carried it */
 	unsigned long changed;		/* jiffies of the last change */
 	struct rcu_head rcu;
 	u16 len;

@@ -23,12 +23,10 @@
 
 struct ha_tx {
 	u64 seq;			/* last datagram number sent */
-	unsigned long sent_at[HA_TX_RING];	/* jiffies, by seq % HA_TX_RING */
-	unsigned long last_alive;
+	unsigned long alive_at;		/* jiffies when the next ALIVE is due */
 	bool bulk_req;			/* send BULK_REQ for bulk_req_node */
 	u16 bulk_req_node;
 	DECLARE_BITMAP(bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1);	/* owed BULK_END */
-	u32 bulk_sent;
 	struct ha_wire_nack nacks[8];	/* gaps to report */
 	unsigned int nr_nacks;
 	struct ha_wire_sa sa;		/* scratch */
@@ -181,22 +179,18 @@ void ha_sync_kick(struct ha_net *hn)
 		mod_delayed_work(system_unbound_wq, &hn->tx_work, 0);
 }
 
-/* A peer missed our datagrams from seq on: send what changed since then again. */
-void ha_sync_resend_since(struct ha_net *hn, u64 seq)
+/*
+ * A peer missed datagrams from..to: send the current state of what they
+ * carried (deletions included, while their tombstones last) again.
+ */
+void ha_sync_resend(struct ha_net *hn, u64 from, u64 to)
 {
-	struct ha_tx *tx = hn->tx;
-	unsigned long since;
 	struct ha_obj *obj;
 
-	if (!tx)
+	if (!hn->tx)
 		return;
-	if (seq > tx->seq || tx->seq - seq >= HA_TX_RING) {
-		ha_sync_bulk_to(hn, 0);		/* too old to know: everything */
-		return;
-	}
-	since = tx->sent_at[seq % HA_TX_RING] - HZ / 10;
 	list_for_each_entry(obj, &hn->store.objs, all)
-		if ((obj->flags & HA_OBJ_LOCAL) && time_after_eq(obj->changed, since))
+		if ((obj->flags & HA_OBJ_LOCAL) && obj->sent_seq >= from && obj->sent_seq <= to)
 			ha_store_mark_dirty(&hn->store, obj);
 	ha_sync_kick(hn);
 }
@@ -284,7 +278,6 @@ static bool ha_sync_send(struct ha_net *hn, struct ha_link *link, const struct h
 	}
 	err = kernel_sendmsg(link->sock, &msg, &iov, 1, iov.iov_len);
 	tx->seq++;
-	tx->sent_at[tx->seq % HA_TX_RING] = jiffies;
 	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, tx->b.cap);
 	if (err < 0) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
@@ -382,12 +375,10 @@ static void ha_sync_tx_work(struct work_struct *work)
 			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
 		} else {
 			records++;
-			tx->bulk_sent++;
+			obj->sent_seq = tx->seq + 1;	/* the datagram being filled */
 		}
 		obj->flags &= ~HA_OBJ_DIRTY;
 		list_del_init(&obj->dirty);
-		if (obj->flags & HA_OBJ_DELETED)
-			ha_store_remove(hn, obj);
 	}
 
 	if (!more) {
@@ -407,18 +398,27 @@ static void ha_sync_tx_work(struct work_struct *work)
 		}
 	}
 
-	if (!more && (tx->b.len || time_after_eq(jiffies, tx->last_alive + HA_ALIVE_INTERVAL))) {
+	/* Soon after a burst, so that a loss at its end shows; else once a second. */
+	if (records && time_after(tx->alive_at, jiffies + HA_ALIVE_AFTER_BURST))
+		tx->alive_at = jiffies + HA_ALIVE_AFTER_BURST;
+	if (!more && time_after_eq(jiffies, tx->alive_at)) {
 		struct ha_wire_alive a = { .count = hn->store.local };
 
-		list_for_each_entry(obj, &hn->store.objs, all)
-			if ((obj->flags & HA_OBJ_LOCAL) && !(obj->flags & HA_OBJ_DELETED))
+		list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+			if (!(obj->flags & HA_OBJ_LOCAL))
+				continue;
+			if (!(obj->flags & HA_OBJ_DELETED))
 				a.digest ^= obj->digest;
+			else if (!(obj->flags & HA_OBJ_DIRTY) &&
+				 time_after(jiffies, obj->changed + HA_TOMB_TTL))
+				ha_store_remove(hn, obj);
+		}
 		/* The ALIVE of a datagram names that datagram. */
 		if (tx->b.cap - tx->b.len < HA_ALIVE_REC_LEN && ha_sync_send(hn, link, key))
 			sent++;
 		a.last_seq = tx->seq + 1;
 		ha_wire_put_alive(&tx->b, &a);
-		tx->last_alive = jiffies;
+		tx->alive_at = jiffies + HA_ALIVE_INTERVAL;
 	}
 	if (ha_sync_send(hn, link, key))
 		sent++;
@@ -426,7 +426,7 @@ static void ha_sync_tx_work(struct work_struct *work)
 out:
 	if (tx && hn->node_id)
 		queue_delayed_work(system_unbound_wq, &hn->tx_work,
-				   more ? 1 : HA_ALIVE_INTERVAL);
+				   more ? 1 : max_t(long, 1, (long)(tx->alive_at - jiffies)));
 	mutex_unlock(&hn->store.lock);
 	mutex_unlock(&hn->lock);
 }

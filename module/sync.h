@@ -12,9 +12,10 @@
 #include "store.h"
 #include "wire.h"
 
-/* Datagrams kept in the resend ring: a NACK older than that asks for a bulk. */
-#define HA_TX_RING		4096
 #define HA_ALIVE_INTERVAL	HZ
+#define HA_ALIVE_AFTER_BURST	(HZ / 10)
+/* How long a deletion can still be resent to a peer that missed it. */
+#define HA_TOMB_TTL		(30 * HZ)
 #define HA_TX_BURST		64	/* datagrams per tx_work run */
 
 struct ha_key;
@@ -25,7 +26,7 @@ void ha_sync_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir);
 void ha_sync_local_delete(struct ha_net *hn, const struct ha_nkey *nkey);
 void ha_sync_local_flush(struct ha_net *hn, u8 kind, u8 proto);
 void ha_sync_kick(struct ha_net *hn);
-void ha_sync_resend_since(struct ha_net *hn, u64 seq);
+void ha_sync_resend(struct ha_net *hn, u64 from, u64 to);
 void ha_sync_bulk_to(struct ha_net *hn, u16 node);
 void ha_sync_request_bulk(struct ha_net *hn, u16 node);
 void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to);

@@ -78,11 +78,19 @@ link_ns() {	# link_ns NS1 NS2 DEV
 	ip -n "$2" link set "$3" up
 }
 
+# What the module depends on, loaded with modprobe. A kernel with no
+# /lib/modules/<release> (a custom kernel such as the debug one, booted with
+# --kernel-image alone) has them built in: nothing to load, and insmod says
+# so if one is missing. With a modules directory, modprobe of a built-in
+# module succeeds through modules.builtin. Self-contained: module_lifecycle.sh
+# runs it in a child shell through declare -f.
 module_deps() {
 	local deps
 	deps=$(modinfo -F depends "$KO" 2>/dev/null | tr ',' ' ')
+	[ -n "$deps" ] || return 0
+	[ -d "/lib/modules/$(uname -r)" ] || return 0
 	# shellcheck disable=SC2086
-	[ -z "$deps" ] || modprobe -a $deps
+	modprobe -a $deps
 }
 
 load_module() {

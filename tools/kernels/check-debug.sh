@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Debug-kernel check: the KASAN + lockdep + kmemleak + UBSAN 6.1 kernel of
+# debug-kernel.sh (built once, ~10-15 min of CPU on 2 cores, then reused),
+# the module built against its tree, and in a guest booted from it:
+#   1. the whole selftest suite (selftests/run.sh);
+#   2. module load/unload cycles while namespaces are created, configured
+#      and destroyed;
+#   3. after the last unload, a kmemleak scan (twice, with a pause: an
+#      object is reported only once it is 5 s old and still unreferenced).
+# Leaks found during boot are cleared first; the runner fails the run
+# (exit 125) on any BUG/WARNING/KASAN/UBSAN/lockdep report in the kernel log.
+# Prints TAP lines ("ok - ..." / "not ok - ..."); exits non-zero on failure.
+#
+#   tools/kernels/check-debug.sh          (as root; make check-debug)
+#   tools/kernels/check-debug.sh guest    phases 1-3 (in the guest)
+#
+# Environment: IPSEC_HA_DEBUG_TIMEOUT guest time limit in seconds (3600),
+# IPSEC_HA_DEBUG_CYCLES load/unload cycles in phase 2 (10).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+log=$top/build/check-debug
+fails=0
+ok() { printf 'ok - %s\n' "$*"; }
+not_ok() { printf 'not ok - %s\n' "$*"; fails=$((fails + 1)); }
+secs() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f s", b - a }'; }
+
+# ------------------------------------------------------------------ guest
+kmemleak=/sys/kernel/debug/kmemleak
+
+churn() {	# namespaces come and go, each configured if the module is there
+	local i=0 ha=$top/tools/ipsec-ha/ipsec-ha
+	while [ ! -e "$1" ]; do
+		i=$((i + 1))
+		ip netns add churn$i 2> /dev/null || continue
+		ip -n churn$i link add ha0 type veth peer name ha1
+		ip -n churn$i addr add 10.98.0.1/24 dev ha0
+		ip -n churn$i link set ha0 up
+		ip -n churn$i link set ha1 up
+		ip netns exec churn$i "$ha" node set id $i > /dev/null 2>&1
+		ip netns exec churn$i "$ha" link set dev ha0 group 239.192.0.$((i % 250 + 1)) port 7731 > /dev/null 2>&1
+		ip netns del churn$i
+	done
+	echo "$i" > "$1.count"
+}
+
+guest() {
+	local ko t rc cycles=0 want=${IPSEC_HA_DEBUG_CYCLES:-10} stop deps leaks
+
+	ko=$top/build/$(uname -r)/module/ipsec_ha.ko
+	mkdir -p "$log"
+	if [ -w "$kmemleak" ]; then
+		# Only what happens from here on counts.
+		echo scan > "$kmemleak"
+		echo clear > "$kmemleak"
+	fi
+
+	# 1. The suite, numbered TAP turned into "ok - suite: ...".
+	t=$EPOCHREALTIME
+	"$top/selftests/run.sh" > "$log/suite.log" 2>&1
+	rc=$?
+	sed -n -E 's/^(not )?ok [0-9]+ /\1ok - suite: /p' "$log/suite.log"
+	if [ $rc = 0 ]; then
+		ok "selftests/run.sh on $(uname -r) ($(secs "$t"))"
+	else
+		not_ok "selftests/run.sh on $(uname -r) (exit $rc, $(secs "$t"); $log/suite.log)"
+	fi
+
+	# 2. Load/unload under namespace churn.
+	t=$EPOCHREALTIME
+	[ ! -e /sys/module/ipsec_ha ] || rmmod ipsec_ha
+	stop=$(mktemp -u)
+	churn "$stop" &
+	deps=$(modinfo -F depends "$ko" | tr ',' ' ')
+	if [ -n "$deps" ] && [ -d "/lib/modules/$(uname -r)" ]; then
+		# shellcheck disable=SC2086 # one word per module
+		modprobe -a $deps
+	fi
+	while [ $cycles -lt "$want" ]; do
+		insmod "$ko" || break
+		sleep 0.5
+		rmmod ipsec_ha || break
+		cycles=$((cycles + 1))
+	done
+	touch "$stop"
+	wait
+	if [ $cycles = "$want" ]; then
+		ok "$cycles load/unload cycles during namespace churn ($(cat "$stop.count") namespaces, $(secs "$t"))"
+	else
+		not_ok "load/unload cycles during namespace churn: $cycles of $want"
+	fi
+	rm -f "$stop" "$stop.count"
+	if [ -e /sys/module/ipsec_ha ]; then
+		not_ok "module unloaded at the end"
+		rmmod ipsec_ha
+	fi
+
+	# 3. kmemleak after the unload.
+	if [ ! -w "$kmemleak" ]; then
+		not_ok "kmemleak scan: $kmemleak not available"
+	else
+		t=$EPOCHREALTIME
+		echo scan > "$kmemleak"
+		sleep 6
+		echo scan > "$kmemleak"
+		leaks=$(cat "$kmemleak")
+		if [ -z "$leaks" ]; then
+			ok "kmemleak: no leak after unload ($(secs "$t"))"
+		else
+			printf '%s\n' "$leaks" > "$log/kmemleak.txt"
+			not_ok "kmemleak: $(grep -c 'unreferenced object' <<< "$leaks") leak(s) ($log/kmemleak.txt)"
+			head -n 40 <<< "$leaks" | sed 's/^/#   /'
+		fi
+	fi
+	[ "$fails" = 0 ]
+}
+
+if [ "${1:-}" = guest ]; then
+	guest
+	exit $?
+fi
+
+# ------------------------------------------------------------------ host
+[ "$(id -u)" = 0 ] || { echo "check-debug: must run as root (debug-kernel.sh)" >&2; exit 1; }
+mkdir -p "$log"
+
+step() {	# step NAME CMD...: run CMD, log to build/check-debug/<n>.log, TAP line
+	local name=$1 t rc out
+	shift
+	out=$log/$(tr -c 'A-Za-z0-9\n' _ <<< "$name" | cut -c1-40).log
+	t=$EPOCHREALTIME
+	"$@" > "$out" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		ok "$name ($(secs "$t"))"
+	else
+		not_ok "$name (exit $rc, $(secs "$t"); $out)"
+		tail -n 20 "$out" | sed 's/^/#   /'
+	fi
+	return $rc
+}
+
+# Size for a 2-core machine: the kernel build uses every core, niced.
+step "debug kernel (build or reuse)" nice -n 10 "$top/tools/kernels/debug-kernel.sh" || exit 1
+tree=$("$top/tools/kernels/debug-kernel.sh" path)
+image=${tree%/tree}/bzImage
+rel=$(cat "$tree/include/config/kernel.release")
+echo "# debug kernel $rel: $image"
+step "module build against the debug tree" make -C "$top" KDIR="$tree" modules || exit 1
+step "the tool and the selftest helpers" sh -c "make -C '$top' tool && make -C '$top/selftests' all" || exit 1
+
+t=$EPOCHREALTIME
+out=$log/guest.log
+"$top/tools/vm/run" --kernel-image "$image" -m 1536 -t "${IPSEC_HA_DEBUG_TIMEOUT:-3600}" -v \
+	-e IPSEC_HA_DEBUG_CYCLES="${IPSEC_HA_DEBUG_CYCLES:-10}" \
+	-- "$top/tools/kernels/check-debug.sh" guest > "$out" 2> "$log/guest.run.log"
+rc=$?
+grep -E '^(not )?ok - ' "$out"
+fails=$((fails + $(grep -c '^not ok - ' "$out")))
+grep -E 'boot to command' "$log/guest.run.log" | sed 's/^/# /'
+case $rc in
+0) ok "debug guest: suite, load/unload, kmemleak, clean kernel log ($(secs "$t"))" ;;
+125)
+	not_ok "debug guest: kernel log dirty ($(secs "$t"); $log/guest.run.log)"
+	sed -n '/kernel log dirty/,/failing the run/p' "$log/guest.run.log" | sed 's/^/#   /'
+	;;
+*)
+	not_ok "debug guest (exit $rc, $(secs "$t"); $out, $log/guest.run.log)"
+	tail -n 15 "$log/guest.run.log" | sed 's/^/#   /'
+	;;
+esac
+[ "$fails" = 0 ]
