@@ -90,6 +90,31 @@ unit() {
 	make -C tools/ipsec-ha test
 }
 
+# The wire codec, shared with the module: unit tests (plain, sanitised,
+# clang) and a bounded libFuzzer run (FUZZ_SECONDS, default 30).
+wire() {
+	local rc=0 execs t
+	make -C tests/wire test > "$logdir/wire-make.log" 2>&1 || rc=1
+	# Each test once, and the other builds of the same tests as one line each.
+	cat tests/wire/out/unit.tap
+	for t in unit-san unit-clang; do
+		if grep -q '^not ok' "tests/wire/out/$t.tap" 2> /dev/null || [ ! -s "tests/wire/out/$t.tap" ]; then
+			echo "not ok - wire unit tests built as $t"
+		else
+			echo "ok - wire unit tests built as $t ($(grep -c '^ok' "tests/wire/out/$t.tap") passed)"
+		fi
+	done
+	if make -C tests/wire fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-30}" > "$logdir/fuzz.log" 2>&1; then
+		execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$logdir/fuzz.log" | grep -o '[0-9]*$' | tail -n 1)
+		echo "ok - wire decoder fuzzed for ${FUZZ_SECONDS:-30} s (${execs:-?} executions), no crash"
+	else
+		echo "not ok - wire decoder fuzzing found a crash (tests/wire/out/fuzz.log)"
+		tail -n 30 "$logdir/fuzz.log"
+		rc=1
+	fi
+	return $rc
+}
+
 guest() {	# guest KERNEL-PREFIX
 	local rel rc
 	rel=$(find /lib/modules -mindepth 1 -maxdepth 1 \( -name "$1.*" -o -name "$1-*" \) \
@@ -118,6 +143,7 @@ guest() {	# guest KERNEL-PREFIX
 part build build
 part lint tools/lint.sh
 part unit unit
+part wire wire
 part dkms tools/dkms-test.sh
 part install install_staged
 for k in $kernels; do

@@ -77,18 +77,22 @@ guest() {
 	else
 		not_ok "7.x: SA added in n1"
 	fi
+	# Poll n2 for up to 10 s; one poll (tool + jq) costs ~0.1-0.6 s under TCG.
 	t=$EPOCHREALTIME
 	spi=
-	for i in $(seq 1 30); do
+	i=0
+	while :; do
+		i=$((i + 1))
 		spi=$(ha n2 -j sa list 2>/dev/null |
 			jq -r '.[] | select(.spi == "0x00001000") | .spi' 2>/dev/null)
 		[ -z "$spi" ] || break
+		awk -v a="$t" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 10) }' || break
 		sleep 0.1
 	done
 	if [ "$spi" = 0x00001000 ]; then
-		ok "7.x: n2 mirrors spi 0x00001000 ($(secs "$t"), $i poll(s))"
+		ok "7.x: n2 mirrors spi 0x00001000 (after $(secs "$t"), $i poll(s))"
 	else
-		not_ok "7.x: n2 mirrors spi 0x00001000 within 3 s"
+		not_ok "7.x: n2 mirrors spi 0x00001000 within 10 s ($i polls)"
 		ha n2 -j sa list 2>&1 | sed 's/^/#   n2: /'
 		ha n1 -j stats 2>&1 | sed 's/^/#   n1 stats: /'
 		ha n2 -j stats 2>&1 | sed 's/^/#   n2 stats: /'
