@@ -49,7 +49,7 @@ struct ha_net {
 	u32 sync_interval_ms;
 	u32 max_sas;
 	u32 margin_min;
-	u64 epoch;			/* random per namespace, never reused */
+	u64 epoch;			/* real time at creation: grows across restarts */
 	struct ha_link_cfg link_cfg;	/* under lock */
 	struct ha_link __rcu *link;	/* written under lock */
 	struct ha_key __rcu *key;	/* written under lock */

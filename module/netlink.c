@@ -178,6 +178,7 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
+	bool restart = false;
 	int err;
 
 	err = ha_nl_reject_duplicates(info);
@@ -191,8 +192,12 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&hn->lock);
-	if (attrs[IPSEC_HA_A_CONFIG_NODE_ID])
-		hn->node_id = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_NODE_ID]);
+	if (attrs[IPSEC_HA_A_CONFIG_NODE_ID]) {
+		u16 id = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_NODE_ID]);
+
+		restart = id != hn->node_id;
+		WRITE_ONCE(hn->node_id, id);
+	}
 	if (attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS])
 		hn->sync_packets = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS]);
 	if (attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL])
@@ -201,7 +206,8 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		hn->max_sas = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MAX_SAS]);
 	if (attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN])
 		hn->margin_min = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN]);
-	ha_sync_start(hn);
+	if (restart)
+		ha_sync_start(hn);
 	ha_nl_notify_config(hn);
 	mutex_unlock(&hn->lock);
 	return 0;
@@ -240,8 +246,14 @@ static int ha_nl_link_dev(struct net *net, struct genl_info *info, struct ha_lin
 				    "interface does not support multicast");
 		err = -EOPNOTSUPP;
 	} else {
+		struct in_device *in_dev = __in_dev_get_rcu(dev);
+
 		cfg->ifindex = dev->ifindex;
 		strscpy(cfg->ifname, dev->name, sizeof(cfg->ifname));
+		/* Peers drop multicast from 0.0.0.0: say so, but accept it. */
+		if (cfg->family == AF_INET && (!in_dev || !rcu_access_pointer(in_dev->ifa_list)))
+			NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
+					    "interface has no IPv4 address: peers will not hear this node");
 	}
 	rcu_read_unlock();
 	return err;

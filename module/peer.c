@@ -68,7 +68,6 @@ bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_h
 	if (seq > p->max_seq) {
 		if (p->max_seq && seq > p->max_seq + 1) {
 			p->gaps++;
-			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_NACKS);
 			ha_sync_nack(hn, p->node, p->max_seq + 1, seq - 1);
 		}
 		if (seq - p->max_seq >= HA_PEER_WINDOW)
@@ -132,11 +131,6 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 	u64 digest = 0;
 	u32 count = 0;
 
-	if (a->last_seq > p->max_seq) {
-		p->gaps++;
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_NACKS);
-		ha_sync_nack(hn, p->node, p->max_seq + 1, a->last_seq);
-	}
 	list_for_each_entry(obj, &hn->store.objs, all) {
 		if (obj->owner != p->node || (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)))
 			continue;

@@ -198,11 +198,6 @@ static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
 				 IPSEC_HA_A_STATS_DROP_MALFORMED);
 		return;
 	}
-	if (h.node_id == hn->node_id) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_OWN_NODE);
-		return;
-	}
-
 	rcu_read_lock();
 	key = ha_rx_key(hn, h.key_id);
 	ok = key && ha_open(key, ps->buf, len);
@@ -213,6 +208,11 @@ static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
 	}
 	if (!ok) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_AUTH);
+		return;
+	}
+	/* Authentic, yet this node's id: another node was given the same one. */
+	if (h.node_id == hn->node_id) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_OWN_NODE);
 		return;
 	}
 

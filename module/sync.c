@@ -226,6 +226,7 @@ void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
 	if (!tx || tx->nr_nacks >= ARRAY_SIZE(tx->nacks))
 		return;
 	tx->nacks[tx->nr_nacks++] = (struct ha_wire_nack){ .node = node, .from = from, .to = to };
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_NACKS);
 	ha_sync_kick(hn);
 }
 

@@ -33,8 +33,13 @@ check_eq "thresholds read back" '[512,250,1000,8192]' \
 	"$(show_field n1 '[.sync_packets,.sync_interval_ms,.max_sas,.margin_min]')"
 check_eq "node id survives a threshold change" 1 "$(show_field n1 .node_id)"
 
-# The HA link over IPv4: the socket joins the group on ha0.
-pp ha n1 link set dev ha0 group 239.192.0.1 port 7731
+# The HA link over IPv4: the socket joins the group on ha0. Without an
+# IPv4 address there the kernel accepts it but warns.
+check "link set on an interface without IPv4 address warns" sh -c \
+	"ip netns exec n1 '$IPSEC_HA' link set dev ha0 group 239.192.0.1 port 7731 2>&1 | grep -q 'Warning: interface has no IPv4 address'"
+ip -n n1 addr add 198.51.100.1/24 dev ha0
+check "... and not once it has one" sh -c \
+	"[ -z \"\$(ip netns exec n1 '$IPSEC_HA' link set dev ha0 group 239.192.0.1 port 7731 2>&1)\" ]"
 check_eq "IPv4 link reads back" '["ha0","239.192.0.1",7731,true]' \
 	"$(show_field n1 '[.link.dev,.link.group,.link.port,.link.up]')"
 check "n1 joined 239.192.0.1 on ha0" sh -c "ip -n n1 maddr show dev ha0 | grep -Eq 'inet +239.192.0.1'"

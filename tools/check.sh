@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every test of ipsec-ha, as one TAP stream ending in
-# "N passed, N failed, N skipped". Parts: build, lint, userspace unit
-# tests, dkms, and the guest suite on each supported kernel (a guest run
+# "N passed, N failed, N skipped". Parts: build, lint, the tool's unit
+# tests, the wire codec's unit tests and a bounded fuzz run, dkms, a staged
+# make install, and the guest suite on each supported kernel (a guest run
 # also fails when the guest kernel log shows a BUG, WARNING, lockdep or
 # KASAN report). Every part prints how long it took.
 #
