@@ -55,4 +55,11 @@ static inline void ha_udp_tunnel_sock_release(struct socket *sock)
 #define ha_xfrm_state_dir(x) 0
 #endif
 
+/* The unbound system workqueue is system_dfl_wq from 6.12 on (the old name warns in 7.x). */
+#ifdef HA_HAVE_SYSTEM_DFL_WQ
+#define ha_wq system_dfl_wq
+#else
+#define ha_wq system_unbound_wq
+#endif
+
 #endif /* _IPSEC_HA_COMPAT_H */

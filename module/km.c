@@ -40,7 +40,7 @@ static void ha_km_queue(struct ha_net *hn, struct ha_km_event *ev)
 	list_add_tail(&ev->list, &hn->km_events);
 	hn->km_queued++;
 	spin_unlock_bh(&hn->km_lock);
-	queue_work(system_unbound_wq, &hn->km_work);
+	queue_work(ha_wq, &hn->km_work);
 }
 
 static struct ha_km_event *ha_km_event_alloc(struct ha_net *hn, u32 event)

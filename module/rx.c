@@ -24,7 +24,7 @@ int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb)
 		return -ENOBUFS;
 	}
 	skb_queue_tail(&hn->rx_queue, skb);
-	queue_work(system_unbound_wq, &hn->rx_work);
+	queue_work(ha_wq, &hn->rx_work);
 	return 0;
 }
 

@@ -77,38 +77,46 @@ struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 	return obj;
 }
 
-/* RCU: the object of that ref, or NULL. */
+/* Under st->lock (or RCU): the object of that ref, or NULL. */
 struct ha_obj *ha_store_find(struct ha_store *st, u64 refkey)
 {
 	return rhashtable_lookup_fast(&st->by_ref, &refkey, ha_ref_params);
 }
 
-/* RCU or st->lock: a live object with that natural key and these flags. */
+/*
+ * A live object with that natural key and these flags (not_refkey: and
+ * another ref). Under st->lock, which keeps what it returns alive; the
+ * lookup itself wants RCU.
+ */
+static struct ha_obj *ha_store_nkey_lookup(struct ha_store *st, const struct ha_nkey *nkey,
+					   u16 flags, u64 not_refkey)
+{
+	struct rhlist_head *list, *pos;
+	struct ha_obj *obj, *found = NULL;
+
+	rcu_read_lock();
+	list = rhltable_lookup(&st->by_nkey, nkey, ha_nkey_params);
+	rhl_for_each_entry_rcu(obj, pos, list, by_nkey) {
+		if ((obj->flags & flags) == flags && obj->refkey != not_refkey &&
+		    !(obj->flags & HA_OBJ_DELETED)) {
+			found = obj;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 struct ha_obj *ha_store_find_nkey_flags(struct ha_store *st, const struct ha_nkey *nkey,
 					u16 flags)
 {
-	struct rhlist_head *list, *pos;
-	struct ha_obj *obj;
-
-	list = rhltable_lookup(&st->by_nkey, nkey, ha_nkey_params);
-	rhl_for_each_entry_rcu(obj, pos, list, by_nkey)
-		if ((obj->flags & flags) == flags && !(obj->flags & HA_OBJ_DELETED))
-			return obj;
-	return NULL;
+	return ha_store_nkey_lookup(st, nkey, flags, U64_MAX);
 }
 
-/* RCU: an object with that natural key other than not_refkey, or NULL. */
 struct ha_obj *ha_store_find_nkey(struct ha_store *st, const struct ha_nkey *nkey,
 				  u64 not_refkey)
 {
-	struct rhlist_head *list, *pos;
-	struct ha_obj *obj;
-
-	list = rhltable_lookup(&st->by_nkey, nkey, ha_nkey_params);
-	rhl_for_each_entry_rcu(obj, pos, list, by_nkey)
-		if (obj->refkey != not_refkey && !(obj->flags & HA_OBJ_DELETED))
-			return obj;
-	return NULL;
+	return ha_store_nkey_lookup(st, nkey, 0, not_refkey);
 }
 
 void ha_store_mark_dirty(struct ha_store *st, struct ha_obj *obj)

@@ -176,7 +176,7 @@ void ha_sync_local_flush(struct ha_net *hn, u8 kind, u8 proto)
 void ha_sync_kick(struct ha_net *hn)
 {
 	if (hn->tx)
-		mod_delayed_work(system_unbound_wq, &hn->tx_work, 0);
+		mod_delayed_work(ha_wq, &hn->tx_work, 0);
 }
 
 /*
@@ -426,7 +426,7 @@ static void ha_sync_tx_work(struct work_struct *work)
 	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_RECORDS, records);
 out:
 	if (tx && hn->node_id)
-		queue_delayed_work(system_unbound_wq, &hn->tx_work,
+		queue_delayed_work(ha_wq, &hn->tx_work,
 				   more ? 1 : max_t(long, 1, (long)(tx->alive_at - jiffies)));
 	mutex_unlock(&hn->store.lock);
 	mutex_unlock(&hn->lock);

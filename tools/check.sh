@@ -4,7 +4,8 @@
 # Every test of ipsec-ha, as one TAP stream ending in
 # "N passed, N failed, N skipped". Parts: build, lint, the tool's unit
 # tests, the wire codec's unit tests and a bounded fuzz run, dkms, a staged
-# make install, and the guest suite on each supported kernel (a guest run
+# make install, the guest suite on each supported kernel, and a build and
+# smoke test on the newest Debian kernel (7.x) (a guest run
 # also fails when the guest kernel log shows a BUG, WARNING, lockdep or
 # KASAN report). Every part prints how long it took.
 #
@@ -150,6 +151,11 @@ part install install_staged
 for k in $kernels; do
 	part "guest-$k" guest "$k"
 done
+# The newest Debian kernel (7.x, from a Debian 13 root): 0-warning build
+# and a smoke test in its guest. CHECK_7X=0 leaves it out.
+if [ "${CHECK_7X:-1}" != 0 ]; then
+	part kernel-7x tools/kernels/check-7x.sh
+fi
 
 echo "1..$n"
 echo "# make check took $(( $(date +%s) - t_all )) s"

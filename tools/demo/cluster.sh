@@ -31,9 +31,11 @@ for n in node1 node2; do
 	ip -n $n link set lo up
 done
 ip link add ha0 netns node1 type veth peer name ha0 netns node2
-ip -n node1 link set ha0 up
-ip -n node2 link set ha0 up
-echo "node1 <-> node2 over ha0"
+for i in 1 2; do
+	ip -n node$i link set ha0 up
+	ip -n node$i addr add 198.51.100.$i/24 dev ha0
+done
+echo "node1 (198.51.100.1) <-> node2 (198.51.100.2) over ha0"
 
 say "One cluster key, generated once and copied to every node (mode 0600)"
 "$ha" key generate "$key"
@@ -63,8 +65,22 @@ for i in 1 2; do
 	ip -n node$i maddr show dev ha0 | grep -Eo 'inet +239.192.0.1' || echo "not joined"
 done
 
+say "The IKE daemon of node1 installs an IPsec SA pair and a policy"
+run node1 ip xfrm state add src 192.0.2.1 dst 203.0.113.7 proto esp spi 0xc1a55001 reqid 1 mode tunnel \
+	aead 'rfc4106(gcm(aes))' 0x"$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')" 128
+run node1 ip xfrm state add src 203.0.113.7 dst 192.0.2.1 proto esp spi 0xc1a55002 reqid 1 mode tunnel \
+	aead 'rfc4106(gcm(aes))' 0x"$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')" 128 replay-window 64
+run node1 ip xfrm policy add src 192.0.2.0/24 dst 203.0.113.0/24 dir out \
+	tmpl src 192.0.2.1 dst 203.0.113.7 proto esp reqid 1 mode tunnel
+sleep 1
+
+say "node2 mirrors them, keys included but never shown"
+run node2 "$ha" sa list
+run node2 "$ha" policy list
+run node2 "$ha" peers
+
 say "node1: ipsec-ha stats"
-run node1 "$ha" stats
+run node1 "$ha" stats | grep -v ' 0$'
 
 say "Unloading"
 for n in node1 node2; do ip netns del $n; done

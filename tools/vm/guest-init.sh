@@ -23,6 +23,8 @@ bb=/bin/busybox
 die() {
 	echo "ipsec-ha guest-init: $*" >/dev/console
 	echo o >/proc/sysrq-trigger
+	$bb sleep 3
+	echo b >/proc/sysrq-trigger # no ACPI: reboot, which ends QEMU
 	while :; do $bb sleep 1; done
 }
 
@@ -161,6 +163,14 @@ fi
 
 $bb dmesg >"$run/dmesg"
 $bb sync
+# Sleep with bash builtins on a tmpfs fifo: the 9p root (and busybox with it)
+# goes away during the power-off.
+nap=/run/ipsec-ha-vm.nap
+$bb mkfifo "$nap"
 echo o >/proc/sysrq-trigger
+# A kernel without ACPI (the debug kernel) only halts, and QEMU would wait
+# for -t: a reboot ends QEMU there (-no-reboot).
+read -r -t 3 _ <>"$nap"
+echo b >/proc/sysrq-trigger
 # Keep PID 1 alive until the power goes off (if init exits, the kernel panics).
-while :; do $bb sleep 1; done
+while :; do read -r -t 1 _ <>"$nap"; done
