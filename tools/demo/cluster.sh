@@ -17,7 +17,15 @@ ko=$top/build/$(uname -r)/module/ipsec_ha.ko
 key=$(mktemp -d)/cluster.key
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '\033[36m%s#\033[0m %s\n' "$1" "${*:2}"; ip netns exec "$1" "${@:2}"; }
+run() {	# run NS CMD...: show the command (keys masked) and run it in NS
+	local shown=() arg
+	for arg in "${@:2}"; do
+		[[ $arg =~ ^0x[0-9a-f]{32,}$ ]] && arg="0x<key>"
+		shown+=("$arg")
+	done
+	printf '\033[36m%s#\033[0m %s\n' "$1" "${shown[*]}"
+	ip netns exec "$1" "${@:2}"
+}
 
 say "Loading ipsec_ha on Linux $(uname -r)"
 read -r -a deps <<< "$(modinfo -F depends "$ko" | tr , ' ')"
