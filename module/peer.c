@@ -15,6 +15,8 @@
 #define HA_PEER_MISMATCH_MAX 2
 /* Time a bulk sync has to complete before it is asked for again. */
 #define HA_BULK_PATIENCE (3 * HZ)
+/* Time resends of a gap have to arrive before a difference counts. */
+#define HA_REPAIR_PATIENCE (2 * HZ)
 
 struct ha_peers *ha_peers(struct ha_net *hn)
 {
@@ -68,6 +70,7 @@ bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_h
 	if (seq > p->max_seq) {
 		if (p->max_seq && seq > p->max_seq + 1) {
 			p->gaps++;
+			p->last_gap = jiffies;
 			ha_sync_nack(hn, p->node, p->max_seq + 1, seq - 1);
 		}
 		if (seq - p->max_seq >= HA_PEER_WINDOW)
@@ -143,8 +146,9 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 			p->bulk = HA_BULK_DONE;
 		return;
 	}
-	if (p->bulk == HA_BULK_WAITING &&
-	    time_before(jiffies, hn->peers->bulk_started + HA_BULK_PATIENCE))
+	if ((p->bulk == HA_BULK_WAITING &&
+	     time_before(jiffies, hn->peers->bulk_started + HA_BULK_PATIENCE)) ||
+	    (p->last_gap && time_before(jiffies, p->last_gap + HA_REPAIR_PATIENCE)))
 		return;		/* repairs are on their way */
 	if (++p->mismatches < HA_PEER_MISMATCH_MAX)
 		return;

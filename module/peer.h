@@ -28,6 +28,7 @@ struct ha_peer {
 	unsigned long last_heard;
 	u64 datagrams, gaps, resends;
 	u64 gaps_at_bulk;	/* gaps when the bulk was asked for */
+	unsigned long last_gap;	/* jiffies of the last gap asked to be resent */
 };
 
 struct ha_peers {

@@ -341,6 +341,17 @@ static void ha_sync_tx_work(struct work_struct *work)
 
 	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, ha_sync_room(hn, link));
 
+	/*
+	 * A lost deletion leaves no gap a resend could fill once its NACK is
+	 * lost too: announce recent deletions again with every ALIVE.
+	 */
+	if (time_after_eq(jiffies, tx->alive_at))
+		list_for_each_entry(obj, &hn->store.objs, all)
+			if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) ==
+			    (HA_OBJ_LOCAL | HA_OBJ_DELETED) &&
+			    time_before(jiffies, obj->changed + HA_TOMB_REPEAT))
+				ha_store_mark_dirty(&hn->store, obj);
+
 	if (tx->bulk_req) {
 		struct ha_wire_bulk bk = { .node = tx->bulk_req_node };
 		int err;

@@ -16,6 +16,8 @@
 #define HA_ALIVE_AFTER_BURST	(HZ / 10)
 /* How long a deletion can still be resent to a peer that missed it. */
 #define HA_TOMB_TTL		(30 * HZ)
+/* For how long a deletion is announced again with every ALIVE. */
+#define HA_TOMB_REPEAT		(5 * HZ)
 #define HA_TX_BURST		64	/* datagrams per tx_work run */
 
 struct ha_key;
