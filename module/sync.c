@@ -24,6 +24,8 @@
 struct ha_tx {
 	u64 seq;			/* last datagram number sent */
 	unsigned long alive_at;		/* jiffies when the next ALIVE is due */
+	unsigned long tomb_at;		/* when deletions are next announced again */
+	bool kicked;			/* tx_work is due soon: changes wait for it */
 	bool bulk_req;			/* send BULK_REQ for bulk_req_node */
 	u16 bulk_req_node;
 	DECLARE_BITMAP(bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1);	/* owed BULK_END */
@@ -173,10 +175,13 @@ void ha_sync_local_flush(struct ha_net *hn, u8 kind, u8 proto)
 	}
 }
 
+/* Changes arriving within HA_TX_COALESCE share their datagrams. */
 void ha_sync_kick(struct ha_net *hn)
 {
-	if (hn->tx)
-		mod_delayed_work(ha_wq, &hn->tx_work, 0);
+	if (hn->tx && !hn->tx->kicked) {
+		hn->tx->kicked = true;
+		mod_delayed_work(ha_wq, &hn->tx_work, HA_TX_COALESCE);
+	}
 }
 
 /*
@@ -334,6 +339,8 @@ static void ha_sync_tx_work(struct work_struct *work)
 	mutex_lock(&hn->lock);		/* link and key stay */
 	mutex_lock(&hn->store.lock);
 	tx = hn->tx;
+	if (tx)
+		tx->kicked = false;
 	link = rcu_dereference_protected(hn->link, lockdep_is_held(&hn->lock));
 	key = rcu_dereference_protected(hn->key, lockdep_is_held(&hn->lock));
 	if (!tx || !link || !key || !hn->node_id)
@@ -343,14 +350,16 @@ static void ha_sync_tx_work(struct work_struct *work)
 
 	/*
 	 * A lost deletion leaves no gap a resend could fill once its NACK is
-	 * lost too: announce recent deletions again with every ALIVE.
+	 * lost too: announce recent deletions again once a second.
 	 */
-	if (time_after_eq(jiffies, tx->alive_at))
+	if (time_after_eq(jiffies, tx->tomb_at)) {
 		list_for_each_entry(obj, &hn->store.objs, all)
 			if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) ==
 			    (HA_OBJ_LOCAL | HA_OBJ_DELETED) &&
 			    time_before(jiffies, obj->changed + HA_TOMB_REPEAT))
 				ha_store_mark_dirty(&hn->store, obj);
+		tx->tomb_at = jiffies + HA_ALIVE_INTERVAL;
+	}
 
 	if (tx->bulk_req) {
 		struct ha_wire_bulk bk = { .node = tx->bulk_req_node };

@@ -14,6 +14,7 @@
 
 #define HA_ALIVE_INTERVAL	HZ
 #define HA_ALIVE_AFTER_BURST	(HZ / 10)
+#define HA_TX_COALESCE		max(1UL, msecs_to_jiffies(5))
 /* How long a deletion can still be resent to a peer that missed it. */
 #define HA_TOMB_TTL		(30 * HZ)
 /* For how long a deletion is announced again with every ALIVE. */
