@@ -43,17 +43,22 @@ static struct ha_obj *ha_sync_find_local(struct ha_net *hn, const struct ha_nkey
 	return ha_store_find_nkey_flags(&hn->store, nkey, HA_OBJ_LOCAL);
 }
 
-/* Store a record this node owns, under the ref it had, or a new one. */
-static void ha_sync_local_put(struct ha_net *hn, u8 kind, const struct ha_nkey *nkey,
-			      struct ha_wire_buf *b, u8 dir)
+/* The ref of a local object: the one it had, or the next free one. */
+static void ha_sync_ref(struct ha_net *hn, const struct ha_obj *old, struct ha_ref *ref)
 {
-	struct ha_obj *old, *obj;
+	ha_ref_of(old ? old->refkey : (u64)hn->node_id << 32 | (hn->store.next_id + 1), ref);
+}
+
+/* Store a record this node owns, replacing old (its previous version). */
+static void ha_sync_local_put(struct ha_net *hn, u8 kind, const struct ha_nkey *nkey,
+			      struct ha_obj *old, struct ha_wire_buf *b, u8 dir)
+{
+	struct ha_obj *obj;
 	u64 refkey;
 
-	old = ha_sync_find_local(hn, nkey);
-	refkey = old ? old->refkey : (u64)hn->node_id << 32 | ++hn->store.next_id;
 	if (old && old->len == b->len && !memcmp(old->rec, b->p, b->len))
 		return;		/* nothing changed */
+	refkey = old ? old->refkey : (u64)hn->node_id << 32 | ++hn->store.next_id;
 
 	obj = ha_obj_alloc(kind, refkey, nkey, b->p, b->len);
 	if (!obj) {
@@ -68,46 +73,45 @@ static void ha_sync_local_put(struct ha_net *hn, u8 kind, const struct ha_nkey *
 	ha_store_mark_dirty(&hn->store, obj);
 }
 
+/* When the origin first learnt the SA old records (decoded into sa), or 0. */
+static u64 ha_sync_add_time(const struct ha_obj *old, struct ha_wire_sa *sa)
+{
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+
+	ha_wire_iter_init(&it, old->rec, old->len);
+	if (ha_wire_next(&it, &rec) != 1 || ha_wire_get_sa(&rec, sa))
+		return 0;
+	return sa->add_time;
+}
+
 void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x)
 {
 	struct ha_tx *tx = hn->tx;
 	struct ha_wire_buf b;
 	struct ha_nkey nkey;
 	struct ha_obj *old;
+	u64 add_time;
 
 	if (!tx)
 		return;
 	ha_sa_nkey(x, &nkey);
+	old = ha_sync_find_local(hn, &nkey);
+	add_time = old ? ha_sync_add_time(old, &tx->sa) : 0;
 	if (ha_sa_from_xfrm(x, &tx->sa)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
-		return;
+		goto out;
 	}
-	old = ha_sync_find_local(hn, &nkey);
-	ha_ref_of(old ? old->refkey : (u64)hn->node_id << 32 | (hn->store.next_id + 1),
-		  &tx->sa.ref);
+	ha_sync_ref(hn, old, &tx->sa.ref);
 	tx->sa.owner = hn->node_id;
-	if (old) {	/* keep the time it was first learnt */
-		struct ha_wire_iter it;
-		struct ha_wire_rec rec;
-
-		ha_wire_iter_init(&it, old->rec, old->len);
-		if (ha_wire_next(&it, &rec) == 1) {
-			u64 add_time = tx->sa.add_time;
-
-			tx->sa.add_time = 0;
-			if (!ha_wire_get_sa(&rec, &tx->sa))
-				add_time = tx->sa.add_time;
-			ha_sa_from_xfrm(x, &tx->sa);
-			ha_ref_of(old->refkey, &tx->sa.ref);
-			tx->sa.owner = hn->node_id;
-			tx->sa.add_time = add_time;
-		}
-	}
+	if (add_time)	/* keep the time it was first learnt */
+		tx->sa.add_time = add_time;
 	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
 	if (ha_wire_put_sa(&b, &tx->sa))
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 	else
-		ha_sync_local_put(hn, HA_OBJ_SA, &nkey, &b, tx->sa.dir);
+		ha_sync_local_put(hn, HA_OBJ_SA, &nkey, old, &b, tx->sa.dir);
+out:
 	memzero_explicit(&tx->sa, sizeof(tx->sa));
 }
 
@@ -123,13 +127,12 @@ void ha_sync_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir)
 	ha_policy_nkey(xp, dir, &nkey);
 	ha_policy_from_xfrm(xp, dir, &tx->pol);
 	old = ha_sync_find_local(hn, &nkey);
-	ha_ref_of(old ? old->refkey : (u64)hn->node_id << 32 | (hn->store.next_id + 1),
-		  &tx->pol.ref);
+	ha_sync_ref(hn, old, &tx->pol.ref);
 	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
 	if (ha_wire_put_policy(&b, &tx->pol))
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 	else
-		ha_sync_local_put(hn, HA_OBJ_POLICY, &nkey, &b, 0);
+		ha_sync_local_put(hn, HA_OBJ_POLICY, &nkey, old, &b, 0);
 }
 
 /* Replace a local object by a tombstone, which tx turns into a deletion. */
