@@ -51,8 +51,21 @@ static inline void ha_udp_tunnel_sock_release(struct socket *sock)
 /* SA direction (XFRMA_SA_DIR, 6.10): probed by Kbuild in the uapi header. */
 #ifdef HA_HAVE_XFRM_SA_DIR
 #define ha_xfrm_state_dir(x) ((x)->dir)
+#define ha_xfrm_state_set_dir(x, d) ((x)->dir = (d))
 #else
 #define ha_xfrm_state_dir(x) 0
+#define ha_xfrm_state_set_dir(x, d) do { } while (0)
+#endif
+
+/*
+ * __xfrm_init_state() also initialised the replay state (on request) and
+ * device offload up to 6.12; in 7.x both are separate steps. Probed by
+ * Kbuild in the header. Replay state is initialised by the caller.
+ */
+#ifdef HA_HAVE_XFRM_INIT_STATE_REPLAY_ARG
+#define ha_xfrm_init_state(x) __xfrm_init_state((x), false, false, NULL)
+#else
+#define ha_xfrm_init_state(x) __xfrm_init_state((x), NULL)
 #endif
 
 /* The unbound system workqueue is system_dfl_wq from 6.12 on (the old name warns in 7.x). */

@@ -17,6 +17,9 @@
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 
+#include <linux/netfilter.h>
+
+#include "counters.h"
 #include "store.h"
 
 #define HA_DEFAULT_SYNC_PACKETS		256
@@ -71,6 +74,10 @@ struct ha_net {
 	/* sync.c: sending */
 	struct delayed_work tx_work;
 	struct ha_tx *tx;		/* under store.lock */
+
+	/* counters.c, hook.c: counter sync */
+	struct ha_counters ctrs;
+	struct nf_hook_ops hook_ops[4];
 };
 
 /* netns.c */

@@ -188,6 +188,7 @@ static void ha_km_apply(struct ha_net *hn, struct ha_km_event *ev)
 	switch (ev->event) {
 	case XFRM_MSG_FLUSHSA:
 		ha_sync_local_flush(hn, HA_OBJ_SA, ev->proto);
+		ha_ctr_reap(hn);
 		break;
 	case XFRM_MSG_NEWSA:
 	case XFRM_MSG_UPDSA:
@@ -199,6 +200,7 @@ static void ha_km_apply(struct ha_net *hn, struct ha_km_event *ev)
 		}
 		fallthrough;
 	default:	/* DELSA, hard EXPIRE */
+		ha_ctr_untrack(hn, ev->x);
 		ha_sa_nkey(ev->x, &nkey);
 		ha_sync_local_delete(hn, &nkey);
 		break;

@@ -48,9 +48,9 @@ static const struct nla_policy ha_key_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
 };
 
 /* Netlink keeps the last of duplicated attributes; refuse them instead. */
-static int ha_nl_reject_duplicates(const struct genl_info *info)
+int ha_nl_reject_duplicates(const struct genl_info *info)
 {
-	DECLARE_BITMAP(seen, IPSEC_HA_A_CONFIG_MAX + 1) = {};
+	DECLARE_BITMAP(seen, HA_NL_ATTR_TYPES) = {};
 	const struct nlattr *nla;
 	int rem;
 
@@ -59,7 +59,7 @@ static int ha_nl_reject_duplicates(const struct genl_info *info)
 		int type = nla_type(nla);
 
 		/* Strict validation already refused unknown types. */
-		if (type > IPSEC_HA_A_CONFIG_MAX)
+		if (type >= HA_NL_ATTR_TYPES)
 			continue;
 		if (__test_and_set_bit(type, seen)) {
 			NL_SET_ERR_MSG_ATTR(info->extack, nla, "duplicate attribute");
@@ -441,6 +441,20 @@ static const struct genl_ops ha_genl_ops[] = {
 	{
 		.cmd = IPSEC_HA_CMD_STATS_GET,
 		.doit = ha_nl_stats_get,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_PROMOTE,
+		.doit = ha_nl_promote,
+		.policy = ha_nl_promote_policy,
+		.maxattr = IPSEC_HA_A_TAKEOVER_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_DEMOTE,
+		.doit = ha_nl_demote,
+		.policy = ha_nl_demote_policy,
+		.maxattr = IPSEC_HA_A_TAKEOVER_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{

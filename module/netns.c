@@ -35,6 +35,12 @@ static int __net_init ha_net_init(struct net *net)
 		free_percpu(hn->stats);
 		return err;
 	}
+	err = ha_ctr_net_init(hn);
+	if (err) {
+		ha_store_destroy(&hn->store);
+		free_percpu(hn->stats);
+		return err;
+	}
 	ha_km_net_init(hn);
 	ha_rx_net_init(hn);
 	ha_sync_net_init(hn);
@@ -58,6 +64,9 @@ static void __net_exit ha_net_pre_exit(struct net *net)
 	mutex_lock(&hn->lock);
 	WRITE_ONCE(hn->node_id, 0);	/* the key manager stops queueing */
 	ha_link_close(rcu_replace_pointer(hn->link, NULL, lockdep_is_held(&hn->lock)));
+	mutex_lock(&hn->store.lock);
+	ha_hook_unregister(hn);
+	mutex_unlock(&hn->store.lock);
 	mutex_unlock(&hn->lock);
 }
 
@@ -68,6 +77,7 @@ static void __net_exit ha_net_exit(struct net *net)
 	ha_km_net_exit(hn);
 	ha_rx_net_exit(hn);
 	ha_sync_net_exit(hn);
+	ha_ctr_net_exit(hn);
 	ha_peers_destroy(hn);
 	ha_store_destroy(&hn->store);
 	ha_key_destroy(rcu_replace_pointer(hn->key, NULL, true));

@@ -8,6 +8,16 @@
 
 extern struct genl_family ha_genl_family;
 
+/* netlink.c; attribute types of every set are below HA_NL_ATTR_TYPES */
+#define HA_NL_ATTR_TYPES 128
+int ha_nl_reject_duplicates(const struct genl_info *info);
+
+/* nl_takeover.c */
+extern const struct nla_policy ha_nl_promote_policy[IPSEC_HA_A_TAKEOVER_MAX + 1];
+extern const struct nla_policy ha_nl_demote_policy[IPSEC_HA_A_TAKEOVER_MAX + 1];
+int ha_nl_promote(struct sk_buff *skb, struct genl_info *info);
+int ha_nl_demote(struct sk_buff *skb, struct genl_info *info);
+
 /* nl_dump.c */
 int ha_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ha_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);

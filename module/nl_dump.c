@@ -49,10 +49,10 @@ static int ha_fill_sa(struct sk_buff *skb, const struct ha_obj *obj,
 	    nla_put_u8(skb, IPSEC_HA_A_SA_ESN, sa->esn) ||
 	    nla_put_u32(skb, IPSEC_HA_A_SA_REPLAY_WINDOW, sa->replay_window) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_SA_OSEQ,
-			      obj->dir == HA_DIR_OUT ? max(obj->ctr, sa->oseq) : sa->oseq,
+			      max(obj->oseq, sa->oseq),
 			      IPSEC_HA_A_SA_PAD) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_SA_SEQ,
-			      obj->dir == HA_DIR_IN ? max(obj->ctr, sa->seq) : sa->seq,
+			      max(obj->seq, sa->seq),
 			      IPSEC_HA_A_SA_PAD) ||
 	    ha_put_alg(skb, IPSEC_HA_A_SA_AEAD, HA_ALG_AEAD, &sa->aead) ||
 	    ha_put_alg(skb, IPSEC_HA_A_SA_ENC, HA_ALG_ENCR, &sa->ealg) ||

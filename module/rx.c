@@ -13,6 +13,7 @@
 #include "sa.h"
 #include "stats.h"
 #include "sync.h"
+#include "takeover.h"
 
 #define HA_RX_QUEUE_MAX 4096
 
@@ -58,7 +59,7 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	struct ha_nkey nkey;
 	u16 owner, epoch;
 	struct ha_ref ref;
-	u64 ctr = 0;
+	u64 oseq = 0, seq = 0;
 	u8 kind, dir = 0;
 	int err;
 
@@ -70,7 +71,8 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 			owner = ps->sa.owner;
 			epoch = ps->sa.owner_epoch;
 			dir = ps->sa.dir;
-			ctr = dir == HA_DIR_IN ? ps->sa.seq : ps->sa.oseq;
+			oseq = ps->sa.oseq;
+			seq = ps->sa.seq;
 			kind = HA_OBJ_SA;
 		}
 		memzero_explicit(&ps->sa, sizeof(ps->sa));
@@ -90,8 +92,10 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	}
 
 	old = ha_store_find(&hn->store, ha_refkey(&ref));
-	if (!ha_rx_may_change(old, sender, owner, epoch))
+	if (!ha_rx_may_change(old, sender, owner, epoch)) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		return;
+	}
 	obj = ha_obj_alloc(kind, ha_refkey(&ref), &nkey, rec->val - ha_rec_hdr_len(rec->type),
 			   rec->len + ha_rec_hdr_len(rec->type));
 	if (!obj) {
@@ -101,7 +105,10 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	obj->owner = owner;
 	obj->owner_epoch = epoch;
 	obj->dir = dir;
-	obj->ctr = old ? max(old->ctr, ctr) : ctr;
+	obj->oseq = oseq;
+	obj->seq = seq;
+	if (old && (old->flags & HA_OBJ_LOCAL))	/* another node took it over */
+		ha_takeover_lost(hn, old);
 	ha_store_put(hn, obj);
 }
 
@@ -133,6 +140,10 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_w
 	case HA_REC_SA_DEL:
 	case HA_REC_POLICY_DEL:
 		ha_rx_delete(hn, p->node, rec);
+		break;
+	case HA_REC_CTRS:
+		ha_stat_add(hn, IPSEC_HA_A_STATS_RX_COUNTERS, ha_wire_ctrs_count(rec));
+		ha_ctr_rx(hn, p->node, rec);
 		break;
 	case HA_REC_ALIVE:
 		if (!ha_wire_get_alive(rec, &alive))

@@ -74,6 +74,7 @@ struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 	obj->digest = (u64)jhash(rec, len, kind) << 32 | jhash(rec, len, ~(u32)kind);
 	INIT_LIST_HEAD(&obj->dirty);
 	obj->changed = jiffies;
+	obj->ctr_at = obj->changed;
 	return obj;
 }
 
@@ -147,6 +148,20 @@ static void ha_store_unlink(struct ha_store *st, struct ha_obj *obj)
 	ha_store_count(st, obj, -1);
 }
 
+/* A new version of an object keeps the highest counters of the old. */
+static void ha_store_carry(struct ha_obj *obj, const struct ha_obj *old)
+{
+	if (obj->kind != HA_OBJ_SA || old->kind != HA_OBJ_SA)
+		return;
+	if (old->oseq > obj->oseq || old->seq > obj->seq) {
+		obj->ctr_at = old->ctr_at;
+		obj->oseq = max(obj->oseq, old->oseq);
+		obj->seq = max(obj->seq, old->seq);
+	}
+	obj->rate_out = old->rate_out;
+	obj->rate_in = old->rate_in;
+}
+
 /*
  * Insert obj, replacing an object of the same ref (whose dirty state
  * carries over). Under st->lock. On error obj is freed.
@@ -178,6 +193,7 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		if (!list_empty(&old->dirty))
 			list_replace_init(&old->dirty, &obj->dirty);
 		ha_store_count(st, old, -1);
+		ha_store_carry(obj, old);
 		call_rcu(&old->rcu, ha_obj_free_rcu);
 	} else {
 		err = rhashtable_lookup_insert_fast(&st->by_ref, &obj->by_ref, ha_ref_params);

@@ -38,6 +38,7 @@ enum {
 	HA_OBJ_DIRTY	= BIT(1),	/* queued to be sent in full */
 	HA_OBJ_COLLIDES	= BIT(2),	/* another ref has the same natural key */
 	HA_OBJ_DELETED	= BIT(3),	/* a tombstone: its deletion is being sent */
+	HA_OBJ_RELEASED	= BIT(4),	/* LOCAL, but demoted: not in the SAD/SPD */
 };
 
 struct ha_obj {
@@ -52,7 +53,9 @@ struct ha_obj {
 	u8 kind;
 	u8 dir;				/* enum ha_sa_dir, for SAs */
 	u16 flags;
-	u64 ctr;			/* latest counter: max of what was seen */
+	u64 oseq, seq;			/* SAs: highest counters synced */
+	unsigned long ctr_at;		/* jiffies when they last moved */
+	u32 rate_out, rate_in;		/* packets per second they moved at */
 	u64 digest;			/* hash of rec */
 	u64 sent_seq;			/* LOCAL: datagram that last carried it */
 	unsigned long changed;		/* jiffies of the last change */

@@ -33,6 +33,7 @@ struct ha_tx {
 	unsigned int nr_nacks;
 	struct ha_wire_sa sa;		/* scratch */
 	struct ha_wire_policy pol;	/* scratch */
+	struct ha_wire_ctr ctrs[HA_WIRE_MAX_LEN / HA_WIRE_CTR_LEN];	/* scratch */
 	u8 enc[HA_WIRE_MAX_LEN];	/* scratch: one record */
 	u8 dgram[HA_WIRE_MAX_LEN];	/* the datagram being filled */
 	struct ha_wire_buf b;
@@ -49,28 +50,33 @@ static void ha_sync_ref(struct ha_net *hn, const struct ha_obj *old, struct ha_r
 	ha_ref_of(old ? old->refkey : (u64)hn->node_id << 32 | (hn->store.next_id + 1), ref);
 }
 
-/* Store a record this node owns, replacing old (its previous version). */
-static void ha_sync_local_put(struct ha_net *hn, u8 kind, const struct ha_nkey *nkey,
-			      struct ha_obj *old, struct ha_wire_buf *b, u8 dir)
+/*
+ * Store a record this node owns, replacing old (its previous version);
+ * returns what the store holds now, or NULL.
+ */
+static struct ha_obj *ha_sync_local_put(struct ha_net *hn, u8 kind, const struct ha_nkey *nkey,
+					struct ha_obj *old, struct ha_wire_buf *b, u8 dir)
 {
 	struct ha_obj *obj;
 	u64 refkey;
 
 	if (old && old->len == b->len && !memcmp(old->rec, b->p, b->len))
-		return;		/* nothing changed */
+		return old;	/* nothing changed */
 	refkey = old ? old->refkey : (u64)hn->node_id << 32 | ++hn->store.next_id;
 
 	obj = ha_obj_alloc(kind, refkey, nkey, b->p, b->len);
 	if (!obj) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-		return;
+		return NULL;
 	}
 	obj->flags = HA_OBJ_LOCAL;
 	obj->owner = hn->node_id;
+	obj->owner_epoch = old ? old->owner_epoch : 0;	/* a takeover raised it */
 	obj->dir = dir;
 	if (ha_store_put(hn, obj))
-		return;
+		return NULL;
 	ha_store_mark_dirty(&hn->store, obj);
+	return obj;
 }
 
 /* When the origin first learnt the SA old records (decoded into sa), or 0. */
@@ -88,9 +94,9 @@ static u64 ha_sync_add_time(const struct ha_obj *old, struct ha_wire_sa *sa)
 void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x)
 {
 	struct ha_tx *tx = hn->tx;
+	struct ha_obj *old, *obj;
 	struct ha_wire_buf b;
 	struct ha_nkey nkey;
-	struct ha_obj *old;
 	u64 add_time;
 
 	if (!tx)
@@ -104,13 +110,18 @@ void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x)
 	}
 	ha_sync_ref(hn, old, &tx->sa.ref);
 	tx->sa.owner = hn->node_id;
+	tx->sa.owner_epoch = old ? old->owner_epoch : 0;
 	if (add_time)	/* keep the time it was first learnt */
 		tx->sa.add_time = add_time;
 	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
-	if (ha_wire_put_sa(&b, &tx->sa))
+	if (ha_wire_put_sa(&b, &tx->sa)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
-	else
-		ha_sync_local_put(hn, HA_OBJ_SA, &nkey, old, &b, tx->sa.dir);
+		goto out;
+	}
+	obj = ha_sync_local_put(hn, HA_OBJ_SA, &nkey, old, &b, tx->sa.dir);
+	memzero_explicit(tx->enc, b.len);
+	if (obj && ha_ctr_track(hn, x, obj->refkey, obj->owner_epoch))
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
 out:
 	memzero_explicit(&tx->sa, sizeof(tx->sa));
 }
@@ -200,6 +211,7 @@ void ha_sync_resend(struct ha_net *hn, u64 from, u64 to)
 	list_for_each_entry(obj, &hn->store.objs, all)
 		if ((obj->flags & HA_OBJ_LOCAL) && obj->sent_seq >= from && obj->sent_seq <= to)
 			ha_store_mark_dirty(&hn->store, obj);
+	ha_ctr_resend(hn, from, to);
 	ha_sync_kick(hn);
 }
 
@@ -328,6 +340,38 @@ static bool ha_sync_full(struct ha_net *hn, struct ha_link *link, const struct h
 	return true;
 }
 
+/* Counters of the SAs ctr_work found due, as many per datagram as fit. */
+static bool ha_sync_counters(struct ha_net *hn, struct ha_link *link, const struct ha_key *key,
+			     unsigned int *sent, unsigned int *records)
+{
+	struct ha_tx *tx = hn->tx;
+
+	while (ha_ctr_pending(hn)) {
+		size_t room = tx->b.cap - tx->b.len;
+		unsigned int n;
+
+		if (*sent >= HA_TX_BURST)
+			return true;
+		if (room < 3 + 2 * HA_WIRE_CTR_LEN) {
+			if (!ha_sync_send(hn, link, key))
+				break;
+			(*sent)++;
+			continue;
+		}
+		n = ha_ctr_fill(hn, tx->ctrs, min_t(size_t, (room - 3) / HA_WIRE_CTR_LEN,
+						    ARRAY_SIZE(tx->ctrs)), tx->seq + 1);
+		if (!n)
+			break;
+		if (ha_wire_put_ctrs(&tx->b, tx->ctrs, n)) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+			break;
+		}
+		ha_stat_add(hn, IPSEC_HA_A_STATS_TX_COUNTERS, n);
+		(*records)++;
+	}
+	return false;
+}
+
 static void ha_sync_tx_work(struct work_struct *work)
 {
 	struct ha_net *hn = container_of(to_delayed_work(work), struct ha_net, tx_work);
@@ -404,6 +448,9 @@ static void ha_sync_tx_work(struct work_struct *work)
 		obj->flags &= ~HA_OBJ_DIRTY;
 		list_del_init(&obj->dirty);
 	}
+
+	if (!more)
+		more = ha_sync_counters(hn, link, key, &sent, &records);
 
 	if (!more) {
 		int node = -1;

@@ -55,6 +55,10 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_DROP_FULL]		= ATTR("drop-full", AK_U64),
 	[IPSEC_HA_A_STATS_TX_NACKS]		= ATTR("tx-nacks", AK_U64),
 	[IPSEC_HA_A_STATS_RX_NACKS]		= ATTR("rx-nacks", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_STALE]		= ATTR("drop-stale", AK_U64),
+	[IPSEC_HA_A_STATS_TX_COUNTERS]		= ATTR("tx-counters", AK_U64),
+	[IPSEC_HA_A_STATS_RX_COUNTERS]		= ATTR("rx-counters", AK_U64),
+	[IPSEC_HA_A_STATS_SAS_LOST]		= ATTR("sas-lost", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */
@@ -124,6 +128,31 @@ static const struct attr_desc peer_attrs[] = {
 	[IPSEC_HA_A_PEER_BULK]			= ATTR("bulk", AK_U8),
 };
 
+static const struct attr_desc takeover_attrs[] = {
+	[IPSEC_HA_A_TAKEOVER_PAD]		= ATTR("pad", AK_PAD),
+	[IPSEC_HA_A_TAKEOVER_NODE]		= ATTR("node", AK_U16),
+	[IPSEC_HA_A_TAKEOVER_INBOUND]		= ATTR("inbound", AK_U8),
+	[IPSEC_HA_A_TAKEOVER_SAS]		= ATTR("sas", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_POLICIES]		= ATTR("policies", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_FAILED]		= ATTR("failed", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_USECS]		= ATTR("usecs", AK_U64),
+	[IPSEC_HA_A_TAKEOVER_FAILURE]		= ATTR("failure", AK_NEST),
+};
+
+static const struct attr_desc takeover_failure_attrs[] = {
+	[IPSEC_HA_A_TAKEOVER_FAILURE_ORIGIN]	= ATTR("origin", AK_U16),
+	[IPSEC_HA_A_TAKEOVER_FAILURE_ID]	= ATTR("id", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_FAILURE_POLICY]	= ATTR("policy", AK_FLAG),
+	[IPSEC_HA_A_TAKEOVER_FAILURE_SPI]	= ATTR("spi", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_FAILURE_DADDR]	= ATTR("daddr", AK_BINARY),
+	[IPSEC_HA_A_TAKEOVER_FAILURE_ERROR]	= ATTR("error", AK_S32),
+	[IPSEC_HA_A_TAKEOVER_FAILURE_REASON]	= ATTR("reason", AK_STRING),
+};
+
+_Static_assert(ARRAY_SIZE(takeover_attrs) == IPSEC_HA_A_TAKEOVER_MAX + 1,
+	       "takeover attribute table out of date");
+_Static_assert(ARRAY_SIZE(takeover_failure_attrs) == IPSEC_HA_A_TAKEOVER_FAILURE_MAX + 1,
+	       "takeover-failure attribute table out of date");
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,
 	       "config attribute table out of date");
 _Static_assert(ARRAY_SIZE(stats_attrs) == IPSEC_HA_A_STATS_MAX + 1,
@@ -159,12 +188,22 @@ const struct attr_set attrs_peer = {
 	"peer", peer_attrs, ARRAY_SIZE(peer_attrs) - 1,
 };
 
+const struct attr_set attrs_takeover = {
+	"takeover", takeover_attrs, ARRAY_SIZE(takeover_attrs) - 1,
+};
+
+const struct attr_set attrs_takeover_failure = {
+	"takeover-failure", takeover_failure_attrs, ARRAY_SIZE(takeover_failure_attrs) - 1,
+};
+
 const struct attr_set *const attr_sets[] = {
 	&attrs_config,
 	&attrs_stats,
 	&attrs_sa,
 	&attrs_policy,
 	&attrs_peer,
+	&attrs_takeover,
+	&attrs_takeover_failure,
 	NULL,
 };
 
@@ -188,7 +227,10 @@ bool attr_len_ok(const struct attr_set *set, unsigned int type, size_t len)
 	case AK_U16:
 		return len == 2;
 	case AK_U32:
+	case AK_S32:
 		return len == 4;
+	case AK_FLAG:
+		return len == 0;
 	case AK_U64:
 		/* nla_put_uint() style senders may use 4 bytes */
 		return len == 8 || len == 4;
@@ -235,6 +277,9 @@ static int vals_attr_cb(const struct nlattr *attr, void *data)
 	case AK_U32:
 		v->num[type] = mnl_attr_get_u32(attr);
 		break;
+	case AK_S32:
+		v->num[type] = (uint64_t)(int64_t)(int32_t)mnl_attr_get_u32(attr);
+		break;
 	case AK_U64:
 		v->num[type] = len == 8 ? mnl_attr_get_u64(attr) :
 					  mnl_attr_get_u32(attr);
@@ -261,4 +306,12 @@ void attr_vals_parse(const struct nlmsghdr *nlh, const struct attr_set *set,
 	memset(v->has, 0, sizeof(v->has));
 	v->set = set;
 	mnl_attr_parse(nlh, GENL_HDRLEN, vals_attr_cb, v);
+}
+
+void attr_vals_parse_nested(const struct nlattr *nest, const struct attr_set *set,
+			    struct attr_vals *v)
+{
+	memset(v->has, 0, sizeof(v->has));
+	v->set = set;
+	mnl_attr_parse_nested(nest, vals_attr_cb, v);
 }

@@ -22,6 +22,8 @@ enum attr_kind {
 	AK_BINARY,
 	AK_PAD,
 	AK_NEST,
+	AK_FLAG,
+	AK_S32,		/* num[] holds it sign-extended */
 };
 
 struct attr_desc {
@@ -41,6 +43,8 @@ extern const struct attr_set attrs_stats;
 extern const struct attr_set attrs_sa;
 extern const struct attr_set attrs_policy;
 extern const struct attr_set attrs_peer;
+extern const struct attr_set attrs_takeover;
+extern const struct attr_set attrs_takeover_failure;
 
 /* All sets, NULL terminated (for the spec check). */
 extern const struct attr_set *const attr_sets[];
@@ -72,6 +76,11 @@ struct attr_vals {
 /* Decode a genetlink message (genetlink header included) of set into v. */
 void attr_vals_parse(const struct nlmsghdr *nlh, const struct attr_set *set,
 		     struct attr_vals *v);
+
+/* The same for the attributes nested in nest. */
+struct nlattr;
+void attr_vals_parse_nested(const struct nlattr *nest, const struct attr_set *set,
+			    struct attr_vals *v);
 
 /* Is attribute type present (and well formed) in v? */
 static inline bool attr_has(const struct attr_vals *v, unsigned int type)

@@ -41,6 +41,8 @@ static const struct cmd *const commands[] = {
 	&cmd_policy,
 	&cmd_peers,
 	&cmd_monitor,
+	&cmd_promote,
+	&cmd_demote,
 	&cmd_help,
 };
 

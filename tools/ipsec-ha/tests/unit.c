@@ -509,6 +509,8 @@ static const char *kind_word(enum attr_kind k)
 	case AK_BINARY:	return "binary";
 	case AK_PAD:	return "pad";
 	case AK_NEST:	return "nest";
+	case AK_FLAG:	return "flag";
+	case AK_S32:	return "s32";
 	case AK_UNSPEC:	break;
 	}
 	return "(none)";
@@ -589,9 +591,11 @@ static void test_attrs_match_spec(void)
 		}
 	}
 	fclose(f);
-	CHECK(sets_seen == 5);
-	for (int i = 0; attr_sets[i]; i++)
+	for (int i = 0; attr_sets[i]; i++) {
 		types_seen -= attr_sets[i]->max;
+		sets_seen--;
+	}
+	CHECK(sets_seen == 0);		/* the spec's sets are the tool's */
 	CHECK(types_seen == 0);		/* every attribute's type was compared */
 }
 
@@ -1002,7 +1006,7 @@ static void test_stats_format(void)
 	CHECK_STR(mem, want_json);
 	CHECK(strstr(mem, "{\"tx_datagrams\":2000,") == mem);
 	CHECK(strstr(mem, ",\"drop_nomem\":19000,") != NULL);
-	CHECK(strstr(mem, ",\"drop_full\":20000,\"tx_nacks\":21000,\"rx_nacks\":22000}\n") != NULL);
+	CHECK(strstr(mem, ",\"drop_full\":20000,\"tx_nacks\":21000,\"rx_nacks\":22000,") != NULL);
 }
 
 /* ---- tables: sa list, policy list, peers ------------------------------ */

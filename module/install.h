@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Wire records back into the local SAD/SPD (install.c). */
+#ifndef _IPSEC_HA_INSTALL_H
+#define _IPSEC_HA_INSTALL_H
+
+#include <net/xfrm.h>
+
+#include "store.h"
+#include "wire.h"
+
+struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
+				    int *err, const char **why);
+void ha_inst_sa_counters(struct xfrm_state *x, u64 oseq, u64 seq);
+int ha_inst_sa_add(struct xfrm_state *x);
+struct xfrm_state *ha_inst_sa_find(struct net *net, const struct ha_nkey *k);
+int ha_inst_policy_add(struct net *net, const struct ha_wire_policy *w, const char **why);
+int ha_inst_policy_del(struct net *net, const struct ha_wire_policy *w);
+
+#endif /* _IPSEC_HA_INSTALL_H */

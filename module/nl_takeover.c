@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The promote and demote operations of the ipsec_ha family. */
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "nl.h"
+#include "takeover.h"
+
+const struct nla_policy ha_nl_promote_policy[IPSEC_HA_A_TAKEOVER_MAX + 1] = {
+	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IPSEC_HA_A_TAKEOVER_INBOUND] = NLA_POLICY_MAX(NLA_U8, IPSEC_HA_INBOUND_POLICY_STRICT),
+};
+
+const struct nla_policy ha_nl_demote_policy[IPSEC_HA_A_TAKEOVER_MAX + 1] = {
+	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+static int ha_nl_put_failure(struct sk_buff *msg, const struct ha_takeover_failure *f)
+{
+	struct nlattr *nest = nla_nest_start(msg, IPSEC_HA_A_TAKEOVER_FAILURE);
+	struct ha_ref ref;
+
+	if (!nest)
+		return -EMSGSIZE;
+	ha_ref_of(f->refkey, &ref);
+	if (nla_put_u16(msg, IPSEC_HA_A_TAKEOVER_FAILURE_ORIGIN, ref.origin) ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_FAILURE_ID, ref.id) ||
+	    (f->policy && nla_put_flag(msg, IPSEC_HA_A_TAKEOVER_FAILURE_POLICY)) ||
+	    (!f->policy && nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_FAILURE_SPI, f->spi)) ||
+	    (!f->policy && nla_put(msg, IPSEC_HA_A_TAKEOVER_FAILURE_DADDR,
+				   f->family == AF_INET ? 4 : 16, f->daddr)) ||
+	    nla_put_s32(msg, IPSEC_HA_A_TAKEOVER_FAILURE_ERROR, f->err) ||
+	    nla_put_string(msg, IPSEC_HA_A_TAKEOVER_FAILURE_REASON, f->why)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ha_nl_takeover_reply(struct genl_info *info, u8 cmd, const struct ha_takeover *t)
+{
+	struct sk_buff *msg;
+	unsigned int i;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE * 4, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ha_genl_family, 0, cmd);
+	if (!hdr ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_SAS, t->sas) ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_POLICIES, t->policies) ||
+	    nla_put_u64_64bit(msg, IPSEC_HA_A_TAKEOVER_USECS, t->usecs, IPSEC_HA_A_TAKEOVER_PAD) ||
+	    (cmd == IPSEC_HA_CMD_PROMOTE &&
+	     nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_FAILED, t->failed)))
+		goto nospace;
+	/* Failures that do not fit are counted in failed all the same. */
+	for (i = 0; i < t->nr_failures; i++)
+		if (ha_nl_put_failure(msg, &t->failures[i]))
+			break;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int ha_nl_takeover(struct genl_info *info, u8 cmd)
+{
+	struct ha_net *hn = ha_net(genl_info_net(info));
+	struct ha_takeover *t;
+	int err;
+
+	err = ha_nl_reject_duplicates(info);
+	if (err)
+		return err;
+	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	if (info->attrs[IPSEC_HA_A_TAKEOVER_NODE])
+		t->node = nla_get_u16(info->attrs[IPSEC_HA_A_TAKEOVER_NODE]);
+	if (info->attrs[IPSEC_HA_A_TAKEOVER_INBOUND])
+		t->inbound = nla_get_u8(info->attrs[IPSEC_HA_A_TAKEOVER_INBOUND]);
+
+	mutex_lock(&hn->lock);
+	mutex_lock(&hn->store.lock);
+	err = cmd == IPSEC_HA_CMD_PROMOTE ? ha_promote(hn, t) : ha_demote(hn, t);
+	mutex_unlock(&hn->store.lock);
+	mutex_unlock(&hn->lock);
+	if (err == -ENOTCONN)
+		NL_SET_ERR_MSG(info->extack,
+			       "node not syncing: set its id, link and key first");
+	if (!err)
+		err = ha_nl_takeover_reply(info, cmd, t);
+	kvfree(t);
+	return err;
+}
+
+int ha_nl_promote(struct sk_buff *skb, struct genl_info *info)
+{
+	return ha_nl_takeover(info, IPSEC_HA_CMD_PROMOTE);
+}
+
+int ha_nl_demote(struct sk_buff *skb, struct genl_info *info)
+{
+	return ha_nl_takeover(info, IPSEC_HA_CMD_DEMOTE);
+}

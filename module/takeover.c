@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Takeover (Documentation/takeover.md). Promote installs mirrored SAs and
+ * policies into the local SAD/SPD, outbound counters moved past anything
+ * the old owner can have sent (margin.h), inbound replay state at the
+ * last synced value (accept) or past the margin (strict); ownership moves
+ * here with the SA's epoch raised, and the new records are announced.
+ * Demote removes what this node took over from its SAD/SPD and announces
+ * the final counters; ownership stays until another node promotes.
+ * A node that learns that another took over an SA it still has removes it
+ * at once, so it never sends on an SA it lost. Process context, hn->lock
+ * and store.lock held.
+ */
+#include <linux/ktime.h>
+#include <net/xfrm.h>
+
+#include "counters.h"
+#include "install.h"
+#include "margin.h"
+#include "stats.h"
+#include "sync.h"
+#include "takeover.h"
+
+static int ha_takeover_decode(const struct ha_obj *obj, struct ha_wire_sa *sa,
+			      struct ha_wire_policy *pol)
+{
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+
+	ha_wire_iter_init(&it, obj->rec, obj->len);
+	if (ha_wire_next(&it, &rec) != 1)
+		return -EBADMSG;
+	return sa ? ha_wire_get_sa(&rec, sa) : ha_wire_get_policy(&rec, pol);
+}
+
+static void ha_takeover_fail(struct ha_takeover *t, const struct ha_obj *obj, int err,
+			     const char *why)
+{
+	struct ha_takeover_failure *f;
+
+	t->failed++;
+	if (t->nr_failures >= ARRAY_SIZE(t->failures))
+		return;
+	f = &t->failures[t->nr_failures++];
+	f->refkey = obj->refkey;
+	f->policy = obj->kind == HA_OBJ_POLICY;
+	f->spi = obj->nkey.spi;
+	f->family = obj->nkey.family;
+	memcpy(f->daddr, obj->nkey.addr, sizeof(f->daddr));
+	f->err = err;
+	f->why = why;
+}
+
+/* Store sa (this node's now) in place of obj, flags added, and announce it. */
+static int ha_takeover_put_sa(struct ha_net *hn, struct ha_takeover *t,
+			      const struct ha_obj *obj, u16 flags)
+{
+	struct ha_wire_buf b;
+	struct ha_obj *new;
+
+	ha_wire_buf_init(&b, t->enc, sizeof(t->enc));
+	if (ha_wire_put_sa(&b, &t->sa))
+		return -EINVAL;
+	new = ha_obj_alloc(HA_OBJ_SA, obj->refkey, &obj->nkey, b.p, b.len);
+	memzero_explicit(t->enc, b.len);
+	if (!new)
+		return -ENOMEM;
+	new->flags = HA_OBJ_LOCAL | flags;
+	new->owner = t->sa.owner;
+	new->owner_epoch = t->sa.owner_epoch;
+	new->dir = t->sa.dir;
+	new->oseq = t->sa.oseq;
+	new->seq = t->sa.seq;
+	if (ha_store_put(hn, new))
+		return -ENOMEM;
+	ha_store_mark_dirty(&hn->store, new);
+	return 0;
+}
+
+/* Where the counters of a promoted SA start; false if they cannot. */
+static bool ha_takeover_counters(struct ha_net *hn, struct ha_takeover *t,
+				 const struct ha_obj *obj, u64 *oseq, u64 *seq)
+{
+	const struct ha_wire_sa *w = &t->sa;
+	struct ha_margin_in m = {
+		.since_ms = jiffies_to_msecs(jiffies - obj->ctr_at),
+		.sync_packets = hn->sync_packets,
+		.margin_min = hn->margin_min,
+	};
+
+	m.last = max(obj->oseq, w->oseq);
+	m.rate = obj->rate_out;
+	*oseq = m.last;
+	if (w->dir != HA_DIR_IN) {
+		*oseq = ha_margin_start(&m, w->esn);
+		if (!*oseq)
+			return false;
+	}
+	m.last = max(obj->seq, w->seq);
+	m.rate = obj->rate_in;
+	*seq = m.last;
+	if (t->inbound == IPSEC_HA_INBOUND_POLICY_STRICT && w->dir != HA_DIR_OUT) {
+		*seq = ha_margin_start(&m, w->esn);
+		if (!*seq)	/* the window cannot move past the margin: refuse all */
+			*seq = w->esn ? ~0ULL : U32_MAX;
+	}
+	return true;
+}
+
+static void ha_promote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
+{
+	struct ha_wire_sa *w = &t->sa;
+	struct xfrm_state *x;
+	const char *why;
+	u64 oseq, seq;
+	int err;
+
+	if (ha_takeover_decode(obj, w, NULL)) {
+		ha_takeover_fail(t, obj, -EBADMSG, "the mirrored record does not decode");
+		return;
+	}
+	if (!ha_takeover_counters(hn, t, obj, &oseq, &seq)) {
+		ha_takeover_fail(t, obj, -EOVERFLOW,
+				 "the outbound counter would pass 2^32 - 1: rekey it instead");
+		goto out;
+	}
+	x = ha_inst_sa_build(hn->net, w, &err, &why);
+	if (!x) {
+		ha_takeover_fail(t, obj, err, why);
+		goto out;
+	}
+	ha_inst_sa_counters(x, oseq, seq);
+	err = ha_inst_sa_add(x);
+	if (err) {
+		ha_takeover_fail(t, obj, err, err == -EEXIST ? "the SPI is in use on this node" :
+						"the kernel refused the SA");
+		goto out;
+	}
+
+	w->owner = hn->node_id;
+	w->owner_epoch = obj->owner_epoch + 1;
+	w->oseq = oseq;
+	w->seq = seq;
+	err = ha_takeover_put_sa(hn, t, obj, 0);
+	if (!err)
+		err = ha_ctr_track(hn, x, ha_refkey(&w->ref), w->owner_epoch);
+	if (err)	/* installed, but not announced or followed */
+		ha_takeover_fail(t, obj, err, "installed, but cannot be synced");
+	else
+		t->sas++;
+	xfrm_state_put(x);
+out:
+	memzero_explicit(w, sizeof(*w));
+}
+
+static void ha_promote_policy(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
+{
+	const char *why;
+	int err;
+
+	if (ha_takeover_decode(obj, NULL, &t->pol)) {
+		ha_takeover_fail(t, obj, -EBADMSG, "the mirrored record does not decode");
+		return;
+	}
+	err = ha_inst_policy_add(hn->net, &t->pol, &why);
+	/* The same policy configured on every node is no failure. */
+	if (err && err != -EEXIST) {
+		ha_takeover_fail(t, obj, err, why);
+		return;
+	}
+	hn->store.local += !(obj->flags & HA_OBJ_LOCAL);
+	obj->flags = (obj->flags | HA_OBJ_LOCAL) & ~HA_OBJ_RELEASED;
+	obj->owner = hn->node_id;
+	ha_store_mark_dirty(&hn->store, obj);
+	t->policies++;
+}
+
+/* What promote takes: node 0 means every object this node does not run. */
+static bool ha_promote_wants(struct ha_net *hn, const struct ha_obj *obj, u16 node)
+{
+	if (obj->flags & HA_OBJ_DELETED)
+		return false;
+	if (obj->flags & HA_OBJ_LOCAL)
+		return (obj->flags & HA_OBJ_RELEASED) && (!node || node == hn->node_id);
+	return !node || obj->owner == node;
+}
+
+int ha_promote(struct ha_net *hn, struct ha_takeover *t)
+{
+	struct ha_obj *obj, *tmp;
+	ktime_t start = ktime_get();
+
+	lockdep_assert_held(&hn->store.lock);
+	if (!hn->node_id || !hn->tx)
+		return -ENOTCONN;
+	/* SAs first: a policy is of no use before the SAs it needs. */
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
+		if (obj->kind == HA_OBJ_SA && ha_promote_wants(hn, obj, t->node))
+			ha_promote_sa(hn, t, obj);
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
+		if (obj->kind == HA_OBJ_POLICY && ha_promote_wants(hn, obj, t->node))
+			ha_promote_policy(hn, t, obj);
+	t->usecs = ktime_us_delta(ktime_get(), start);
+	ha_sync_kick(hn);
+	return 0;
+}
+
+/* Remove x (held) from the SAD and stop following it; its last counters. */
+static void ha_takeover_remove_sa(struct ha_net *hn, struct xfrm_state *x, u64 *oseq, u64 *seq)
+{
+	ha_ctr_read(x, oseq, seq);
+	ha_ctr_untrack(hn, x);
+	xfrm_state_delete(x);
+	xfrm_state_put(x);
+}
+
+static void ha_demote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
+{
+	struct ha_wire_sa *w = &t->sa;
+	struct xfrm_state *x;
+	u64 oseq = 0, seq = 0;
+
+	if (ha_takeover_decode(obj, w, NULL))
+		return;
+	x = ha_inst_sa_find(hn->net, &obj->nkey);
+	if (x)
+		ha_takeover_remove_sa(hn, x, &oseq, &seq);
+	w->oseq = max3(w->oseq, obj->oseq, oseq);
+	w->seq = max3(w->seq, obj->seq, seq);
+	if (!ha_takeover_put_sa(hn, t, obj, HA_OBJ_RELEASED))
+		t->sas++;
+	memzero_explicit(w, sizeof(*w));
+}
+
+static void ha_demote_policy(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
+{
+	if (ha_takeover_decode(obj, NULL, &t->pol))
+		return;
+	ha_inst_policy_del(hn->net, &t->pol);
+	obj->flags |= HA_OBJ_RELEASED;
+	t->policies++;
+}
+
+/* What demote gives up: node 0 means all that other nodes announced first. */
+static bool ha_demote_wants(struct ha_net *hn, const struct ha_obj *obj, u16 node)
+{
+	u16 origin = obj->refkey >> 32;
+
+	if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED | HA_OBJ_DELETED)) != HA_OBJ_LOCAL)
+		return false;
+	return node ? origin == node : origin != hn->node_id;
+}
+
+int ha_demote(struct ha_net *hn, struct ha_takeover *t)
+{
+	struct ha_obj *obj, *tmp;
+	ktime_t start = ktime_get();
+
+	lockdep_assert_held(&hn->store.lock);
+	if (!hn->node_id || !hn->tx)
+		return -ENOTCONN;
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+		if (!ha_demote_wants(hn, obj, t->node))
+			continue;
+		if (obj->kind == HA_OBJ_POLICY)
+			ha_demote_policy(hn, t, obj);
+		else if (obj->kind == HA_OBJ_SA)
+			ha_demote_sa(hn, t, obj);
+	}
+	t->usecs = ktime_us_delta(ktime_get(), start);
+	ha_sync_kick(hn);
+	return 0;
+}
+
+/*
+ * Another node took over old, an SA this node owned (it was cut off, or
+ * partitioned): remove it from the SAD before anything is sent on it.
+ */
+void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old)
+{
+	struct xfrm_state *x;
+	u64 oseq, seq;
+
+	if (old->kind != HA_OBJ_SA || (old->flags & HA_OBJ_RELEASED))
+		return;
+	x = ha_inst_sa_find(hn->net, &old->nkey);
+	if (!x)
+		return;
+	ha_takeover_remove_sa(hn, x, &oseq, &seq);
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_SAS_LOST);
+}

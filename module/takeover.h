@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Promote and demote (takeover.c). */
+#ifndef _IPSEC_HA_TAKEOVER_H
+#define _IPSEC_HA_TAKEOVER_H
+
+#include "ipsec_ha.h"
+#include "store.h"
+#include "wire.h"
+
+#define HA_TAKEOVER_FAILURES_MAX 64	/* reported one by one; all are counted */
+
+struct ha_takeover_failure {
+	u64 refkey;
+	bool policy;
+	u8 family;
+	u32 spi;
+	u8 daddr[16];
+	int err;
+	const char *why;
+};
+
+struct ha_takeover {
+	u16 node;			/* 0: all */
+	u8 inbound;			/* enum ipsec_ha_inbound_policy */
+	u32 sas, policies, failed;
+	u64 usecs;
+	unsigned int nr_failures;
+	struct ha_takeover_failure failures[HA_TAKEOVER_FAILURES_MAX];
+	struct ha_wire_sa sa;		/* scratch */
+	struct ha_wire_policy pol;	/* scratch */
+	u8 enc[HA_WIRE_MAX_LEN];	/* scratch */
+};
+
+int ha_promote(struct ha_net *hn, struct ha_takeover *t);
+int ha_demote(struct ha_net *hn, struct ha_takeover *t);
+void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old);
+
+#endif /* _IPSEC_HA_TAKEOVER_H */
