@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "common.h"
+#include "margin.h"
 
 static unsigned int tests, failed;
 static char corpus_dir[512];
@@ -1380,6 +1381,86 @@ static void example(void)
 	       HA_WIRE_HDR_LEN + b.len + HA_WIRE_TAG_LEN);
 }
 
+/*
+ * The takeover margin (module/margin.h): its terms, the 2^32 limit of
+ * non-ESN SAs, the rate estimate, and a simulated owner that syncs by the
+ * module's rules (sync_packets or sync_interval, whichever comes first)
+ * at random rates, whose records take up to 20 ms and one in ten is
+ * lost, and fails at a random moment: with the default margin-min (which
+ * covers an SA whose rate was never measured), the counter a takeover
+ * starts from is always past anything the owner used. Without the rate
+ * term, some would not be.
+ */
+static void test_margin(void)
+{
+	struct ha_margin_in mi = { .sync_packets = 256, .margin_min = 16 };
+	unsigned int trial, reused = 0, trials = 20000;
+
+	ok(ha_margin(&mi) == 257, "margin: idle SA: sync_packets + 1");
+	mi.margin_min = 4096;
+	ok(ha_margin(&mi) == 4096, "margin: margin-min is the floor");
+	mi.margin_min = 16;
+	mi.rate = 1000;
+	mi.since_ms = 500;
+	ok(ha_margin(&mi) == 256 + 1000 + 1, "margin: twice the rate over the time since the last sync");
+	mi.since_ms = ~0ULL;
+	mi.rate = 0xffffffff;
+	ok(ha_margin(&mi) > (u64)0xffffffff * 3600, "margin: no overflow at the largest rate and time");
+	mi = (struct ha_margin_in){ .last = 0xffffffffULL - 100, .sync_packets = 256 };
+	ok(ha_margin_start(&mi, false) == 0, "margin: a non-ESN SA that would pass 2^32 - 1 cannot be taken over");
+	ok(ha_margin_start(&mi, true) == 0xffffffffULL - 100 + 257, "margin: an ESN SA goes past 2^32");
+	mi.last = 1000;
+	ok(ha_margin_start(&mi, false) == 1257, "margin: start = last + margin");
+	ok(ha_margin_rate(100, 5000, 1000) == 5000, "margin rate: a faster measurement counts at once");
+	ok(ha_margin_rate(4000, 0, 1000) == 3000, "margin rate: a slower one decays by a quarter");
+	ok(ha_margin_rate(0, 10, 0) == 10000, "margin rate: zero ms counts as one");
+
+	for (trial = 0; trial < trials; trial++) {
+		u64 rate = 1 + rnd() % 100000;			/* packets per second */
+		u64 packets = 1 + rnd() % 2048;			/* sync_packets */
+		u64 interval = 10 + rnd() % 1000;		/* ms */
+		u64 fail_at = 1 + rnd() % 20000;		/* ms */
+		u64 detect = rnd() % 3000;			/* ms until promote */
+		u64 lat = 1 + rnd() % 20;			/* ms from read to arrival */
+		u64 t, used = 0, sent = 0, sent_at = 0, start;
+		u64 flight = 0, flight_at = 0;			/* a record on its way */
+		u64 synced = 0, seen_at = 0;			/* what the receiver has */
+		struct ha_margin_in m = { .sync_packets = packets, .margin_min = 4096 };
+		bool in_flight = false;
+		u32 est = 0;
+
+		/* Millisecond steps; the rate wobbles by up to a half. */
+		for (t = 1; t <= fail_at; t++) {
+			u64 r = rate / 2 + rnd() % (rate + 1);
+
+			used += r / 1000 + (rnd() % 1000 < r % 1000);
+			if (in_flight && t >= flight_at) {	/* arrives */
+				est = ha_margin_rate(est, flight - synced, t - seen_at);
+				synced = flight;
+				seen_at = t;
+				in_flight = false;
+			}
+			if (used - sent >= packets || (t - sent_at >= interval && used != sent)) {
+				sent = used;
+				sent_at = t;
+				/* One in ten records is lost (and never repaired). */
+				if (rnd() % 10 && !in_flight) {
+					flight = used;
+					flight_at = t + lat;
+					in_flight = true;
+				}
+			}
+		}
+		m.last = synced;
+		m.rate = est;
+		m.since_ms = fail_at + detect - seen_at;
+		start = ha_margin_start(&m, true);
+		if (start < used)
+			reused++;
+	}
+	ok(!reused, "margin: %u simulated failovers, %u would reuse a counter", trials, reused);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--write-corpus")) {
@@ -1402,6 +1483,7 @@ int main(int argc, char **argv)
 	test_truncation();
 	test_malformed();
 	test_encode_errors();
+	test_margin();
 	printf("1..%u\n", tests);
 	if (corpus_dir[0])
 		printf("# wrote %u seeds to %s\n", corpus_n, corpus_dir);
