@@ -4,13 +4,15 @@
 # Every test of ipsec-ha, as one TAP stream ending in
 # "N passed, N failed, N skipped". Parts: build, lint, the tool's unit
 # tests, the wire codec's unit tests and a bounded fuzz run, dkms, a staged
-# make install, the guest suite on each supported kernel, and a build and
-# smoke test on the newest Debian kernel (7.x) (a guest run
-# also fails when the guest kernel log shows a BUG, WARNING, lockdep or
-# KASAN report). Every part prints how long it took.
+# make install, the guest suite on each supported kernel, a build and
+# smoke test on the newest Debian kernel (7.x), and the suite on a KASAN +
+# lockdep debug kernel (a guest run also fails when the guest kernel log
+# shows a BUG, WARNING, lockdep or KASAN report). Every part prints how
+# long it took.
 #
 #   CHECK_KERNELS="6.1 6.12"   kernels (prefixes of installed releases)
 #   CHECK_TESTS="control_plane.sh ..."   a subset of the guest suite
+#   CHECK_7X=0, CHECK_DEBUG=0   leave out the 7.x or the debug-kernel part
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -155,6 +157,13 @@ done
 # and a smoke test in its guest. CHECK_7X=0 leaves it out.
 if [ "${CHECK_7X:-1}" != 0 ]; then
 	part kernel-7x tools/kernels/check-7x.sh
+fi
+# The KASAN + lockdep + kmemleak + UBSAN 6.1 kernel (built once from
+# Debian's linux-source-6.1, cached outside the clone): the suite, a
+# load/unload loop under namespace churn with ESP flowing, kmemleak.
+# CHECK_DEBUG=0 leaves it out.
+if [ "${CHECK_DEBUG:-1}" != 0 ]; then
+	part kernel-debug tools/kernels/check-debug.sh
 fi
 
 echo "1..$n"

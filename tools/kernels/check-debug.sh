@@ -6,7 +6,7 @@
 # the module built against its tree, and in a guest booted from it:
 #   1. the whole selftest suite (selftests/run.sh);
 #   2. module load/unload cycles while namespaces are created, configured
-#      and destroyed;
+#      and destroyed, with ESP traffic on SAs their nodes own and sync;
 #   3. after the last unload, a kmemleak scan (twice, with a pause: an
 #      object is reported only once it is 5 s old and still unreferenced).
 # Leaks found during boot are cleared first; the runner fails the run
@@ -30,18 +30,42 @@ secs() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f s", b - a }';
 # ------------------------------------------------------------------ guest
 kmemleak=/sys/kernel/debug/kmemleak
 
-churn() {	# namespaces come and go, each configured if the module is there
-	local i=0 ha=$top/tools/ipsec-ha/ipsec-ha
+churn() {	# namespaces come and go, configured if the module is there, ESP flowing
+	local i=0 ha=$top/tools/ipsec-ha/ipsec-ha k=0x0102030405060708090a0b0c0d0e0f1011121314
+	local a b dir
+	"$ha" key generate "$1.key" > /dev/null
 	while [ ! -e "$1" ]; do
 		i=$((i + 1))
-		ip netns add churn$i 2> /dev/null || continue
-		ip -n churn$i link add ha0 type veth peer name ha1
-		ip -n churn$i addr add 10.98.0.1/24 dev ha0
-		ip -n churn$i link set ha0 up
-		ip -n churn$i link set ha1 up
-		ip netns exec churn$i "$ha" node set id $i > /dev/null 2>&1
-		ip netns exec churn$i "$ha" link set dev ha0 group 239.192.0.$((i % 250 + 1)) port 7731 > /dev/null 2>&1
-		ip netns del churn$i
+		a=churn$i b=churnp$i
+		ip netns add $a 2> /dev/null || continue
+		ip netns add $b
+		ip -n $a link add ha0 type veth peer name ha1
+		ip -n $a addr add 10.98.0.1/24 dev ha0
+		ip -n $a link set ha0 up
+		ip -n $a link set ha1 up
+		ip -n $a link add eth0 type veth peer name eth0 netns $b
+		ip -n $a addr add 10.97.0.1/24 dev eth0
+		ip -n $b addr add 10.97.0.2/24 dev eth0
+		ip -n $a link set eth0 up
+		ip -n $b link set eth0 up
+		for ns in $a $b; do
+			ip -n "$ns" xfrm state add src 10.97.0.1 dst 10.97.0.2 proto esp spi 0x501 \
+				replay-window 32 mode transport aead 'rfc4106(gcm(aes))' "$k" 128
+			ip -n "$ns" xfrm state add src 10.97.0.2 dst 10.97.0.1 proto esp spi 0x502 \
+				replay-window 32 mode transport aead 'rfc4106(gcm(aes))' "$k" 128
+		done
+		for dir in out in; do
+			ip -n $a xfrm policy add src 10.97.0.1 dst 10.97.0.2 dir $dir \
+				tmpl src 10.97.0.1 dst 10.97.0.2 proto esp mode transport
+			ip -n $b xfrm policy add src 10.97.0.2 dst 10.97.0.1 dir $dir \
+				tmpl src 10.97.0.2 dst 10.97.0.1 proto esp mode transport
+		done
+		ip netns exec $a "$ha" node set id $i sync-interval 10 > /dev/null 2>&1
+		ip netns exec $a "$ha" link set dev ha0 group 239.192.0.$((i % 250 + 1)) port 7731 > /dev/null 2>&1
+		ip netns exec $a "$ha" key set file "$1.key" > /dev/null 2>&1
+		ip netns exec $b ping -q -c 30 -i 0.01 -W 1 10.97.0.1 > /dev/null 2>&1
+		ip netns del $b
+		ip netns del $a
 	done
 	echo "$i" > "$1.count"
 }
@@ -91,7 +115,7 @@ guest() {
 	else
 		not_ok "load/unload cycles during namespace churn: $cycles of $want"
 	fi
-	rm -f "$stop" "$stop.count"
+	rm -f "$stop" "$stop.count" "$stop.key"
 	if [ -e /sys/module/ipsec_ha ]; then
 		not_ok "module unloaded at the end"
 		rmmod ipsec_ha
