@@ -1,96 +1,146 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The ipsec-ha demo, run inside the guest: two cluster nodes, each a
-# network namespace, joined by a dedicated HA link, configured with the
-# ipsec-ha tool the way an operator (or a keepalived notify script) would.
+# The ipsec-ha demo, run inside the guest by `make demo` (tools/demo.sh).
+# A peer and a two-node gateway cluster, each a network namespace: the IKE
+# daemons' SAs on node 1 are mirrored to node 2 over the HA link, traffic
+# runs, node 1 fails under it, node 2 promotes and takes the virtual
+# address. The peer notices a pause and nothing else: the demo ends with a
+# timeline and a summary of what the peer saw.
 #
-#   +----------------+                        +----------------+
-#   |  node1 (id 1)  |ha0 ----- veth ----- ha0|  node2 (id 2)  |
-#   +----------------+                        +----------------+
-#          HA link: multicast 239.192.0.1, UDP port 7731
-set -euo pipefail
+#   peer 192.0.2.100 ---- LAN ----+---- n1 (node 1, VIP 192.0.2.1) ----+---- inside ---- srv 10.0.1.10
+#   subnets 10.0.2.0/24,          \---- n2 (node 2) ----------------/                  10.0.3.10
+#           10.0.4.0/24                n1, n2 ha0: the HA link, 239.192.0.1 UDP 7731
+#
+# Exit status 0 when the peer saw no replay or integrity failure and no
+# sequence number was sent twice; 1 otherwise.
+set -u -o pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-ha=$top/tools/ipsec-ha/ipsec-ha
-ko=$top/build/$(uname -r)/module/ipsec_ha.ko
-key=$(mktemp -d)/cluster.key
+# shellcheck source=selftests/cluster_lib.sh
+source "$top/selftests/cluster_lib.sh"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() {	# run NS CMD...: show the command (keys masked) and run it in NS
 	local shown=() arg
 	for arg in "${@:2}"; do
 		[[ $arg =~ ^0x[0-9a-f]{32,}$ ]] && arg="0x<key>"
+		[ "$arg" = "$IPSEC_HA" ] && arg=ipsec-ha
 		shown+=("$arg")
 	done
 	printf '\033[36m%s#\033[0m %s\n' "$1" "${shown[*]}"
 	ip netns exec "$1" "${@:2}"
 }
+die() { echo "demo: $*" >&2; exit 1; }
+
+for c in jq python3 tcpdump iperf3; do
+	command -v $c > /dev/null || die "$c is missing (make deps installs it)"
+done
+[ -e "$KO" ] || die "$KO not built (make)"
 
 say "Loading ipsec_ha on Linux $(uname -r)"
-read -r -a deps <<< "$(modinfo -F depends "$ko" | tr , ' ')"
-[ ${#deps[@]} = 0 ] || modprobe -a "${deps[@]}"
-insmod "$ko"
+load_module || die "cannot load $KO"
 dmesg | grep ipsec_ha | tail -n 1
 
-say "Two nodes and their HA link"
-for n in node1 node2; do
-	ip netns add $n
-	ip -n $n link set lo up
-done
-ip link add ha0 netns node1 type veth peer name ha0 netns node2
+say "A peer, a two-node cluster behind one virtual address, and an HA link"
+cl_setup 2
+sed -n '/^#        LAN/,/^#   The active/p' "$top/selftests/cluster_lib.sh" | sed 's/^#//; /n3 /d'
+
+say "Each node joins the HA link with the cluster key (generated once, copied, mode 0600)"
+"$IPSEC_HA" key generate "$tmp/cluster.key"
 for i in 1 2; do
-	ip -n node$i link set ha0 up
-	ip -n node$i addr add 198.51.100.$i/24 dev ha0
-done
-echo "node1 (198.51.100.1) <-> node2 (198.51.100.2) over ha0"
-
-say "One cluster key, generated once and copied to every node (mode 0600)"
-"$ha" key generate "$key"
-ls -l "$key" | awk '{print $1, $NF}'
-
-for i in 1 2; do
-	say "Configuring node$i"
-	run node$i "$ha" node set id $i
-	run node$i "$ha" link set dev ha0 group 239.192.0.1 port 7731
-	run node$i "$ha" key set file "$key"
+	run n$i "$IPSEC_HA" node set id $i
+	run n$i "$IPSEC_HA" link set dev ha0 group "$CL_GROUP" port "$CL_PORT"
+	run n$i "$IPSEC_HA" key set file "$tmp/cluster.key"
 done
 
-for i in 1 2; do
-	say "node$i: ipsec-ha show"
-	run node$i "$ha" show
+say "IKE on the peer and on n1 installs three SA pairs (AES-GCM) and their policies"
+echo "transport peer<->VIP; tunnel 10.0.2.0/24<->10.0.1.0/24; tunnel with ESN 10.0.4.0/24<->10.0.3.0/24"
+cl_ipsec_up n1 || die "the SAs could not be installed"
+run n1 ip xfrm state count
+run n1 ip xfrm policy count
+wait_until 15 cl_flowing || die "no ESP traffic between the peer and n1"
+echo "ESP flows between the peer and n1 through every SA pair"
+
+say "n2 mirrors them (keys never shown)"
+holds_all() {
+	[ "$(ha n2 -j sa list | jq length)" = "$CL_SAS" ] &&
+	[ "$(ha n2 -j policy list | jq length)" = "$CL_POLICIES" ]
+}
+wait_until 10 holds_all || echo "(n2 does not hold all of them yet)"
+mirrored_sas=$(ha n2 -j sa list | jq length)
+mirrored_pols=$(ha n2 -j policy list | jq length)
+run n2 "$IPSEC_HA" sa list
+
+say "Traffic from the peer: three ping flows (one per SA pair) and an iperf3 stream from srv"
+cl_capture_start main || die "tcpdump did not start"
+cl_traffic_start
+cl_event "traffic starts"
+seen_oseq() { ha n2 -j sa list | jq --arg s "${CL_SPI_OUT[T]}" '.[] | select(.spi == $s) | .oseq // 0'; }
+synced() { [ "$(seen_oseq)" -gt 0 ]; }
+wait_until 8 synced
+sleep 2
+echo "n1 has sent $(cl_xfrm_stats n1 | awk -v s="${CL_SPI_OUT[T]}" '$1 == s { print $7 }') packets on SA ${CL_SPI_OUT[T]}; n2's mirror has its counter at $(seen_oseq)"
+
+say "n1 fails: its LAN, inside and HA links go down"
+cut=$(cl_now)
+cl_cut n1
+cl_event_at "$cut" "n1 cut off"
+echo "n2 promotes at once (as a keepalived notify script would) and takes the VIP"
+printf '\033[36mn2#\033[0m ipsec-ha promote\n'
+cl_promote n2
+promote_rc=$?
+cl_vip_move n2
+cl_event "n2 holds the VIP"
+cl_promote_summary n2
+if wait_until 15 cl_flowing; then
+	flowing=$(cl_now)
+	cl_event_at "$flowing" "every SA pair answers a ping again"
+	echo "every SA pair answers again; traffic goes on for 3 s"
+	sleep 3
+else
+	flowing=$(cl_now)
+	echo "the SA pairs do not all answer after 15 s"
+fi
+cl_event "traffic stops"
+cl_traffic_stop "$flowing"
+cl_capture_stop main > /dev/null
+cl_analyse --cut "$cut" "$tmp/main.pcap" > "$tmp/main.json"
+first=$(jq -r '.first_after_cut.ms // empty | floor' "$tmp/main.json")
+[ -n "$first" ] && cl_event_at "$first" "the peer receives the first ESP packet from n2"
+
+say "What the peer's capture shows, per SA from the cluster"
+cl_report "$tmp/main.json" | sed 's/^# //'
+
+say "Timeline"
+cl_timeline "$cut"
+
+say "Summary"
+lost=0 sent=0
+for kind in "${CL_KINDS[@]}"; do
+	sent=$((sent + CL_TX[$kind]))
+	lost=$((lost + CL_TX[$kind] - CL_RX[$kind]))
 done
+read -r replay integrity <<< "$(cl_failures peer)"
+reused=$(jq .reused "$tmp/main.json")
+outage=$(jq -r '.outage_ms // "n/a"' "$tmp/main.json")
+read -r bytes _ _ since <<< "$CL_IPERF"
+printf '  %-38s %s\n' \
+	"SAs and policies mirrored to n2" "$mirrored_sas SAs, $mirrored_pols policies" \
+	"takeover (ipsec-ha promote)" "$(if [ $promote_rc = 0 ]; then echo "$(cl_promoted n2 usecs) us in the kernel, $CL_PROMOTE_MS ms for the command"; else echo "FAILED: $(head -n 1 "$tmp/promote-n2.err")"; fi)" \
+	"outage seen by the peer" "first packet from n2 $outage ms after the cut" \
+	"pings lost" "$lost of $sent" \
+	"iperf3 stream" "$bytes bytes, $since after the takeover" \
+	"replay failures seen by the peer" "$replay" \
+	"integrity failures seen by the peer" "$integrity" \
+	"sequence numbers reused (must be 0)" "$reused, in $(jq .packets "$tmp/main.json") ESP packets"
 
-say "Both nodes hold the same key: same id and fingerprint, never the key itself"
-for i in 1 2; do
-	printf 'node%s: ' $i
-	ip netns exec node$i "$ha" -j show | jq -c .key
-done
-
-say "Each node joined the group on its HA link"
-for i in 1 2; do
-	printf 'node%s: ' $i
-	ip -n node$i maddr show dev ha0 | grep -Eo 'inet +239.192.0.1' || echo "not joined"
-done
-
-say "The IKE daemon of node1 installs an IPsec SA pair and a policy"
-run node1 ip xfrm state add src 192.0.2.1 dst 203.0.113.7 proto esp spi 0xc1a55001 reqid 1 mode tunnel \
-	aead 'rfc4106(gcm(aes))' 0x"$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')" 128
-run node1 ip xfrm state add src 203.0.113.7 dst 192.0.2.1 proto esp spi 0xc1a55002 reqid 1 mode tunnel \
-	aead 'rfc4106(gcm(aes))' 0x"$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')" 128 replay-window 64
-run node1 ip xfrm policy add src 192.0.2.0/24 dst 203.0.113.0/24 dir out \
-	tmpl src 192.0.2.1 dst 203.0.113.7 proto esp reqid 1 mode tunnel
-sleep 1
-
-say "node2 mirrors them, keys included but never shown"
-run node2 "$ha" sa list
-run node2 "$ha" policy list
-run node2 "$ha" peers
-
-say "node1: ipsec-ha stats"
-run node1 "$ha" stats | grep -v ' 0$'
-
-say "Unloading"
-for n in node1 node2; do ip netns del $n; done
+cl_cleanup
+trap - EXIT
 rmmod ipsec_ha
-echo "ipsec_ha unloaded; kernel log clean is checked by the runner"
+if [ $promote_rc = 0 ] && [ "$reused" = 0 ] && [ "$replay" = 0 ] && [ "$integrity" = 0 ]; then
+	say "Node 2 took over: the peer saw a pause, no replay, no integrity failure, no reused sequence number"
+else
+	say "Something went wrong: see above"
+	exit 1
+fi

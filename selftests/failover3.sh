@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rapid multiple failover, three nodes. Node 1 owns three SA pairs with the
+# peer and the VIP; traffic runs through all of them. Node 1 is cut off and
+# node 2 promotes; node 2 sends a little on the SAs and is cut off in turn,
+# within a second of node 1 and before it synced anything of its own (all
+# nodes sync at most every 2 s or 1000 packets here); node 3 promotes. The
+# peer must see no replay or integrity failure, and no sequence number sent
+# twice on any SA by any of the three nodes. Then nodes 1 and 2 come back
+# and node 3 keeps the SAs.
+#
+#   peer 192.0.2.100 ---- br-lan ---- n1 .11 (VIP 192.0.2.1) ---- br-in ---- srv 10.0.1.10
+#   10.0.2.1, 10.0.4.1         +----- n2 .12 ------------------+            10.0.3.10
+#                              \----- n3 .13 ------------------/
+#                       n1, n2, n3 ha0 198.51.100.N on br-ha: 239.192.0.1 UDP 7731
+#   (the full drawing is in cluster_lib.sh)
+
+# Helper functions run through check and wait_until:
+# shellcheck disable=SC2317
+# shellcheck source=selftests/cluster_lib.sh
+source "$(dirname "$0")/cluster_lib.sh"
+require
+cl_require
+
+POST=3	# seconds of traffic after every SA pair answers again
+
+pp load_module
+cl_setup 3
+join_slow() {	# join_slow NODE: on the HA link, syncing rarely
+	cl_join "$1" && ha "$1" node set sync-packets 1000 sync-interval 2000
+}
+for n in n1 n2 n3; do
+	check "$n joins the HA link, syncing at most every 2 s or 1000 packets" join_slow $n
+done
+check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
+check "ESP flows through every SA pair" wait_until 15 cl_flowing
+holds_all() {	# holds_all NODE: NODE mirrors all 6 SAs and 8 policies
+	[ "$(ha "$1" -j sa list | jq length)" = "$CL_SAS" ] &&
+	[ "$(ha "$1" -j policy list | jq length)" = "$CL_POLICIES" ]
+}
+check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 holds_all n2
+check "n3 mirrors the 6 SAs and 8 policies" wait_until 10 holds_all n3
+
+check "capture on the peer's LAN port" cl_capture_start main
+cl_event "traffic starts"
+cl_traffic_start
+synced() {	# NODE's mirror follows n1's outbound counter of the transport SA
+	[ "$(ha "$1" -j sa list | jq --arg s "${CL_SPI_OUT[T]}" '.[] | select(.spi == $s) | .oseq // 0')" -gt 0 ]
+}
+check "n3's mirror follows n1's outbound counters" wait_until 10 synced n3
+sleep 1
+before=$(cl_ownership n3)
+# The peer's view of the transport SA: the highest sequence number accepted.
+peer_seq() { cl_xfrm_stats peer | awk -v s="${CL_SPI_OUT[T]}" '$1 == s { print $5 }'; }
+seq_at_cut=$(peer_seq)
+
+cut1=$(cl_now)
+cl_cut n1
+cl_event_at "$cut1" "n1 cut off"
+cl_promote n2
+rc2=$?
+cl_vip_move n2
+cl_event "n2 holds the VIP"
+# n2 sends on the SAs, for at most what is left of the second.
+n2_sent() { [ "$(peer_seq)" -gt "$seq_at_cut" ]; }
+until n2_sent || [ $(( $(cl_now) - cut1 )) -ge 700 ]; do sleep 0.05; done
+sleep 0.2
+cut2=$(cl_now)
+cl_cut n2
+cl_event_at "$cut2" "n2 cut off"
+cl_promote n3
+rc3=$?
+cl_vip_move n3
+cl_event "n3 holds the VIP"
+echo "# n2 was cut $((cut2 - cut1)) ms after n1"
+
+check_eq "promote on n2 succeeds" 0 $rc2
+echo "# n2's promote: $(cl_promote_summary n2)"
+check_eq "n2's promote installed the 6 SAs" "$CL_SAS" "$(cl_promoted n2 sas)"
+check_eq "promote on n3 succeeds" 0 $rc3
+echo "# n3's promote: $(cl_promote_summary n3)"
+check_eq "n3's promote installed the 6 SAs" "$CL_SAS" "$(cl_promoted n3 sas)"
+check_eq "n3's promote reported no failure" 0 "$(cl_promoted n3 failed)"
+check "traffic flows again through every SA pair" wait_until 15 cl_flowing
+flowing=$(cl_now)
+cl_event_at "$flowing" "every SA pair answers a ping again"
+sleep $POST
+cl_event "traffic stops"
+cl_traffic_stop "$flowing"
+cl_capture_stop main
+
+cl_analyse --cut "$cut1" "$tmp/main.pcap" > "$tmp/cut1.json"
+cl_analyse --cut "$cut2" "$tmp/main.pcap" > "$tmp/cut2.json"
+echo "# around n1's cut:"
+cl_report "$tmp/cut1.json"
+echo "# around n2's cut:"
+cl_report "$tmp/cut2.json"
+for kind in "${CL_KINDS[@]}"; do
+	echo "# ping $kind: ${CL_TX[$kind]} sent, ${CL_RX[$kind]} answered"
+done
+read -r bytes intervals empty since <<< "$CL_IPERF"
+echo "# iperf3 srv -> peer: $bytes bytes in $intervals s, $empty s without data, $since bytes after the takeover"
+sent_by() {	# sent_by NODE: packets NODE sent on cluster->peer SAs
+	jq --arg n "$1" '[.spis[] | select(.dir == "to_peer") | .senders[$n].packets // 0] | add // 0' "$tmp/cut1.json"
+}
+check "n2 sent on the SAs before it was cut ($(sent_by n2) packets)" test "$(sent_by n2)" -gt 0
+check "n2 was cut within a second of n1" test $((cut2 - cut1)) -le 1000
+n3_sent() {	# n3 sent on every cluster->peer SA
+	jq -e --arg t "${CL_SPI_OUT[T]}" --arg u "${CL_SPI_OUT[U]}" --arg e "${CL_SPI_OUT[E]}" \
+		'[.spis[$t, $u, $e].senders.n3.packets // 0] | all(. > 0)' "$tmp/cut1.json" > /dev/null
+}
+check "n3 sent on every cluster->peer SA" n3_sent
+check "the iperf3 stream survived both takeovers ($since bytes after them)" test "$since" -gt 0
+check_eq "no sequence number sent twice on any SA by any node (capture on the peer)" 0 \
+	"$(jq .reused "$tmp/cut1.json")"
+check_eq "the peer counted no replay and no integrity failure" "0 0" "$(cl_failures peer)"
+check_eq "the peer's XFRM statistics agree (sequence and protocol errors)" "0 0" \
+	"$(cl_xfrm_mib peer XfrmInStateSeqError) $(cl_xfrm_mib peer XfrmInStateProtoError)"
+owned_by() {	# owned_by NODE N: NODE's mirror says node N owns all SAs
+	[ "$(ha "$1" -j sa list | jq --argjson n "$2" '[.[] | select(.owner == $n)] | length')" = "$CL_SAS" ]
+}
+check "n3 owns all 6 SAs" owned_by n3 3
+epochs_up() {	# every SA's owner epoch rose
+	join <(echo "$before") <(cl_ownership n3) |
+		awk -v n="$CL_SAS" '$5 > $3 { up++ } END { exit up != n }'
+}
+check "the owner epoch of every SA rose" epochs_up
+
+# Nodes 1 and 2 come back (n1 still holding the VIP, n2 too): n3 keeps the
+# SAs and the peer keeps hearing only n3.
+after=$(cl_ownership n3)
+check "capture while n1 and n2 are back" cl_capture_start back
+cl_return n1
+cl_return n2
+cl_event "n1 and n2 back"
+cl_ping_start T 0.02 6
+check "n1 learns that n3 owns the SAs" wait_until 10 owned_by n1 3
+check "n2 learns that n3 owns the SAs" wait_until 10 owned_by n2 3
+cl_ping_wait T
+cl_capture_stop back
+cl_analyse "$tmp/back.pcap" > "$tmp/back.json"
+cl_report "$tmp/back.json"
+check_eq "n3's owner and owner epoch did not move back" "$after" "$(cl_ownership n3)"
+check "n3 kept carrying the transport pair (${CL_RX[T]}/${CL_TX[T]} answered)" \
+	test "${CL_RX[T]}" -gt $(( CL_TX[T] * 9 / 10 ))
+check_eq "only n3 sent on the SAs meanwhile" 0 \
+	"$(jq '[.spis[] | select(.dir == "to_peer") | .senders | to_entries[] | select(.key != "n3") | .value.packets] | add // 0' "$tmp/back.json")"
+check_eq "no sequence number sent twice over the whole run" 0 \
+	"$(cl_analyse "$tmp/main.pcap" "$tmp/back.pcap" | jq .reused)"
+check_eq "the peer counted no replay and no integrity failure over the whole run" "0 0" "$(cl_failures peer)"
+
+echo "# timeline:"
+cl_timeline "$cut1" | sed 's/^/#/'
+finish
