@@ -81,8 +81,9 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 		if (!err) {
 			ha_wire_policy_nkey(&ps->pol, &nkey);
 			ref = ps->pol.ref;
-			owner = sender;
-			epoch = 0;
+			/* Records of older nodes name no owner: the sender. */
+			owner = ps->pol.owner ? ps->pol.owner : sender;
+			epoch = ps->pol.owner_epoch;
 			kind = HA_OBJ_POLICY;
 		}
 	}
@@ -108,7 +109,7 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	obj->oseq = oseq;
 	obj->seq = seq;
 	if (old && (old->flags & HA_OBJ_LOCAL))	/* another node took it over */
-		ha_takeover_lost(hn, old);
+		ha_takeover_lost(hn, old, &ps->pol);
 	ha_store_put(hn, obj);
 }
 

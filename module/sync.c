@@ -139,6 +139,8 @@ void ha_sync_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir)
 	ha_policy_from_xfrm(xp, dir, &tx->pol);
 	old = ha_sync_find_local(hn, &nkey);
 	ha_sync_ref(hn, old, &tx->pol.ref);
+	tx->pol.owner = hn->node_id;
+	tx->pol.owner_epoch = old ? old->owner_epoch : 0;
 	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
 	if (ha_wire_put_policy(&b, &tx->pol))
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
@@ -372,9 +374,12 @@ static bool ha_sync_counters(struct ha_net *hn, struct ha_link *link, const stru
 	return false;
 }
 
-static void ha_sync_tx_work(struct work_struct *work)
+/*
+ * One round of sending, at most HA_TX_BURST datagrams; true if more is
+ * waiting. hn->lock (link and key stay) and store.lock held.
+ */
+static bool ha_sync_tx(struct ha_net *hn)
 {
-	struct ha_net *hn = container_of(to_delayed_work(work), struct ha_net, tx_work);
 	unsigned int sent = 0, records = 0;
 	const struct ha_key *key;
 	struct ha_link *link;
@@ -383,8 +388,6 @@ static void ha_sync_tx_work(struct work_struct *work)
 	bool more = false;
 	int i;
 
-	mutex_lock(&hn->lock);		/* link and key stay */
-	mutex_lock(&hn->store.lock);
 	tx = hn->tx;
 	if (tx)
 		tx->kicked = false;
@@ -495,11 +498,36 @@ static void ha_sync_tx_work(struct work_struct *work)
 		sent++;
 	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_RECORDS, records);
 out:
-	if (tx && hn->node_id)
+	return more;
+}
+
+static void ha_sync_tx_work(struct work_struct *work)
+{
+	struct ha_net *hn = container_of(to_delayed_work(work), struct ha_net, tx_work);
+	bool more;
+
+	mutex_lock(&hn->lock);
+	mutex_lock(&hn->store.lock);
+	more = ha_sync_tx(hn);
+	if (hn->tx && hn->node_id)
 		queue_delayed_work(ha_wq, &hn->tx_work,
-				   more ? 1 : max_t(long, 1, (long)(tx->alive_at - jiffies)));
+				   more ? 1 : max_t(long, 1, (long)(hn->tx->alive_at - jiffies)));
 	mutex_unlock(&hn->store.lock);
 	mutex_unlock(&hn->lock);
+}
+
+/*
+ * Send what is waiting now, before returning: promote announces its new
+ * ownership before it installs anything. hn->lock and store.lock held.
+ */
+void ha_sync_flush(struct ha_net *hn)
+{
+	unsigned int rounds = 0;
+
+	lockdep_assert_held(&hn->lock);
+	lockdep_assert_held(&hn->store.lock);
+	while (ha_sync_tx(hn) && ++rounds < 100000)
+		cond_resched();
 }
 
 /*

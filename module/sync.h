@@ -29,6 +29,7 @@ void ha_sync_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir);
 void ha_sync_local_delete(struct ha_net *hn, const struct ha_nkey *nkey);
 void ha_sync_local_flush(struct ha_net *hn, u8 kind, u8 proto);
 void ha_sync_kick(struct ha_net *hn);
+void ha_sync_flush(struct ha_net *hn);
 void ha_sync_resend(struct ha_net *hn, u64 from, u64 to);
 void ha_sync_bulk_to(struct ha_net *hn, u16 node);
 void ha_sync_request_bulk(struct ha_net *hn, u16 node);

@@ -51,26 +51,34 @@ static void ha_takeover_fail(struct ha_takeover *t, const struct ha_obj *obj, in
 	f->why = why;
 }
 
-/* Store sa (this node's now) in place of obj, flags added, and announce it. */
-static int ha_takeover_put_sa(struct ha_net *hn, struct ha_takeover *t,
-			      const struct ha_obj *obj, u16 flags)
+/*
+ * Store the record in t->sa or t->pol (kind of obj), this node's now, in
+ * place of obj with flags added, and announce it.
+ */
+static int ha_takeover_put(struct ha_net *hn, struct ha_takeover *t,
+			   const struct ha_obj *obj, u16 flags)
 {
+	bool sa = obj->kind == HA_OBJ_SA;
 	struct ha_wire_buf b;
 	struct ha_obj *new;
+	int err;
 
 	ha_wire_buf_init(&b, t->enc, sizeof(t->enc));
-	if (ha_wire_put_sa(&b, &t->sa))
+	err = sa ? ha_wire_put_sa(&b, &t->sa) : ha_wire_put_policy(&b, &t->pol);
+	if (err)
 		return -EINVAL;
-	new = ha_obj_alloc(HA_OBJ_SA, obj->refkey, &obj->nkey, b.p, b.len);
+	new = ha_obj_alloc(obj->kind, obj->refkey, &obj->nkey, b.p, b.len);
 	memzero_explicit(t->enc, b.len);
 	if (!new)
 		return -ENOMEM;
 	new->flags = HA_OBJ_LOCAL | flags;
-	new->owner = t->sa.owner;
-	new->owner_epoch = t->sa.owner_epoch;
-	new->dir = t->sa.dir;
-	new->oseq = t->sa.oseq;
-	new->seq = t->sa.seq;
+	new->owner = sa ? t->sa.owner : t->pol.owner;
+	new->owner_epoch = sa ? t->sa.owner_epoch : t->pol.owner_epoch;
+	new->dir = obj->dir;
+	if (sa) {
+		new->oseq = t->sa.oseq;
+		new->seq = t->sa.seq;
+	}
 	if (ha_store_put(hn, new))
 		return -ENOMEM;
 	ha_store_mark_dirty(&hn->store, new);
@@ -107,7 +115,15 @@ static bool ha_takeover_counters(struct ha_net *hn, struct ha_takeover *t,
 	return true;
 }
 
-static void ha_promote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
+/*
+ * First half of promoting an SA: build it with its new counters, and
+ * store its record as this node's, not installed yet. The SA goes into
+ * the SAD only after that record was sent (ha_promote_install), so a
+ * node that takes over from this one later knows where it started even
+ * if this one fails right after.
+ */
+static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
+				  struct ha_obj *obj, struct ha_promote_item *it)
 {
 	struct ha_wire_sa *w = &t->sa;
 	struct xfrm_state *x;
@@ -130,36 +146,77 @@ static void ha_promote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_ob
 		goto out;
 	}
 	ha_inst_sa_counters(x, oseq, seq);
-	err = ha_inst_sa_add(x);
-	if (err) {
-		ha_takeover_fail(t, obj, err, err == -EEXIST ? "the SPI is in use on this node" :
-						"the kernel refused the SA");
-		goto out;
-	}
-
 	w->owner = hn->node_id;
 	w->owner_epoch = obj->owner_epoch + 1;
 	w->oseq = oseq;
 	w->seq = seq;
-	err = ha_takeover_put_sa(hn, t, obj, 0);
-	if (!err)
-		err = ha_ctr_track(hn, x, ha_refkey(&w->ref), w->owner_epoch);
-	if (err)	/* installed, but not announced or followed */
-		ha_takeover_fail(t, obj, err, "installed, but cannot be synced");
-	else
-		t->sas++;
-	xfrm_state_put(x);
+	it->refkey = obj->refkey;
+	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED);
+	if (err) {
+		ha_takeover_fail(t, obj, err, "cannot store the new ownership");
+		x->km.state = XFRM_STATE_DEAD;
+		xfrm_state_put(x);
+		goto out;
+	}
+	it->x = x;
 out:
 	memzero_explicit(w, sizeof(*w));
 }
 
-static void ha_promote_policy(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
+static void ha_promote_prepare_policy(struct ha_net *hn, struct ha_takeover *t,
+				      struct ha_obj *obj, struct ha_promote_item *it)
 {
-	const char *why;
 	int err;
 
 	if (ha_takeover_decode(obj, NULL, &t->pol)) {
 		ha_takeover_fail(t, obj, -EBADMSG, "the mirrored record does not decode");
+		return;
+	}
+	t->pol.owner = hn->node_id;
+	t->pol.owner_epoch = obj->owner_epoch + 1;
+	it->refkey = obj->refkey;
+	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED);
+	if (err)
+		ha_takeover_fail(t, obj, err, "cannot store the new ownership");
+	else
+		it->policy = true;
+}
+
+/* Second half: into the SAD or SPD, and followed from now on. */
+static void ha_promote_install(struct ha_net *hn, struct ha_takeover *t,
+			       struct ha_promote_item *it)
+{
+	struct ha_obj *obj = ha_store_find(&hn->store, it->refkey);
+	const char *why;
+	int err;
+
+	if (!obj || (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED)) !=
+		    (HA_OBJ_LOCAL | HA_OBJ_RELEASED)) {
+		if (it->x) {	/* gone meanwhile (a deletion arrived): drop it */
+			it->x->km.state = XFRM_STATE_DEAD;
+			xfrm_state_put(it->x);
+		}
+		return;
+	}
+	if (it->x) {
+		err = ha_inst_sa_add(it->x);
+		if (err) {
+			ha_takeover_fail(t, obj, err,
+					 err == -EEXIST ? "the SPI is in use on this node" :
+							  "the kernel refused the SA");
+			return;	/* stays this node's, not installed: demoted */
+		}
+		obj->flags &= ~HA_OBJ_RELEASED;
+		if (ha_ctr_track(hn, it->x, obj->refkey, obj->owner_epoch))
+			ha_takeover_fail(t, obj, -ENOMEM,
+					 "installed, but its counters are not synced");
+		else
+			t->sas++;
+		xfrm_state_put(it->x);
+		return;
+	}
+	if (ha_takeover_decode(obj, NULL, &t->pol)) {
+		ha_takeover_fail(t, obj, -EBADMSG, "the record does not decode");
 		return;
 	}
 	err = ha_inst_policy_add(hn->net, &t->pol, &why);
@@ -168,10 +225,7 @@ static void ha_promote_policy(struct ha_net *hn, struct ha_takeover *t, struct h
 		ha_takeover_fail(t, obj, err, why);
 		return;
 	}
-	hn->store.local += !(obj->flags & HA_OBJ_LOCAL);
-	obj->flags = (obj->flags | HA_OBJ_LOCAL) & ~HA_OBJ_RELEASED;
-	obj->owner = hn->node_id;
-	ha_store_mark_dirty(&hn->store, obj);
+	obj->flags &= ~HA_OBJ_RELEASED;
 	t->policies++;
 }
 
@@ -187,20 +241,36 @@ static bool ha_promote_wants(struct ha_net *hn, const struct ha_obj *obj, u16 no
 
 int ha_promote(struct ha_net *hn, struct ha_takeover *t)
 {
+	struct ha_promote_item *items;
 	struct ha_obj *obj, *tmp;
-	ktime_t start = ktime_get();
+	unsigned int n = 0, i;
+	ktime_t start;
+	int pass;
 
 	lockdep_assert_held(&hn->store.lock);
 	if (!hn->node_id || !hn->tx)
 		return -ENOTCONN;
+	items = kvcalloc(hn->store.count + 1, sizeof(*items), GFP_KERNEL);
+	if (!items)
+		return -ENOMEM;
+	start = ktime_get();
 	/* SAs first: a policy is of no use before the SAs it needs. */
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
-		if (obj->kind == HA_OBJ_SA && ha_promote_wants(hn, obj, t->node))
-			ha_promote_sa(hn, t, obj);
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
-		if (obj->kind == HA_OBJ_POLICY && ha_promote_wants(hn, obj, t->node))
-			ha_promote_policy(hn, t, obj);
+	for (pass = HA_OBJ_SA; pass <= HA_OBJ_POLICY; pass++)
+		list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+			if (obj->kind != pass || !ha_promote_wants(hn, obj, t->node) ||
+			    n > hn->store.count)
+				continue;
+			if (pass == HA_OBJ_SA)
+				ha_promote_prepare_sa(hn, t, obj, &items[n]);
+			else
+				ha_promote_prepare_policy(hn, t, obj, &items[n]);
+			n += items[n].x || items[n].policy;
+		}
+	ha_sync_flush(hn);
+	for (i = 0; i < n; i++)
+		ha_promote_install(hn, t, &items[i]);
 	t->usecs = ktime_us_delta(ktime_get(), start);
+	kvfree(items);
 	ha_sync_kick(hn);
 	return 0;
 }
@@ -227,7 +297,7 @@ static void ha_demote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_obj
 		ha_takeover_remove_sa(hn, x, &oseq, &seq);
 	w->oseq = max3(w->oseq, obj->oseq, oseq);
 	w->seq = max3(w->seq, obj->seq, seq);
-	if (!ha_takeover_put_sa(hn, t, obj, HA_OBJ_RELEASED))
+	if (!ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED))
 		t->sas++;
 	memzero_explicit(w, sizeof(*w));
 }
@@ -273,15 +343,24 @@ int ha_demote(struct ha_net *hn, struct ha_takeover *t)
 }
 
 /*
- * Another node took over old, an SA this node owned (it was cut off, or
- * partitioned): remove it from the SAD before anything is sent on it.
+ * Another node took over old, an SA or policy this node owned (it was
+ * cut off, or partitioned): remove it from the SAD or SPD before anything
+ * is sent on it. scratch is for decoding a policy.
  */
-void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old)
+void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old,
+		      struct ha_wire_policy *scratch)
 {
 	struct xfrm_state *x;
 	u64 oseq, seq;
 
-	if (old->kind != HA_OBJ_SA || (old->flags & HA_OBJ_RELEASED))
+	if (old->flags & HA_OBJ_RELEASED)
+		return;
+	if (old->kind == HA_OBJ_POLICY) {
+		if (!ha_takeover_decode(old, NULL, scratch))
+			ha_inst_policy_del(hn->net, scratch);
+		return;
+	}
+	if (old->kind != HA_OBJ_SA)
 		return;
 	x = ha_inst_sa_find(hn->net, &old->nkey);
 	if (!x)

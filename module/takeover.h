@@ -3,6 +3,8 @@
 #ifndef _IPSEC_HA_TAKEOVER_H
 #define _IPSEC_HA_TAKEOVER_H
 
+#include <net/xfrm.h>
+
 #include "ipsec_ha.h"
 #include "store.h"
 #include "wire.h"
@@ -19,6 +21,13 @@ struct ha_takeover_failure {
 	const char *why;
 };
 
+/* An SA or policy promote announced and will install. */
+struct ha_promote_item {
+	struct xfrm_state *x;		/* an SA, built */
+	bool policy;
+	u64 refkey;
+};
+
 struct ha_takeover {
 	u16 node;			/* 0: all */
 	u8 inbound;			/* enum ipsec_ha_inbound_policy */
@@ -33,6 +42,7 @@ struct ha_takeover {
 
 int ha_promote(struct ha_net *hn, struct ha_takeover *t);
 int ha_demote(struct ha_net *hn, struct ha_takeover *t);
-void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old);
+void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old,
+		      struct ha_wire_policy *scratch);
 
 #endif /* _IPSEC_HA_TAKEOVER_H */

@@ -898,6 +898,8 @@ static int pol_size(const struct ha_wire_policy *pol)
 		n += 2 + 8;
 	if (pol->if_id)
 		n += 2 + 4;
+	if (pol->owner)
+		n += 2 + 4;
 	for (i = 0; i < pol->nr_tmpl; i++) {
 		s = tmpl_size(&pol->tmpl[i]);
 		if (s < 0)
@@ -944,6 +946,8 @@ int ha_wire_put_policy(struct ha_wire_buf *b, const struct ha_wire_policy *pol)
 		q = u32x2_put(q, HA_SUB_MARK, pol->mark_v, pol->mark_m);
 	if (pol->if_id)
 		q = u32_put(q, HA_SUB_IF_ID, pol->if_id);
+	if (pol->owner)
+		q = u32_put(q, HA_SUB_OWNER, (u32)pol->owner << 16 | pol->owner_epoch);
 	for (i = 0; i < pol->nr_tmpl; i++) {
 		const struct ha_wire_tmpl *t = &pol->tmpl[i];
 
@@ -999,6 +1003,15 @@ static int pol_sub_get(const struct ha_wire_rec *s, struct ha_wire_policy *pol)
 		return u32x2_get(s, &pol->mark_v, &pol->mark_m);
 	case HA_SUB_IF_ID:
 		return u32_get(s, &pol->if_id);
+	case HA_SUB_OWNER: {
+		u32 v;
+
+		if (u32_get(s, &v) || !(v >> 16))
+			return -EBADMSG;
+		pol->owner = v >> 16;
+		pol->owner_epoch = (u16)v;
+		return 0;
+	}
 	case HA_SUB_TMPL:
 		if (pol->nr_tmpl >= HA_WIRE_TMPL_MAX)
 			return -EBADMSG;

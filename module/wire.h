@@ -93,6 +93,7 @@ enum ha_wire_sub_type {
 	HA_SUB_TFCPAD		= 0x0c,	/* SA */
 	HA_SUB_TMPL		= 0x0d,	/* POLICY, once per template */
 	HA_SUB_CHILD		= 0x0e,	/* IKE */
+	HA_SUB_OWNER		= 0x0f,	/* POLICY: owner node and epoch */
 	HA_SUB_IKE_KEY		= 0x10,	/* IKE: 0x10 + enum ha_ike_key */
 	HA_SUB_BMP		= 0x80,	/* SA */
 	HA_SUB_NONCE_I		= 0x81,	/* IKE */
@@ -185,6 +186,8 @@ struct ha_wire_tmpl {
 
 struct ha_wire_policy {
 	struct ha_ref ref;
+	u16 owner;		/* 0: the sender (records without HA_SUB_OWNER) */
+	u16 owner_epoch;	/* raised on each takeover; serial arithmetic */
 	u8 dir, action, flags, type;
 	u8 family;
 	u32 priority;

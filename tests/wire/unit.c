@@ -513,6 +513,8 @@ static void test_other_round_trips(void)
 			in.pol.mark_v = 1;
 			in.pol.mark_m = 1;
 			in.pol.if_id = 9;
+			in.pol.owner = 3;
+			in.pol.owner_epoch = 0xfffe;
 			in.pol.action = 1;
 			in.pol.type = 1;
 			in.pol.flags = 1;
@@ -924,6 +926,11 @@ static void test_malformed(void)
 	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_SMARK, 9, 1) == -EBADMSG, "SA: smark of 9 bytes");
 	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_IF_ID, 3, 1) == -EBADMSG, "SA: if_id of 3 bytes");
 	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_TFCPAD, 5, 1) == -EBADMSG, "SA: tfcpad of 5 bytes");
+	ok(bad_sub(HA_REC_POLICY, &pol, HA_SUB_OWNER, 2, 1) == -EBADMSG, "POLICY: owner of 2 bytes");
+	ok(bad_sub(HA_REC_POLICY, &pol, HA_SUB_OWNER, 4, 0) == -EBADMSG, "POLICY: owner node 0");
+	ok(!bad_sub(HA_REC_POLICY, &pol, HA_SUB_OWNER, 4, 1) && out.pol.owner == 0x0101 &&
+	   out.pol.owner_epoch == 0x0101, "POLICY: owner and epoch");
+	ok(!bad_sub(HA_REC_SA, &sa, HA_SUB_OWNER, 4, 0), "SA: a policy's sub-TLV is skipped");
 	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_ENCAP, 22, 1) == -EBADMSG,
 	   "SA: IPv6-sized encap in an IPv4 SA");
 	ok(bad_sub(HA_REC_SA, &sa, HA_SUB_LFT, 0, 1) == -EBADMSG, "SA: empty lifetime");
