@@ -265,10 +265,14 @@ int ha_promote(struct ha_net *hn, struct ha_takeover *t)
 			else
 				ha_promote_prepare_policy(hn, t, obj, &items[n]);
 			n += items[n].x || items[n].policy;
+			cond_resched();
 		}
 	ha_sync_flush(hn);
-	for (i = 0; i < n; i++)
+	/* Yielding also lets the SAD's and SPD's hash resize work run. */
+	for (i = 0; i < n; i++) {
 		ha_promote_install(hn, t, &items[i]);
+		cond_resched();
+	}
 	t->usecs = ktime_us_delta(ktime_get(), start);
 	kvfree(items);
 	ha_sync_kick(hn);
