@@ -301,6 +301,19 @@ cl_failures() {
 	cl_xfrm_stats "$1" | awk -v p="${2:-}" 'index($1, p) == 1 { r += $8 + $9; f += $10 } END { print r + 0, f + 0 }'
 }
 
+# cl_failures_detail NS: the SAs of NS with replay or integrity failures.
+cl_failures_detail() {
+	cl_xfrm_stats "$1" | awk '$8 + $9 + $10 > 0 {
+		printf "#   %s %s -> %s: replay-window %s replay %s failed %s (seq %.0f)\n", $1, $2, $3, $8, $9, $10, $4 * 4294967296 + $5 }'
+}
+
+# cl_check_peer_clean DESCRIPTION: a check that the peer counted no replay
+# and no integrity failure on any SA (the SAs that did are shown).
+cl_check_peer_clean() {
+	check_eq "$1" "0 0" "$(cl_failures peer)"
+	cl_failures_detail peer
+}
+
 # cl_xfrm_mib NS FIELD: a counter of /proc/net/xfrm_stat in NS (0 if absent).
 cl_xfrm_mib() {
 	# shellcheck disable=SC2016 # awk's own $1
@@ -323,10 +336,12 @@ cl_ownership() {
 }
 
 # cl_promote NODE [ARGS...]: ipsec-ha -j promote on NODE; its JSON is kept
-# in $tmp/promote-NODE.json, its wall time (ms) in CL_PROMOTE_MS.
+# in $tmp/promote-NODE.json, its start (ms since the epoch) in
+# CL_PROMOTE_START and its wall time (ms) in CL_PROMOTE_MS.
 cl_promote() {
 	local t0 rc
 	t0=$(cl_now)
+	CL_PROMOTE_START=$t0
 	cl_event_at "$t0" "$1: ipsec-ha promote ${*:2}"
 	ha "$1" -j promote "${@:2}" > "$tmp/promote-$1.json" 2> "$tmp/promote-$1.err"
 	rc=$?
@@ -346,6 +361,20 @@ cl_promote_summary() {
 	jq -r '"\(.sas) SAs and \(.policies) policies installed, \(.failed) failed, in \(.usecs) us" +
 		(if (.failures // []) != [] then "; failures: \(.failures | tostring)" else "" end)' \
 		"$tmp/promote-$1.json"
+}
+
+# cl_takeover NODE [PROMOTE_ARGS...]: what a keepalived notify script does
+# when NODE becomes master: the VIP moves to NODE while NODE promotes (both
+# at once). The status of the promote.
+cl_takeover() {
+	local pid rc
+	(cl_vip_move "$1" && cl_event "$1 holds the VIP") &
+	pid=$!
+	cl_promote "$@"
+	rc=$?
+	wait $pid
+	CL_VIP_NODE=$1
+	return $rc
 }
 
 # --- traffic --------------------------------------------------------------
@@ -491,13 +520,15 @@ cl_py() { python3 - "$@" < <(cl_py_src); }
 # (the 32 high bits of an ESN counter are not on the wire: the value nearest
 # to the highest one seen so far wins) and counts every sequence number seen
 # more than once ("reused"), whoever sent it (the sender is known by the
-# source MAC). With --cut MS (a time on the same clock as the capture) it
+# source MAC), and those that arrive --window (64) or more behind the
+# highest one seen before them ("late": a receiver with that replay window
+# drops them, though nothing was reused). With --cut MS (a time on the same clock as the capture) it
 # also gives, per SPI, the last packet before the cut and the first packet
 # after it from another sender: the pause, the outage from the cut, and the
 # jump in the sequence. Prints one JSON object:
 #   {"packets": N, "reused": N, "outage_ms": X|null, "first_after_cut": {...},
 #    "spis": {"0x...": {"dir": "to_peer"|"from_peer", "packets": N,
-#             "reused": N, "reused_seqs": [...], "min_seq": N, "max_seq": N,
+#             "reused": N, "reused_seqs": [...], "late": N, "min_seq": N, "max_seq": N,
 #             "senders": {"n1": {"packets", "first_ms", "last_ms", "min_seq",
 #                                "max_seq"}}, "around_cut": {...}}}}
 cl_py_src() {
@@ -577,6 +608,8 @@ def analyse(a):
         s["top"] = full if s["top"] is None else max(s["top"], full)
         s["packets"] += 1
         sender = names.get(mac, "peer" if src == a.peer else mac)
+        if s["top"] - full >= a.window:
+            s["late"] = s.get("late", 0) + 1
         s["seen"].setdefault(full, []).append(sender)
         s["list"].append((ts, sender, full))
     out = {"packets": len(pkts), "reused": 0, "spis": {}}
@@ -592,7 +625,7 @@ def analyse(a):
             d["last_ms"] = ts
             d["min_seq"] = min(d["min_seq"], seq)
             d["max_seq"] = max(d["max_seq"], seq)
-        r = {"dir": s["dir"], "packets": s["packets"], "reused": n_reused,
+        r = {"dir": s["dir"], "packets": s["packets"], "reused": n_reused, "late": s.get("late", 0),
              "reused_seqs": [[q, w] for q, w in sorted(reused.items())[:10]],
              "min_seq": min(s["seen"]), "max_seq": max(s["seen"]), "senders": senders}
         if a.cut is not None and s["dir"] == "to_peer":
@@ -643,6 +676,7 @@ p = sub.add_parser("analyse")
 p.add_argument("--peer", required=True)
 p.add_argument("--mac", action="append", default=[])
 p.add_argument("--cut", type=float)
+p.add_argument("--window", type=int, default=64)
 p.add_argument("pcap", nargs="+")
 p.set_defaults(fn=analyse)
 p = sub.add_parser("replay")
@@ -664,6 +698,7 @@ cl_report() {
 		"# \($spi): \(.packets) packets (" +
 		([.senders | to_entries[] | "\(.key) \(.value.packets)"] | join(", ")) +
 		"), seq \(.min_seq)..\(.max_seq), reused \(.reused)" +
+		(if .late > 0 then ", \(.late) late by 64 or more" else "" end) +
 		(if .around_cut.first_after then
 			"; last before the cut #\(.around_cut.last_before.seq // "-") from \(.around_cut.last_before.sender // "-")" +
 			", first after #\(.around_cut.first_after.seq) from \(.around_cut.first_after.sender)" +

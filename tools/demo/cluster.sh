@@ -74,7 +74,7 @@ run n2 "$IPSEC_HA" sa list
 
 say "Traffic from the peer: three ping flows (one per SA pair) and an iperf3 stream from srv"
 cl_capture_start main || die "tcpdump did not start"
-cl_traffic_start
+CL_IPERF_RATE=500K cl_traffic_start
 cl_event "traffic starts"
 seen_oseq() { ha n2 -j sa list | jq --arg s "${CL_SPI_OUT[T]}" '.[] | select(.spi == $s) | .oseq // 0'; }
 synced() { [ "$(seen_oseq)" -gt 0 ]; }
@@ -86,12 +86,10 @@ say "n1 fails: its LAN, inside and HA links go down"
 cut=$(cl_now)
 cl_cut n1
 cl_event_at "$cut" "n1 cut off"
-echo "n2 promotes at once (as a keepalived notify script would) and takes the VIP"
+echo "n2 promotes at once and takes the VIP, as a keepalived notify script would"
 printf '\033[36mn2#\033[0m ipsec-ha promote\n'
-cl_promote n2
+cl_takeover n2
 promote_rc=$?
-cl_vip_move n2
-cl_event "n2 holds the VIP"
 cl_promote_summary n2
 if wait_until 15 cl_flowing; then
 	flowing=$(cl_now)
