@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A gateway cluster and its IPsec peer, for the takeover tests and the demo.
-# Sourced after nothing (it sources lib.sh): builds the topology out of
-# network namespaces, installs SAs and policies the way an IKE daemon would,
+# Sourced instead of lib.sh (it sources lib.sh itself): builds the topology
+# out of network namespaces, installs SAs and policies the way an IKE daemon would,
 # moves the virtual address, cuts nodes off, runs traffic, captures ESP on
 # the peer and analyses the capture.
 #
