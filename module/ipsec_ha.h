@@ -26,6 +26,8 @@
 #define HA_DEFAULT_SYNC_INTERVAL_MS	100
 #define HA_DEFAULT_MAX_SAS		131072
 #define HA_DEFAULT_MARGIN_MIN		4096
+/* How long datagrams sealed with the previous cluster key still count. */
+#define HA_KEY_GRACE			(60 * HZ)
 
 /* Where the HA link is: an interface, a multicast group and a UDP port. */
 struct ha_link_cfg {
@@ -56,6 +58,8 @@ struct ha_net {
 	struct ha_link_cfg link_cfg;	/* under lock */
 	struct ha_link __rcu *link;	/* written under lock */
 	struct ha_key __rcu *key;	/* written under lock */
+	struct ha_key __rcu *key_prev;	/* the key before: accepted, never used */
+	unsigned long key_prev_until;	/* jiffies; written under lock */
 	struct ha_pcpu_stats __percpu *stats;
 
 	struct ha_store store;		/* the mirror */

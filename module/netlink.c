@@ -341,8 +341,8 @@ static int ha_nl_link_del(struct sk_buff *skb, struct genl_info *info)
 static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
+	struct ha_key *key, *old;
 	struct nlattr *attr;
-	struct ha_key *key;
 	int err;
 
 	err = ha_nl_reject_duplicates(info);
@@ -359,7 +359,13 @@ static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&hn->lock);
-	ha_key_destroy(rcu_replace_pointer(hn->key, key, lockdep_is_held(&hn->lock)));
+	old = rcu_replace_pointer(hn->key, key, lockdep_is_held(&hn->lock));
+	/* Nodes move to a new key one by one: the old one is heard for a while. */
+	if (old && old->id != key->id) {
+		WRITE_ONCE(hn->key_prev_until, jiffies + HA_KEY_GRACE);
+		old = rcu_replace_pointer(hn->key_prev, old, lockdep_is_held(&hn->lock));
+	}
+	ha_key_destroy(old);
 	ha_sync_start(hn);
 	ha_nl_notify_config(hn);
 	mutex_unlock(&hn->lock);
@@ -372,6 +378,7 @@ static int ha_nl_key_clear(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&hn->lock);
 	ha_key_destroy(rcu_replace_pointer(hn->key, NULL, lockdep_is_held(&hn->lock)));
+	ha_key_destroy(rcu_replace_pointer(hn->key_prev, NULL, lockdep_is_held(&hn->lock)));
 	ha_nl_notify_config(hn);
 	mutex_unlock(&hn->lock);
 	return 0;

@@ -81,6 +81,7 @@ static void __net_exit ha_net_exit(struct net *net)
 	ha_peers_destroy(hn);
 	ha_store_destroy(&hn->store);
 	ha_key_destroy(rcu_replace_pointer(hn->key, NULL, true));
+	ha_key_destroy(rcu_replace_pointer(hn->key_prev, NULL, true));
 	free_percpu(hn->stats);
 	mutex_destroy(&hn->lock);
 }

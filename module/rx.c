@@ -171,12 +171,17 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_w
 	ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_RECORDS);
 }
 
-/* The key a datagram names: the current one, or none. */
+/* The key a datagram names: the current one, the previous one in its grace period, or none. */
 static const struct ha_key *ha_rx_key(struct ha_net *hn, u32 key_id)
 {
 	const struct ha_key *key = rcu_dereference(hn->key);
 
-	return key && key->id == key_id ? key : NULL;
+	if (key && key->id == key_id)
+		return key;
+	key = rcu_dereference(hn->key_prev);
+	if (key && key->id == key_id && time_before(jiffies, READ_ONCE(hn->key_prev_until)))
+		return key;
+	return NULL;
 }
 
 static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)

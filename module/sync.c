@@ -507,6 +507,9 @@ static void ha_sync_tx_work(struct work_struct *work)
 	bool more;
 
 	mutex_lock(&hn->lock);
+	/* The previous key's grace is over: forget it. */
+	if (rcu_access_pointer(hn->key_prev) && time_after_eq(jiffies, hn->key_prev_until))
+		ha_key_destroy(rcu_replace_pointer(hn->key_prev, NULL, lockdep_is_held(&hn->lock)));
 	mutex_lock(&hn->store.lock);
 	more = ha_sync_tx(hn);
 	if (hn->tx && hn->node_id)

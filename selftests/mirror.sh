@@ -191,4 +191,21 @@ check "n2 drops authentic datagrams that carry its own id" wait_until 5 sh -c \
 	"[ \"\$(ip netns exec n2 '$IPSEC_HA' -j stats | jq .drop_own_node)\" -gt 0 ]"
 pp ha n3 node set id 3
 
+# A key roll, one node at a time: a node that took the new key still
+# hears the others on the old one for a grace period. (n3, not n2: n1
+# heard n3's epoch under node id 2 above, so it refuses n2's older one.)
+pp ha n1 key generate "$tmp/key2"
+pp ha n1 key set file "$tmp/key2"
+unknown0=$(stat_field n1 drop_unknown_key)
+pp ip -n n3 xfrm state add src 10.9.0.3 dst 10.9.0.1 proto esp spi 0x00090001 reqid 9 mode tunnel \
+	aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+has_spi() { ha "$1" -j sa list | jq -e "map(select(.spi == \"$2\")) | length == $3" > /dev/null; }
+check "n1, on the new key, still hears n3 on the old one" wait_until 5 has_spi n1 0x00090001 1
+check_eq "... without dropping n3's datagrams as sealed with an unknown key" "$unknown0" \
+	"$(stat_field n1 drop_unknown_key)"
+pp ha n2 key set file "$tmp/key2"
+pp ha n3 key set file "$tmp/key2"
+pp ip -n n3 xfrm state del src 10.9.0.3 dst 10.9.0.1 proto esp spi 0x00090001
+check "once all rolled, n1 follows n3 on the new key" wait_until 5 has_spi n1 0x00090001 0
+
 finish
