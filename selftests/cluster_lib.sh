@@ -63,16 +63,6 @@ CL_CUT=()			# nodes currently cut off
 # ms since the epoch (the clock of pcap timestamps), without a fork of date
 cl_now() { local t=${EPOCHREALTIME/[.,]/}; echo "${t:0:-3}"; }
 
-# wait_until SECONDS CMD...: poll until CMD succeeds.
-wait_until() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
-
 # --- timeline -------------------------------------------------------------
 
 # cl_event TEXT: note TEXT with the current time in the timeline.

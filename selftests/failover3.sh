@@ -31,7 +31,7 @@ CL_IPERF_RATE=500K
 pp load_module
 cl_setup 3
 join_slow() {	# join_slow NODE: on the HA link, syncing rarely
-	cl_join "$1" && ha "$1" node set sync-packets 1000 sync-interval 5000
+	cl_join "$1" && ha "$1" node set sync-packets 1000 sync-interval $((5000 * slow))
 }
 for n in n1 n2 n3; do
 	check "$n joins the HA link, syncing at most every 5 s or 1000 packets" join_slow $n
@@ -99,8 +99,8 @@ sent_by() {	# sent_by NODE: packets NODE sent on cluster->peer SAs
 	jq --arg n "$1" '[.spis[] | select(.dir == "to_peer") | .senders[$n].packets // 0] | add // 0' "$tmp/cut1.json"
 }
 check "n2 sent on the SAs before it was cut ($(sent_by n2) packets)" test "$(sent_by n2)" -gt 0
-check "n2 was cut before its first counter sync was due (5 s after its promote)" \
-	test $((cut2 - promoted2)) -lt 5000
+check "n2 was cut before its first counter sync was due ($((5 * slow)) s after its promote)" \
+	test $((cut2 - promoted2)) -lt $((5000 * slow))
 n3_sent() {	# n3 sent on every cluster->peer SA
 	jq -e --arg t "${CL_SPI_OUT[T]}" --arg u "${CL_SPI_OUT[U]}" --arg e "${CL_SPI_OUT[E]}" \
 		'[.spis[$t, $u, $e].senders.n3.packets // 0] | all(. > 0)' "$tmp/cut1.json" > /dev/null

@@ -17,6 +17,21 @@ namespaces=()
 
 pp() { printf '# [+] %s\n' "$*"; "$@"; }
 
+# Time limits are multiplied by this on slow kernels (the debug kernel's
+# ESP is about 20 times slower): tools/kernels/check-debug.sh sets it.
+slow=${IPSEC_HA_SLOW:-1}
+[ "$slow" = 1 ] || echo "# time limits x$slow (IPSEC_HA_SLOW)"
+
+# wait_until SECONDS CMD...: poll until CMD succeeds, SECONDS x slow at most.
+wait_until() {
+	local end=$((SECONDS + $1 * slow))
+	shift
+	until "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.2
+	done
+}
+
 ok() { printf 'ok - %s\n' "$*"; }
 not_ok() { printf 'not ok - %s\n' "$*"; failures=$((failures + 1)); }
 skip() { printf 'ok - %s # SKIP %s\n' "$1" "$2"; }

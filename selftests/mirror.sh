@@ -55,14 +55,6 @@ pview() {
 }
 count() { ha "$1" -j sa list | jq length; }
 # wait_until SECONDS CMD...: poll until CMD succeeds.
-wait_until() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 same_view() { [ "$(view n1)" = "$(view "$1")" ] && [ "$(pview n1)" = "$(pview "$1")" ]; }
 # How many objects NODE mirrors of node 1, and how many node 1 owns (cheap).
 mirrored() { ha "$1" -j peers | jq '.[] | select(.node_id == 1) | .objects'; }
