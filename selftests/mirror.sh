@@ -54,7 +54,6 @@ pview() {
 	ha "$1" -j policy list | jq -c 'map(del(.local)) | sort_by(.origin, .id)'
 }
 count() { ha "$1" -j sa list | jq length; }
-# wait_until SECONDS CMD...: poll until CMD succeeds.
 same_view() { [ "$(view n1)" = "$(view "$1")" ] && [ "$(pview n1)" = "$(pview "$1")" ]; }
 # How many objects NODE mirrors of node 1, and how many node 1 owns (cheap).
 mirrored() { ha "$1" -j peers | jq '.[] | select(.node_id == 1) | .objects'; }
