@@ -44,6 +44,7 @@ struct ha_link_cfg {
 struct ha_link;
 struct ha_key;
 struct ha_pcpu_stats;
+struct ha_ike_net;
 
 /* One cluster member: the module's state in one network namespace. */
 struct ha_net {
@@ -82,6 +83,9 @@ struct ha_net {
 	/* counters.c, hook.c: counter sync */
 	struct ha_counters ctrs;
 	struct nf_hook_ops hook_ops[4];
+
+	/* ike.c: CHILD SA SPI -> IKE context index */
+	struct ha_ike_net *ike;		/* under store.lock */
 };
 
 /* netns.c */

@@ -479,6 +479,38 @@ static const struct genl_ops ha_genl_ops[] = {
 		.dumpit = ha_nl_peer_dump,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = IPSEC_HA_CMD_IKE_ADD,
+		.doit = ha_nl_ike_add,
+		.policy = ha_ike_add_policy,
+		.maxattr = IPSEC_HA_A_IKE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_IKE_SET,
+		.doit = ha_nl_ike_set,
+		.policy = ha_ike_set_policy,
+		.maxattr = IPSEC_HA_A_IKE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_IKE_DEL,
+		.doit = ha_nl_ike_del,
+		.policy = ha_ike_del_policy,
+		.maxattr = IPSEC_HA_A_IKE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_IKE_GET,
+		.dumpit = ha_nl_ike_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Secrets: CAP_NET_ADMIN in the initial user namespace. */
+		.cmd = IPSEC_HA_CMD_IKE_EXPORT,
+		.dumpit = ha_nl_ike_export,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group ha_genl_mcgrps[] = {

@@ -23,4 +23,14 @@ int ha_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ha_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ha_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
+/* nl_ike.c */
+extern const struct nla_policy ha_ike_add_policy[IPSEC_HA_A_IKE_MAX + 1];
+extern const struct nla_policy ha_ike_set_policy[IPSEC_HA_A_IKE_MAX + 1];
+extern const struct nla_policy ha_ike_del_policy[IPSEC_HA_A_IKE_MAX + 1];
+int ha_nl_ike_add(struct sk_buff *skb, struct genl_info *info);
+int ha_nl_ike_set(struct sk_buff *skb, struct genl_info *info);
+int ha_nl_ike_del(struct sk_buff *skb, struct genl_info *info);
+int ha_nl_ike_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int ha_nl_ike_export(struct sk_buff *skb, struct netlink_callback *cb);
+
 #endif /* _IPSEC_HA_NL_H */

@@ -8,6 +8,7 @@
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 
+#include "ike.h"
 #include "key.h"
 #include "peer.h"
 #include "sa.h"
@@ -41,7 +42,7 @@ static u16 ha_rec_hdr_len(u8 type)
 }
 
 /* May the sender change the object of that ref? */
-static bool ha_rx_may_change(struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
+bool ha_rx_may_change(struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
 {
 	if (owner != sender)
 		return false;	/* nodes speak only for what they own */
@@ -145,6 +146,12 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_w
 	case HA_REC_CTRS:
 		ha_stat_add(hn, IPSEC_HA_A_STATS_RX_COUNTERS, ha_wire_ctrs_count(rec));
 		ha_ctr_rx(hn, p->node, rec);
+		break;
+	case HA_REC_IKE:
+		ha_ike_rx(hn, p->node, rec);
+		break;
+	case HA_REC_IKE_DEL:
+		ha_ike_rx_del(hn, p->node, rec);
 		break;
 	case HA_REC_ALIVE:
 		if (!ha_wire_get_alive(rec, &alive))
