@@ -57,7 +57,8 @@ int ha_ike_put_del(struct ha_net *hn, struct ha_wire_buf *b, const struct ha_obj
 /**
  * ha_ike_takeover() - this node takes over the IKE SA of a CHILD SA
  * @hn: the namespace's member
- * @child_spi: SPI of a CHILD SA this node just took over
+ * @child_spi: SPI of a CHILD SA this node just took over, as a number
+ *	(host order: the SA's natural key, ipsec-ha sa list)
  *
  * For the takeover code, after it promoted an SA. Finds the context,
  * local or mirrored, whose CHILD SA list holds @child_spi; if this node
