@@ -55,6 +55,7 @@ struct ha_net {
 	u32 sync_interval_ms;
 	u32 max_sas;
 	u32 margin_min;
+	u64 spi_range;			/* spi_min << 32 | spi_max, 0: none; READ_ONCE */
 	u64 epoch;			/* real time at creation: grows across restarts */
 	struct ha_link_cfg link_cfg;	/* under lock */
 	struct ha_link __rcu *link;	/* written under lock */

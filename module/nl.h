@@ -23,6 +23,15 @@ int ha_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ha_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ha_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
+/* nl_event.c: what an event-ntf carries (0: attribute left out) */
+struct ha_event {
+	u8 type;			/* enum ipsec_ha_event_type */
+	u16 node, other_node;
+	u32 spi_min, spi_max, other_spi_min, other_spi_max;
+};
+
+void ha_nl_event(struct ha_net *hn, const struct ha_event *ev);
+
 /* nl_ike.c */
 extern const struct nla_policy ha_ike_add_policy[IPSEC_HA_A_IKE_MAX + 1];
 extern const struct nla_policy ha_ike_set_policy[IPSEC_HA_A_IKE_MAX + 1];

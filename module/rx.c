@@ -10,6 +10,7 @@
 
 #include "ike.h"
 #include "key.h"
+#include "nodeinfo.h"
 #include "peer.h"
 #include "sa.h"
 #include "stats.h"
@@ -152,6 +153,9 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_w
 		break;
 	case HA_REC_IKE_DEL:
 		ha_ike_rx_del(hn, p->node, rec);
+		break;
+	case HA_REC_NODE_INFO:
+		ha_node_info_rx(hn, p, rec);
 		break;
 	case HA_REC_ALIVE:
 		if (!ha_wire_get_alive(rec, &alive))

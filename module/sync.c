@@ -14,6 +14,7 @@
 #include "ike.h"
 #include "key.h"
 #include "link.h"
+#include "nodeinfo.h"
 #include "peer.h"
 #include "sa.h"
 #include "stats.h"
@@ -496,6 +497,9 @@ static bool ha_sync_tx(struct ha_net *hn)
 				 time_after(jiffies, obj->changed + HA_TOMB_TTL))
 				ha_store_remove(hn, obj);
 		}
+		/* What this node says of itself rides with every ALIVE. */
+		while (ha_sync_full(hn, link, key, ha_node_info_put(hn, &tx->b), &sent))
+			;
 		/* The ALIVE of a datagram names that datagram. */
 		if (tx->b.cap - tx->b.len < HA_ALIVE_REC_LEN && ha_sync_send(hn, link, key))
 			sent++;

@@ -30,6 +30,8 @@ static const struct attr_desc config_attrs[] = {
 	[IPSEC_HA_A_CONFIG_LINK_UP]		= ATTR("link-up", AK_U8),
 	[IPSEC_HA_A_CONFIG_EPOCH]		= ATTR("epoch", AK_U64),
 	[IPSEC_HA_A_CONFIG_PAD]			= ATTR("pad", AK_PAD),
+	[IPSEC_HA_A_CONFIG_SPI_MIN]		= ATTR("spi-min", AK_U32),
+	[IPSEC_HA_A_CONFIG_SPI_MAX]		= ATTR("spi-max", AK_U32),
 };
 
 static const struct attr_desc stats_attrs[] = {
@@ -126,6 +128,9 @@ static const struct attr_desc peer_attrs[] = {
 	[IPSEC_HA_A_PEER_RESENDS]		= ATTR("resends", AK_U64),
 	[IPSEC_HA_A_PEER_OBJECTS]		= ATTR("objects", AK_U32),
 	[IPSEC_HA_A_PEER_BULK]			= ATTR("bulk", AK_U8),
+	[IPSEC_HA_A_PEER_SPI_MIN]		= ATTR("spi-min", AK_U32),
+	[IPSEC_HA_A_PEER_SPI_MAX]		= ATTR("spi-max", AK_U32),
+	[IPSEC_HA_A_PEER_SPI_OVERLAP]		= ATTR("spi-overlap", AK_U8),
 };
 
 static const struct attr_desc takeover_attrs[] = {
@@ -195,6 +200,17 @@ static const struct attr_desc ike_attrs[] = {
 	[IPSEC_HA_A_IKE_SK_PR]			= ATTR("sk-pr", AK_BINARY),
 };
 
+/* event-ntf */
+static const struct attr_desc event_attrs[] = {
+	[IPSEC_HA_A_EVENT_TYPE]			= ATTR("type", AK_U8),
+	[IPSEC_HA_A_EVENT_NODE]			= ATTR("node", AK_U32),
+	[IPSEC_HA_A_EVENT_SPI_MIN]		= ATTR("spi-min", AK_U32),
+	[IPSEC_HA_A_EVENT_SPI_MAX]		= ATTR("spi-max", AK_U32),
+	[IPSEC_HA_A_EVENT_OTHER_NODE]		= ATTR("other-node", AK_U32),
+	[IPSEC_HA_A_EVENT_OTHER_SPI_MIN]	= ATTR("other-spi-min", AK_U32),
+	[IPSEC_HA_A_EVENT_OTHER_SPI_MAX]	= ATTR("other-spi-max", AK_U32),
+};
+
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,
 	       "config attribute table out of date");
 _Static_assert(ARRAY_SIZE(stats_attrs) == IPSEC_HA_A_STATS_MAX + 1,
@@ -207,7 +223,10 @@ _Static_assert(ARRAY_SIZE(peer_attrs) == IPSEC_HA_A_PEER_MAX + 1,
 	       "peer attribute table out of date");
 _Static_assert(ARRAY_SIZE(ike_attrs) == IPSEC_HA_A_IKE_MAX + 1,
 	       "ike attribute table out of date");
+_Static_assert(ARRAY_SIZE(event_attrs) == IPSEC_HA_A_EVENT_MAX + 1,
+	       "event attribute table out of date");
 _Static_assert(IPSEC_HA_A_IKE_MAX < ATTR_VALS_MAX &&
+	       IPSEC_HA_A_EVENT_MAX < ATTR_VALS_MAX &&
 	       IPSEC_HA_A_SA_MAX < ATTR_VALS_MAX &&
 	       IPSEC_HA_A_POLICY_MAX < ATTR_VALS_MAX &&
 	       IPSEC_HA_A_PEER_MAX < ATTR_VALS_MAX,
@@ -245,6 +264,10 @@ const struct attr_set attrs_ike = {
 	"ike", ike_attrs, ARRAY_SIZE(ike_attrs) - 1,
 };
 
+const struct attr_set attrs_event = {
+	"event", event_attrs, ARRAY_SIZE(event_attrs) - 1,
+};
+
 const struct attr_set *const attr_sets[] = {
 	&attrs_config,
 	&attrs_stats,
@@ -254,6 +277,7 @@ const struct attr_set *const attr_sets[] = {
 	&attrs_takeover,
 	&attrs_takeover_failure,
 	&attrs_ike,
+	&attrs_event,
 	NULL,
 };
 

@@ -94,6 +94,9 @@ t "node set too big for u32" 2 "invalid max-sas '4294967296'" -- node set max-sa
 t "node set unknown keyword" 2 "unknown keyword 'ttl'" -- node set ttl 3
 t "node set keyword twice" 2 "'id' given twice" -- node set id 1 id 2
 t "node set bad value after good ones" 2 "invalid margin-min 'x'" -- node set id 1 sync-packets 5 margin-min x
+t "node set spi-range without a dash" 2 "invalid spi-range '4096' \\(expected MIN-MAX" -- node set spi-range 4096
+t "node set spi-range not numbers" 2 "invalid spi-range 'a-b'" -- node set spi-range a-b
+t "node set spi-range too big" 2 "invalid spi-range '1-0x100000000'" -- node set spi-range 1-0x100000000
 
 t "link set missing dev" 2 "missing 'dev IFNAME'" -- link set group 239.192.0.1 port 7731
 t "link set missing group" 2 "missing 'group GROUP'" -- link set dev ha0 port 7731
@@ -204,6 +207,8 @@ if [[ ! -d /sys/module/ipsec_ha ]]; then
 	t "peers without the module" 1 "$msg" -- -p peers
 	c "no JSON when the module is missing (peers)" '[[ -z $LAST_OUT ]]'
 	t "node set id 0 reaches the kernel" 1 "$msg" -- node set id 0
+	t "node set spi-range 9-1 reaches the kernel" 1 "$msg" -- node set spi-range 9-1
+	t "node set spi-range none reaches the kernel" 1 "$msg" -- node set spi-range none
 	t "port 0 and a unicast group reach the kernel" 1 "$msg" -- link set dev ha0 group 10.0.0.1 port 0
 	t "key set with a good file reaches the kernel" 1 "$msg" -- key set file "$tmp/k1"
 	printf 'nonce_i=0011 # a comment\nsk_d=aabb\n' >"$tmp/sec"

@@ -139,6 +139,22 @@ static void test_parse_group(void)
 
 /* ---- words ------------------------------------------------------------ */
 
+static void test_parse_spi_range(void)
+{
+	uint32_t lo = 7, hi = 7;
+
+	CHECK(!parse_spi_range("256-511", &lo, &hi) && lo == 256 && hi == 511);
+	CHECK(!parse_spi_range("0x10000-0x1ffff", &lo, &hi) && lo == 0x10000 && hi == 0x1ffff);
+	CHECK(!parse_spi_range("none", &lo, &hi) && !lo && !hi);
+	CHECK(!parse_spi_range("9-1", &lo, &hi) && lo == 9 && hi == 1);	/* kernel's to refuse */
+	CHECK(parse_spi_range("256", &lo, &hi));
+	CHECK(parse_spi_range("-5", &lo, &hi));
+	CHECK(parse_spi_range("5-", &lo, &hi));
+	CHECK(parse_spi_range("1-2-3", &lo, &hi));
+	CHECK(parse_spi_range("0x1-0x100000000", &lo, &hi));
+	CHECK(parse_spi_range("", &lo, &hi));
+}
+
 static void test_lookup(void)
 {
 	static const char *const names[] = { "node", "link", "key", "show",
@@ -848,7 +864,7 @@ static struct nlmsghdr *fresh_config(void)
 	"\"group\":\"239.192.0.1\",\"port\":7731,\"up\":true}," \
 	"\"key\":{\"id\":\"0x1234abcd\",\"fingerprint\":\"0011223344556677\"}," \
 	"\"sync_packets\":256,\"sync_interval_ms\":100,\"max_sas\":131072," \
-	"\"margin_min\":4096,\"epoch\":\"0123456789abcdef\"}"
+	"\"margin_min\":4096,\"spi_range\":null,\"epoch\":\"0123456789abcdef\"}"
 
 static const char *config_text(const struct nlmsghdr *nlh, const char *sep)
 {
@@ -903,6 +919,7 @@ static void test_show_format(void)
 		  "    \"sync_interval_ms\": 100,\n"
 		  "    \"max_sas\": 131072,\n"
 		  "    \"margin_min\": 4096,\n"
+		  "    \"spi_range\": null,\n"
 		  "    \"epoch\": \"0123456789abcdef\"\n"
 		  "}\n");
 
@@ -914,7 +931,7 @@ static void test_show_format(void)
 	CHECK_STR(config_json(fresh_config(), false),
 		  "{\"node_id\":null,\"link\":null,\"key\":null,"
 		  "\"sync_packets\":256,\"sync_interval_ms\":100,\"max_sas\":131072,"
-		  "\"margin_min\":4096,\"epoch\":\"fedcba9876543210\"}\n");
+		  "\"margin_min\":4096,\"spi_range\":null,\"epoch\":\"fedcba9876543210\"}\n");
 
 	/* an IPv6 link that is down; the key id keeps its leading zeros */
 	nlh = genl_message(IPSEC_HA_CMD_CONFIG_GET);
@@ -935,7 +952,16 @@ static void test_show_format(void)
 		  "\"group\":\"ff15::7731\",\"port\":1,\"up\":false},"
 		  "\"key\":{\"id\":\"0x000000ab\",\"fingerprint\":\"ffeeddccbbaa9988\"},"
 		  "\"sync_packets\":null,\"sync_interval_ms\":null,\"max_sas\":null,"
-		  "\"margin_min\":null,\"epoch\":null}\n");
+		  "\"margin_min\":null,\"spi_range\":null,\"epoch\":null}\n");
+
+	/* an SPI range */
+	nlh = genl_message(IPSEC_HA_CMD_CONFIG_GET);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_NODE_ID, 2);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SPI_MIN, 0x10000);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SPI_MAX, 0x1ffff);
+	CHECK_STR(config_text(nlh, "; "),
+		  "node id 2 spi-range 0x00010000-0x0001ffff; link none; key none; epoch none\n");
+	CHECK(strstr(config_json(nlh, false), "\"spi_range\":{\"min\":65536,\"max\":131071}"));
 }
 
 static const char *event_out(const struct ctx *ctx, const struct nlmsghdr *nlh,
@@ -963,6 +989,31 @@ static void test_monitor_format(void)
 	/* events of a newer module are skipped */
 	CHECK_STR(event_out(&json, genl_message(IPSEC_HA_CMD_MAX + 1), &printed), "");
 	CHECK(!printed);
+
+	/* an EVENT_NTF: every attribute sent, SPIs in hex; unknown types as numbers */
+	{
+		struct nlmsghdr *nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, IPSEC_HA_EVENT_TYPE_SPI_OVERLAP);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 3);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_SPI_MIN, 0x1000);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_SPI_MAX, 0x1fff);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_OTHER_NODE, 1);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_OTHER_SPI_MIN, 0x1800);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_OTHER_SPI_MAX, 0x27ff);
+		CHECK_STR(event_out(&text, nlh, &printed),
+			  "spi-overlap: node 3 spi-min 0x00001000 spi-max 0x00001fff other-node 1 "
+			  "other-spi-min 0x00001800 other-spi-max 0x000027ff\n");
+		CHECK(printed);
+		CHECK_STR(event_out(&json, nlh, &printed),
+			  "{\"event\":\"spi-overlap\",\"node\":3,\"spi_min\":\"0x00001000\","
+			  "\"spi_max\":\"0x00001fff\",\"other_node\":1,"
+			  "\"other_spi_min\":\"0x00001800\",\"other_spi_max\":\"0x000027ff\"}\n");
+		nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, 200);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 4);
+		CHECK_STR(event_out(&text, nlh, &printed), "200: node 4\n");
+	}
 }
 
 static void test_stats_format(void)
@@ -1311,6 +1362,19 @@ static void test_peer_format(void)
 	CHECK_STR(table_out(&dump_peer, &text, msgs, 1),
 		  "node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
 		  "datagrams 1240 gaps 3 resends 1 objects 512 bulk complete\n");
+	{
+		struct nlmsghdr *nlh = peer_msg(msgbuf2, 3);
+		struct nlmsghdr *two[1] = { nlh };
+
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_SPI_MIN, 0x10000);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_SPI_MAX, 0x1ffff);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_PEER_SPI_OVERLAP, 1);
+		CHECK(strstr(table_out(&dump_peer, &text, two, 1),
+			     " bulk complete spi-range 0x00010000-0x0001ffff OVERLAP\n"));
+		CHECK(strstr(table_out(&dump_peer, &json, two, 1),
+			     "\"bulk\":\"complete\",\"spi_min\":65536,\"spi_max\":131071,"
+			     "\"spi_overlap\":true}]\n"));
+	}
 	CHECK_STR(table_out(&dump_peer, &json, msgs, 1),
 		  "[{\"node_id\":2,\"epoch\":\"0123456789abcdef\",\"last_seq\":1234,"
 		  "\"last_heard\":1234,\"datagrams\":1240,\"gaps\":3,\"resends\":1,"
@@ -1688,6 +1752,7 @@ static const struct {
 	{ "parse_u32: decimal and 0x hex, no sign, no overflow", test_parse_u32 },
 	{ "parse_u16 and parse_u64 bounds", test_parse_u16_u64 },
 	{ "parse_group: IPv4 to network-order group4, IPv6 to group6", test_parse_group },
+	{ "parse_spi_range: MIN-MAX, hex, none", test_parse_spi_range },
 	{ "lookup_name: exact, unique abbreviation, ambiguity", test_lookup },
 	{ "keyfile_parse: 64 hex digits with optional whitespace only", test_keyfile_parse },
 	{ "keyfile_load: mode, readability and content checks", test_keyfile_load },
