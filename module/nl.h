@@ -28,6 +28,10 @@ struct ha_event {
 	u8 type;			/* enum ipsec_ha_event_type */
 	u16 node, other_node;
 	u32 spi_min, spi_max, other_spi_min, other_spi_max;
+	u32 last_heard, count;
+	u32 spi;
+	u8 proto, family;		/* family 0: no daddr */
+	u8 daddr[16];
 };
 
 void ha_nl_event(struct ha_net *hn, const struct ha_event *ev);

@@ -15,6 +15,7 @@
 #include "sa.h"
 #include "stats.h"
 #include "sync.h"
+#include "watch.h"
 #include "takeover.h"
 
 #define HA_RX_QUEUE_MAX 4096
@@ -204,7 +205,8 @@ static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
 	struct ha_wire_hdr h;
 	struct ha_peer *p;
 	size_t len;
-	bool ok;
+	bool ok, up;
+	u8 bulk;
 	int err;
 
 	len = skb->len - sizeof(struct udphdr);
@@ -249,14 +251,20 @@ static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
 		return;
 	}
+	up = ha_watch_up_due(p, &h);
 	if (!ha_peer_accept(hn, p, &h)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REPLAY);
 		return;
 	}
+	if (up)
+		ha_watch_up(hn, p);
 
+	bulk = p->bulk;
 	ha_wire_iter_init(&it, ps->buf + HA_WIRE_HDR_LEN, len - HA_WIRE_MIN_LEN);
 	while ((err = ha_wire_next(&it, &rec)) == 1)
 		ha_rx_record(hn, p, &rec);
+	if (bulk == HA_BULK_WAITING && p->bulk == HA_BULK_DONE)
+		ha_watch_bulk_done(hn, p);
 	if (err < 0)
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 	memzero_explicit(ps->buf, len);

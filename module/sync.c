@@ -19,6 +19,7 @@
 #include "sa.h"
 #include "stats.h"
 #include "sync.h"
+#include "watch.h"
 
 /* An ALIVE record: two bytes of header, last_seq, count, digest. */
 #define HA_ALIVE_REC_LEN (2 + 8 + 4 + 8)
@@ -497,6 +498,7 @@ static bool ha_sync_tx(struct ha_net *hn)
 				 time_after(jiffies, obj->changed + HA_TOMB_TTL))
 				ha_store_remove(hn, obj);
 		}
+		ha_watch_peers(hn);
 		/* What this node says of itself rides with every ALIVE. */
 		while (ha_sync_full(hn, link, key, ha_node_info_put(hn, &tx->b), &sent))
 			;

@@ -61,6 +61,7 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_TX_COUNTERS]		= ATTR("tx-counters", AK_U64),
 	[IPSEC_HA_A_STATS_RX_COUNTERS]		= ATTR("rx-counters", AK_U64),
 	[IPSEC_HA_A_STATS_SAS_LOST]		= ATTR("sas-lost", AK_U64),
+	[IPSEC_HA_A_STATS_SPI_COLLISIONS]	= ATTR("spi-collisions", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */
@@ -209,6 +210,12 @@ static const struct attr_desc event_attrs[] = {
 	[IPSEC_HA_A_EVENT_OTHER_NODE]		= ATTR("other-node", AK_U32),
 	[IPSEC_HA_A_EVENT_OTHER_SPI_MIN]	= ATTR("other-spi-min", AK_U32),
 	[IPSEC_HA_A_EVENT_OTHER_SPI_MAX]	= ATTR("other-spi-max", AK_U32),
+	[IPSEC_HA_A_EVENT_LAST_HEARD]		= ATTR("last-heard", AK_U32),
+	[IPSEC_HA_A_EVENT_COUNT]		= ATTR("count", AK_U32),
+	[IPSEC_HA_A_EVENT_SPI]			= ATTR("spi", AK_U32),
+	[IPSEC_HA_A_EVENT_PROTO]		= ATTR("proto", AK_U8),
+	[IPSEC_HA_A_EVENT_FAMILY]		= ATTR("family", AK_U8),
+	[IPSEC_HA_A_EVENT_DADDR]		= ATTR("daddr", AK_BINARY),
 };
 
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,

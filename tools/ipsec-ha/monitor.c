@@ -12,6 +12,7 @@
 
 #include "attrs.h"
 #include "config.h"
+#include "dump.h"
 #include "fmt.h"
 #include "genl.h"
 #include "ipsec-ha.h"
@@ -60,6 +61,10 @@ static void print_config(const struct ctx *ctx, FILE *f,
 /* EVENT_NTF types: a new one is a line here (and maybe a hex field). */
 static const struct fmt_name event_types[] = {
 	{ IPSEC_HA_EVENT_TYPE_SPI_OVERLAP, "spi-overlap" },
+	{ IPSEC_HA_EVENT_TYPE_PEER_UP, "peer-up" },
+	{ IPSEC_HA_EVENT_TYPE_PEER_LOST, "peer-lost" },
+	{ IPSEC_HA_EVENT_TYPE_BULK_DONE, "bulk-done" },
+	{ IPSEC_HA_EVENT_TYPE_SPI_COLLISION, "spi-collision" },
 	{ 0, NULL },
 };
 
@@ -70,9 +75,35 @@ static bool event_attr_hex(unsigned int type)
 	case IPSEC_HA_A_EVENT_SPI_MAX:
 	case IPSEC_HA_A_EVENT_OTHER_SPI_MIN:
 	case IPSEC_HA_A_EVENT_OTHER_SPI_MAX:
+	case IPSEC_HA_A_EVENT_SPI:
 		return true;
 	}
 	return false;
+}
+
+/* An attribute's value as a word, when it is not a plain number. */
+static const char *event_attr_word(const struct attr_vals *v, unsigned int type,
+				   char *buf, size_t len)
+{
+	const struct fmt_name *names = NULL;
+
+	if (event_attr_hex(type)) {
+		snprintf(buf, len, "0x%08" PRIx64, v->num[type]);
+		return buf;
+	}
+	switch (type) {
+	case IPSEC_HA_A_EVENT_DADDR:
+		return dump_addr(v, IPSEC_HA_A_EVENT_FAMILY, type, buf, len);
+	case IPSEC_HA_A_EVENT_PROTO:
+		names = fmt_sa_proto;
+		break;
+	case IPSEC_HA_A_EVENT_FAMILY:
+		names = fmt_family;
+		break;
+	default:
+		return NULL;
+	}
+	return fmt_name(names, v->num[type], buf, len);
 }
 
 /*
@@ -82,7 +113,7 @@ static bool event_attr_hex(unsigned int type)
 static void print_event(const struct ctx *ctx, FILE *f,
 			const struct nlmsghdr *nlh)
 {
-	char buf[FMT_BUF], key[64], hex[16];
+	char buf[FMT_BUF], key[64], word[FMT_BUF];
 	const char *type;
 	struct attr_vals v;
 	struct json j;
@@ -98,17 +129,19 @@ static void print_event(const struct ctx *ctx, FILE *f,
 		fprintf(f, "%s:", type);
 	}
 	for (unsigned int t = IPSEC_HA_A_EVENT_TYPE + 1; t <= attrs_event.max; t++) {
+		const char *w;
+
 		if (!attr_has(&v, t))
 			continue;
-		snprintf(hex, sizeof(hex), "0x%08" PRIx64, v.num[t]);
+		w = event_attr_word(&v, t, word, sizeof(word));
 		if (ctx->json) {
 			attr_json_key(attrs_event.attrs[t].name, key, sizeof(key));
-			if (event_attr_hex(t))
-				json_str(&j, key, hex);
+			if (w)
+				json_str(&j, key, w);
 			else
 				json_u64(&j, key, v.num[t]);
-		} else if (event_attr_hex(t)) {
-			fprintf(f, " %s %s", attrs_event.attrs[t].name, hex);
+		} else if (w) {
+			fprintf(f, " %s %s", attrs_event.attrs[t].name, w);
 		} else {
 			fprintf(f, " %s %" PRIu64, attrs_event.attrs[t].name, v.num[t]);
 		}
@@ -275,6 +308,10 @@ const struct cmd cmd_monitor = {
 		"Events: config (the configuration changed; the new one follows);\n"
 		"spi-overlap (the SPI range a peer announced overlaps this node's or\n"
 		"another peer's: node, spi-min, spi-max, other-node, other-spi-min,\n"
-		"other-spi-max).\n",
+		"other-spi-max); peer-up (a peer heard first, again, or restarted:\n"
+		"node); peer-lost (not heard for 3 s: node, last-heard ms);\n"
+		"bulk-done (the bulk sync asked of a peer completed: node, count);\n"
+		"spi-collision (an SA with another's destination, SPI, protocol and\n"
+		"mark: node, other-node, spi, proto, family, daddr).\n",
 	.summary = "print events as they happen",
 };

@@ -50,9 +50,22 @@ enum ipsec_ha_ike_ext {
  * @IPSEC_HA_EVENT_TYPE_SPI_OVERLAP: The SPI range a peer announced overlaps
  *   this node's or another peer's (node, spi-min, spi-max; other-node,
  *   other-spi-min, other-spi-max).
+ * @IPSEC_HA_EVENT_TYPE_PEER_UP: A peer was heard for the first time, again
+ *   after it was lost, or with a new epoch (it restarted): node.
+ * @IPSEC_HA_EVENT_TYPE_PEER_LOST: A peer has not been heard for 3 s (three
+ *   ALIVEs): node, last-heard.
+ * @IPSEC_HA_EVENT_TYPE_BULK_DONE: The bulk sync this node asked of a peer is
+ *   complete: node, count (the peer's objects this node holds).
+ * @IPSEC_HA_EVENT_TYPE_SPI_COLLISION: An SA has the destination, SPI, protocol
+ *   and mark of another SA of another ref: node (the new SA's owner),
+ *   other-node (the other's), spi, proto, family, daddr.
  */
 enum ipsec_ha_event_type {
 	IPSEC_HA_EVENT_TYPE_SPI_OVERLAP = 1,
+	IPSEC_HA_EVENT_TYPE_PEER_UP,
+	IPSEC_HA_EVENT_TYPE_PEER_LOST,
+	IPSEC_HA_EVENT_TYPE_BULK_DONE,
+	IPSEC_HA_EVENT_TYPE_SPI_COLLISION,
 };
 
 enum {
@@ -106,6 +119,7 @@ enum {
 	IPSEC_HA_A_STATS_TX_COUNTERS,
 	IPSEC_HA_A_STATS_RX_COUNTERS,
 	IPSEC_HA_A_STATS_SAS_LOST,
+	IPSEC_HA_A_STATS_SPI_COLLISIONS,
 
 	__IPSEC_HA_A_STATS_MAX,
 	IPSEC_HA_A_STATS_MAX = (__IPSEC_HA_A_STATS_MAX - 1)
@@ -267,6 +281,12 @@ enum {
 	IPSEC_HA_A_EVENT_OTHER_NODE,
 	IPSEC_HA_A_EVENT_OTHER_SPI_MIN,
 	IPSEC_HA_A_EVENT_OTHER_SPI_MAX,
+	IPSEC_HA_A_EVENT_LAST_HEARD,
+	IPSEC_HA_A_EVENT_COUNT,
+	IPSEC_HA_A_EVENT_SPI,
+	IPSEC_HA_A_EVENT_PROTO,
+	IPSEC_HA_A_EVENT_FAMILY,
+	IPSEC_HA_A_EVENT_DADDR,
 
 	__IPSEC_HA_A_EVENT_MAX,
 	IPSEC_HA_A_EVENT_MAX = (__IPSEC_HA_A_EVENT_MAX - 1)

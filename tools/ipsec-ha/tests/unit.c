@@ -1013,6 +1013,34 @@ static void test_monitor_format(void)
 		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, 200);
 		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 4);
 		CHECK_STR(event_out(&text, nlh, &printed), "200: node 4\n");
+
+		nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, IPSEC_HA_EVENT_TYPE_SPI_COLLISION);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 1);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_OTHER_NODE, 2);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_SPI, 0xc0de);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_PROTO, 50);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_FAMILY, AF_INET);
+		mnl_attr_put(nlh, IPSEC_HA_A_EVENT_DADDR, 4, "\xc6\x33\x64\x02");
+		CHECK_STR(event_out(&text, nlh, &printed),
+			  "spi-collision: node 1 other-node 2 spi 0x0000c0de proto esp family inet "
+			  "daddr 198.51.100.2\n");
+		CHECK_STR(event_out(&json, nlh, &printed),
+			  "{\"event\":\"spi-collision\",\"node\":1,\"other_node\":2,"
+			  "\"spi\":\"0x0000c0de\",\"proto\":\"esp\",\"family\":\"inet\","
+			  "\"daddr\":\"198.51.100.2\"}\n");
+
+		nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, IPSEC_HA_EVENT_TYPE_PEER_LOST);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 2);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_LAST_HEARD, 3012);
+		CHECK_STR(event_out(&text, nlh, &printed), "peer-lost: node 2 last-heard 3012\n");
+		nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, IPSEC_HA_EVENT_TYPE_BULK_DONE);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 2);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_COUNT, 1100);
+		CHECK_STR(event_out(&json, nlh, &printed),
+			  "{\"event\":\"bulk-done\",\"node\":2,\"count\":1100}\n");
 	}
 }
 
