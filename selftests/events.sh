@@ -34,14 +34,6 @@ join() {	# join N: node N on the HA link
 	ha "n$1" link set dev ha0 group 239.192.0.5 port 7735
 	ha "n$1" key set file "$tmp/key"
 }
-wait_until() {	# wait_until SECONDS CMD...: poll until CMD succeeds
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 seen() { grep -q -- "$1" "$tmp/events"; }
 
 for i in 1 2 3; do

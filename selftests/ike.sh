@@ -44,15 +44,6 @@ join() {	# join N: node N on the HA link
 pp join 1
 pp join 2
 
-# wait_until SECONDS CMD...: poll until CMD succeeds.
-wait_until() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 rep() {	# rep HEX N: HEX N times
 	local s='' i
 	for ((i = 0; i < $2; i++)); do s+=$1; done
@@ -153,7 +144,7 @@ stays() {	# stays NS N SECONDS: NS holds N contexts all along
 	done
 }
 check "... n2 gets them and keeps them while the deletion is repeated" \
-	sh -c "$(declare -f wait_until has count stays ha); IPSEC_HA='$IPSEC_HA'; wait_until 5 has n2 100 && stays n2 100 6"
+	sh -c "$(declare -f wait_until has count stays ha); IPSEC_HA='$IPSEC_HA' slow=$slow; wait_until 5 has n2 100 && stays n2 100 6"
 check "n1, n2 and n3 agree" sh -c "$(declare -f view ha); IPSEC_HA='$IPSEC_HA'; [ \"\$(view n1)\" = \"\$(view n2)\" ] && [ \"\$(view n1)\" = \"\$(view n3)\" ]"
 check_eq "n3's bulk sync from node 1 completed" complete \
 	"$(ha n3 -j peers | jq -r '.[] | select(.node_id == 1) | .bulk')"

@@ -37,14 +37,6 @@ for i in 1 2 3; do
 	ha "n$i" key set file "$tmp/key"
 done
 
-wait_until() {	# wait_until SECONDS CMD...: poll until CMD succeeds
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 # peer NS NODE JQ: a field of NODE in NS's `peers -j`
 peer() { ha "$1" -j peers | jq -c ".[] | select(.node_id == $2) | $3"; }
 peer_is() { [ "$(peer "$1" "$2" "$3")" = "$4" ]; }
