@@ -44,6 +44,7 @@ struct ha_link_cfg {
 struct ha_link;
 struct ha_key;
 struct ha_pcpu_stats;
+struct ha_ike_net;
 
 /* One cluster member: the module's state in one network namespace. */
 struct ha_net {
@@ -54,6 +55,7 @@ struct ha_net {
 	u32 sync_interval_ms;
 	u32 max_sas;
 	u32 margin_min;
+	u64 spi_range;			/* spi_min << 32 | spi_max, 0: none; READ_ONCE */
 	u64 epoch;			/* real time at creation: grows across restarts */
 	struct ha_link_cfg link_cfg;	/* under lock */
 	struct ha_link __rcu *link;	/* written under lock */
@@ -82,6 +84,9 @@ struct ha_net {
 	/* counters.c, hook.c: counter sync */
 	struct ha_counters ctrs;
 	struct nf_hook_ops hook_ops[4];
+
+	/* ike.c: CHILD SA SPI -> IKE context index */
+	struct ha_ike_net *ike;		/* under store.lock */
 };
 
 /* netns.c */

@@ -13,6 +13,7 @@
 #include "ipsec_ha.h"
 #include "key.h"
 #include "nl.h"
+#include "nodeinfo.h"
 #include "stats.h"
 #include "sync.h"
 
@@ -33,6 +34,8 @@ static const struct nla_policy ha_node_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
 	[IPSEC_HA_A_CONFIG_SYNC_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32, &ha_sync_interval_range),
 	[IPSEC_HA_A_CONFIG_MAX_SAS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[IPSEC_HA_A_CONFIG_MARGIN_MIN] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPSEC_HA_A_CONFIG_SPI_MIN] = { .type = NLA_U32 },
+	[IPSEC_HA_A_CONFIG_SPI_MAX] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy ha_link_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
@@ -104,6 +107,10 @@ static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MAX_SAS, hn->max_sas) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MARGIN_MIN, hn->margin_min) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_CONFIG_EPOCH, hn->epoch, IPSEC_HA_A_CONFIG_PAD))
+		return -EMSGSIZE;
+	if (hn->spi_range &&
+	    (nla_put_u32(skb, IPSEC_HA_A_CONFIG_SPI_MIN, hn->spi_range >> 32) ||
+	     nla_put_u32(skb, IPSEC_HA_A_CONFIG_SPI_MAX, (u32)hn->spi_range)))
 		return -EMSGSIZE;
 
 	if (lc->family) {
@@ -179,14 +186,18 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
 	bool restart = false;
-	int err;
+	u64 spi_range;
+	int err, spi;
 
 	err = ha_nl_reject_duplicates(info);
 	if (err)
 		return err;
+	spi = ha_node_spi_parse(info, &spi_range);
+	if (spi && spi != -ENOENT)
+		return spi;
 	if (!attrs[IPSEC_HA_A_CONFIG_NODE_ID] && !attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS] &&
 	    !attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL] && !attrs[IPSEC_HA_A_CONFIG_MAX_SAS] &&
-	    !attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN]) {
+	    !attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN] && spi) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -206,6 +217,10 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		hn->max_sas = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MAX_SAS]);
 	if (attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN])
 		hn->margin_min = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN]);
+	if (!spi) {
+		WRITE_ONCE(hn->spi_range, spi_range);
+		ha_node_spi_check(hn);
+	}
 	if (restart)
 		ha_sync_start(hn);
 	ha_nl_notify_config(hn);
@@ -478,6 +493,38 @@ static const struct genl_ops ha_genl_ops[] = {
 		.cmd = IPSEC_HA_CMD_PEER_GET,
 		.dumpit = ha_nl_peer_dump,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_IKE_ADD,
+		.doit = ha_nl_ike_add,
+		.policy = ha_ike_add_policy,
+		.maxattr = IPSEC_HA_A_IKE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_IKE_SET,
+		.doit = ha_nl_ike_set,
+		.policy = ha_ike_set_policy,
+		.maxattr = IPSEC_HA_A_IKE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_IKE_DEL,
+		.doit = ha_nl_ike_del,
+		.policy = ha_ike_del_policy,
+		.maxattr = IPSEC_HA_A_IKE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPSEC_HA_CMD_IKE_GET,
+		.dumpit = ha_nl_ike_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Secrets: CAP_NET_ADMIN in the initial user namespace. */
+		.cmd = IPSEC_HA_CMD_IKE_EXPORT,
+		.dumpit = ha_nl_ike_export,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

@@ -9,6 +9,7 @@
 #include <net/netns/generic.h>
 
 #include "ipsec_ha.h"
+#include "ike.h"
 #include "key.h"
 #include "peer.h"
 #include "stats.h"
@@ -79,6 +80,7 @@ static void __net_exit ha_net_exit(struct net *net)
 	ha_sync_net_exit(hn);
 	ha_ctr_net_exit(hn);
 	ha_peers_destroy(hn);
+	ha_ike_net_exit(hn);
 	ha_store_destroy(&hn->store);
 	ha_key_destroy(rcu_replace_pointer(hn->key, NULL, true));
 	ha_key_destroy(rcu_replace_pointer(hn->key_prev, NULL, true));

@@ -23,4 +23,27 @@ int ha_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ha_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int ha_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
+/* nl_event.c: what an event-ntf carries (0: attribute left out) */
+struct ha_event {
+	u8 type;			/* enum ipsec_ha_event_type */
+	u16 node, other_node;
+	u32 spi_min, spi_max, other_spi_min, other_spi_max;
+	u32 last_heard, count;
+	u32 spi;
+	u8 proto, family;		/* family 0: no daddr */
+	u8 daddr[16];
+};
+
+void ha_nl_event(struct ha_net *hn, const struct ha_event *ev);
+
+/* nl_ike.c */
+extern const struct nla_policy ha_ike_add_policy[IPSEC_HA_A_IKE_MAX + 1];
+extern const struct nla_policy ha_ike_set_policy[IPSEC_HA_A_IKE_MAX + 1];
+extern const struct nla_policy ha_ike_del_policy[IPSEC_HA_A_IKE_MAX + 1];
+int ha_nl_ike_add(struct sk_buff *skb, struct genl_info *info);
+int ha_nl_ike_set(struct sk_buff *skb, struct genl_info *info);
+int ha_nl_ike_del(struct sk_buff *skb, struct genl_info *info);
+int ha_nl_ike_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int ha_nl_ike_export(struct sk_buff *skb, struct netlink_callback *cb);
+
 #endif /* _IPSEC_HA_NL_H */

@@ -8,6 +8,7 @@
 #include <net/netlink.h>
 
 #include "nl.h"
+#include "nodeinfo.h"
 #include "peer.h"
 #include "store.h"
 
@@ -179,7 +180,8 @@ static int ha_fill_peer(struct sk_buff *skb, struct ha_net *hn, const struct ha_
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_PEER_GAPS, p->gaps, IPSEC_HA_A_PEER_PAD) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_PEER_RESENDS, p->resends, IPSEC_HA_A_PEER_PAD) ||
 	    nla_put_u32(skb, IPSEC_HA_A_PEER_OBJECTS, objects) ||
-	    nla_put_u8(skb, IPSEC_HA_A_PEER_BULK, p->bulk))
+	    nla_put_u8(skb, IPSEC_HA_A_PEER_BULK, p->bulk) ||
+	    ha_node_fill_peer(skb, hn, p))
 		return -EMSGSIZE;
 	return 0;
 }

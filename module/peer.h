@@ -29,6 +29,8 @@ struct ha_peer {
 	u64 datagrams, gaps, resends;
 	u64 gaps_at_bulk;	/* gaps when the bulk was asked for */
 	unsigned long last_gap;	/* jiffies of the last gap asked to be resent */
+	u32 spi_min, spi_max;	/* its SPI range (NODE_INFO); 0: none */
+	bool lost;		/* silent for HA_PEER_LOST_AFTER (watch.c) */
 };
 
 struct ha_peers {

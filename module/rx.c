@@ -8,11 +8,14 @@
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 
+#include "ike.h"
 #include "key.h"
+#include "nodeinfo.h"
 #include "peer.h"
 #include "sa.h"
 #include "stats.h"
 #include "sync.h"
+#include "watch.h"
 #include "takeover.h"
 
 #define HA_RX_QUEUE_MAX 4096
@@ -41,7 +44,7 @@ static u16 ha_rec_hdr_len(u8 type)
 }
 
 /* May the sender change the object of that ref? */
-static bool ha_rx_may_change(struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
+bool ha_rx_may_change(struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
 {
 	if (owner != sender)
 		return false;	/* nodes speak only for what they own */
@@ -146,6 +149,15 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_w
 		ha_stat_add(hn, IPSEC_HA_A_STATS_RX_COUNTERS, ha_wire_ctrs_count(rec));
 		ha_ctr_rx(hn, p->node, rec);
 		break;
+	case HA_REC_IKE:
+		ha_ike_rx(hn, p->node, rec);
+		break;
+	case HA_REC_IKE_DEL:
+		ha_ike_rx_del(hn, p->node, rec);
+		break;
+	case HA_REC_NODE_INFO:
+		ha_node_info_rx(hn, p, rec);
+		break;
 	case HA_REC_ALIVE:
 		if (!ha_wire_get_alive(rec, &alive))
 			ha_peer_alive(hn, p, &alive);
@@ -193,7 +205,8 @@ static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
 	struct ha_wire_hdr h;
 	struct ha_peer *p;
 	size_t len;
-	bool ok;
+	bool ok, up;
+	u8 bulk;
 	int err;
 
 	len = skb->len - sizeof(struct udphdr);
@@ -238,14 +251,20 @@ static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
 		return;
 	}
+	up = ha_watch_up_due(p, &h);
 	if (!ha_peer_accept(hn, p, &h)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REPLAY);
 		return;
 	}
+	if (up)
+		ha_watch_up(hn, p);
 
+	bulk = p->bulk;
 	ha_wire_iter_init(&it, ps->buf + HA_WIRE_HDR_LEN, len - HA_WIRE_MIN_LEN);
 	while ((err = ha_wire_next(&it, &rec)) == 1)
 		ha_rx_record(hn, p, &rec);
+	if (bulk == HA_BULK_WAITING && p->bulk == HA_BULK_DONE)
+		ha_watch_bulk_done(hn, p);
 	if (err < 0)
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 	memzero_explicit(ps->buf, len);

@@ -9,6 +9,7 @@
 
 #include "store.h"
 #include "stats.h"
+#include "watch.h"
 
 static const struct rhashtable_params ha_ref_params = {
 	.key_len = sizeof(u64),
@@ -169,7 +170,8 @@ static void ha_store_carry(struct ha_obj *obj, const struct ha_obj *old)
 int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 {
 	struct ha_store *st = &hn->store;
-	struct ha_obj *old;
+	struct ha_obj *old, *other;
+	bool collision;
 	int err;
 
 	lockdep_assert_held(&st->lock);
@@ -180,8 +182,11 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		kfree_sensitive(obj);
 		return -ENOSPC;
 	}
-	if (ha_store_find_nkey(st, &obj->nkey, obj->refkey))
+	other = ha_store_find_nkey(st, &obj->nkey, obj->refkey);
+	if (other)
 		obj->flags |= HA_OBJ_COLLIDES;
+	/* A new collision of an SA (not each new version of one). */
+	collision = other && obj->kind == HA_OBJ_SA && !(old && (old->flags & HA_OBJ_COLLIDES));
 
 	if (old) {
 		err = rhashtable_replace_fast(&st->by_ref, &old->by_ref, &obj->by_ref,
@@ -211,6 +216,8 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		goto err_free;
 	}
 	ha_store_count(st, obj, 1);
+	if (collision)
+		ha_watch_collision(hn, obj, other);
 	return 0;
 
 err_free:

@@ -11,12 +11,15 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
+#include "ike.h"
 #include "key.h"
 #include "link.h"
+#include "nodeinfo.h"
 #include "peer.h"
 #include "sa.h"
 #include "stats.h"
 #include "sync.h"
+#include "watch.h"
 
 /* An ALIVE record: two bytes of header, last_seq, count, digest. */
 #define HA_ALIVE_REC_LEN (2 + 8 + 4 + 8)
@@ -262,6 +265,17 @@ static int ha_sync_put_rec(struct ha_wire_buf *b, const u8 *rec, size_t len)
 	return 0;
 }
 
+/* The deletion record of a tombstone. */
+static int ha_sync_put_del(struct ha_net *hn, struct ha_wire_buf *b, const struct ha_obj *obj)
+{
+	struct ha_ref ref;
+
+	if (obj->kind == HA_OBJ_IKE)
+		return ha_ike_put_del(hn, b, obj);
+	ha_ref_of(obj->refkey, &ref);
+	return ha_wire_put_del(b, obj->kind == HA_OBJ_SA ? HA_REC_SA_DEL : HA_REC_POLICY_DEL, &ref);
+}
+
 /* Seal and send the datagram in tx->dgram; returns false if nothing was sent. */
 static bool ha_sync_send(struct ha_net *hn, struct ha_link *link, const struct ha_key *key)
 {
@@ -427,18 +441,15 @@ static bool ha_sync_tx(struct ha_net *hn)
 	tx->nr_nacks = 0;
 
 	list_for_each_entry_safe(obj, tmp, &hn->store.dirty, dirty) {
-		struct ha_ref ref;
 		int err;
 
 		if (sent >= HA_TX_BURST) {
 			more = true;
 			break;
 		}
-		ha_ref_of(obj->refkey, &ref);
 		do {
 			if (obj->flags & HA_OBJ_DELETED)
-				err = ha_wire_put_del(&tx->b, obj->kind == HA_OBJ_SA ?
-						      HA_REC_SA_DEL : HA_REC_POLICY_DEL, &ref);
+				err = ha_sync_put_del(hn, &tx->b, obj);
 			else
 				err = ha_sync_put_rec(&tx->b, obj->rec, obj->len);
 		} while (ha_sync_full(hn, link, key, err, &sent));
@@ -487,6 +498,10 @@ static bool ha_sync_tx(struct ha_net *hn)
 				 time_after(jiffies, obj->changed + HA_TOMB_TTL))
 				ha_store_remove(hn, obj);
 		}
+		ha_watch_peers(hn);
+		/* What this node says of itself rides with every ALIVE. */
+		while (ha_sync_full(hn, link, key, ha_node_info_put(hn, &tx->b), &sent))
+			;
 		/* The ALIVE of a datagram names that datagram. */
 		if (tx->b.cap - tx->b.len < HA_ALIVE_REC_LEN && ha_sync_send(hn, link, key))
 			sent++;

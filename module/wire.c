@@ -20,6 +20,7 @@
 #define HA_ALIVE_LEN	20
 #define HA_NACK_LEN	18
 #define HA_BULK_LEN	6
+#define HA_NODE_INFO_LEN 8
 #define HA_DEL_LEN	6
 #define HA_IKE_DEL_LEN	16
 #define HA_LFT_CFG_N	8
@@ -1454,5 +1455,36 @@ int ha_wire_get_bulk(const struct ha_wire_rec *rec, struct ha_wire_bulk *bk)
 		return -EBADMSG;
 	bk->node = ha_get_be16(rec->val);
 	bk->count = ha_get_be32(rec->val + 2);
+	return 0;
+}
+
+int ha_wire_put_node_info(struct ha_wire_buf *b, const struct ha_wire_node_info *ni)
+{
+	int ret;
+	u8 *q;
+
+	if (ni->spi_min > ni->spi_max)
+		return -EINVAL;
+	ret = rec_open(b, HA_REC_NODE_INFO, HA_NODE_INFO_LEN, &q);
+	if (ret)
+		return ret;
+	q = w32(q, ni->spi_min);
+	w32(q, ni->spi_max);
+	return 0;
+}
+
+int ha_wire_get_node_info(const struct ha_wire_rec *rec, struct ha_wire_node_info *ni)
+{
+	memset(ni, 0, sizeof(*ni));
+	if (rec->type != HA_REC_NODE_INFO)
+		return -EINVAL;
+	if (rec->len < HA_NODE_INFO_LEN)
+		return -EBADMSG;
+	ni->spi_min = ha_get_be32(rec->val);
+	ni->spi_max = ha_get_be32(rec->val + 4);
+	if (ni->spi_min > ni->spi_max) {
+		memset(ni, 0, sizeof(*ni));
+		return -EBADMSG;
+	}
 	return 0;
 }

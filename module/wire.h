@@ -38,6 +38,7 @@ enum ha_wire_rec_type {
 	HA_REC_NACK		= 0x02,
 	HA_REC_BULK_REQ		= 0x03,
 	HA_REC_BULK_END		= 0x04,
+	HA_REC_NODE_INFO	= 0x05,
 	HA_REC_SA_DEL		= 0x10,
 	HA_REC_POLICY_DEL	= 0x11,
 	HA_REC_IKE_DEL		= 0x12,
@@ -258,6 +259,14 @@ struct ha_wire_nack {
 	u64 from, to;		/* inclusive range */
 };
 
+/*
+ * What a node says of itself (with each ALIVE). spi_min..spi_max is its
+ * share of the SPI space; 0..0 when it has none.
+ */
+struct ha_wire_node_info {
+	u32 spi_min, spi_max;
+};
+
 struct ha_wire_bulk {
 	u16 node;		/* BULK_REQ: asked of (0: all); BULK_END: sent to */
 	u32 count;		/* BULK_END: objects sent */
@@ -318,6 +327,8 @@ int ha_wire_put_nack(struct ha_wire_buf *b, const struct ha_wire_nack *n);
 int ha_wire_get_nack(const struct ha_wire_rec *rec, struct ha_wire_nack *n);
 int ha_wire_put_bulk(struct ha_wire_buf *b, u8 type, const struct ha_wire_bulk *bk);
 int ha_wire_get_bulk(const struct ha_wire_rec *rec, struct ha_wire_bulk *bk);
+int ha_wire_put_node_info(struct ha_wire_buf *b, const struct ha_wire_node_info *ni);
+int ha_wire_get_node_info(const struct ha_wire_rec *rec, struct ha_wire_node_info *ni);
 
 u8 ha_alg_id(enum ha_alg_kind kind, const char *name);
 const char *ha_alg_name(enum ha_alg_kind kind, u8 id);

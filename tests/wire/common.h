@@ -14,6 +14,7 @@ union wire_obj {
 	struct ha_wire_alive alive;
 	struct ha_wire_nack nack;
 	struct ha_wire_bulk bulk;
+	struct ha_wire_node_info info;
 	struct ha_wire_ctr ctr;
 	u64 spi[2];
 };
@@ -50,6 +51,8 @@ static inline int wire_decode(const struct ha_wire_rec *rec, union wire_obj *o)
 	case HA_REC_BULK_REQ:
 	case HA_REC_BULK_END:
 		return ha_wire_get_bulk(rec, &o->bulk);
+	case HA_REC_NODE_INFO:
+		return ha_wire_get_node_info(rec, &o->info);
 	case HA_REC_CTRS:
 		n = ha_wire_ctrs_count(rec);
 		if (!n && rec->len)
@@ -95,6 +98,8 @@ static inline int wire_encode(struct ha_wire_buf *b, u8 type,
 	case HA_REC_BULK_REQ:
 	case HA_REC_BULK_END:
 		return ha_wire_put_bulk(b, type, &o->bulk);
+	case HA_REC_NODE_INFO:
+		return ha_wire_put_node_info(b, &o->info);
 	case HA_REC_CTRS:
 		n = ha_wire_ctrs_count(src);
 		for (i = 0; i < n; i++)
@@ -128,6 +133,8 @@ static inline size_t wire_obj_size(u8 type)
 	case HA_REC_BULK_REQ:
 	case HA_REC_BULK_END:
 		return sizeof(struct ha_wire_bulk);
+	case HA_REC_NODE_INFO:
+		return sizeof(struct ha_wire_node_info);
 	default:
 		return 0;
 	}
@@ -135,7 +142,7 @@ static inline size_t wire_obj_size(u8 type)
 
 static const u8 wire_types[] = {
 	HA_REC_ALIVE, HA_REC_NACK, HA_REC_BULK_REQ, HA_REC_BULK_END,
-	HA_REC_SA_DEL, HA_REC_POLICY_DEL, HA_REC_IKE_DEL,
+	HA_REC_NODE_INFO, HA_REC_SA_DEL, HA_REC_POLICY_DEL, HA_REC_IKE_DEL,
 	HA_REC_SA, HA_REC_POLICY, HA_REC_IKE, HA_REC_CTRS,
 };
 

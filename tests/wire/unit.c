@@ -572,6 +572,15 @@ static void test_other_round_trips(void)
 	in.bulk.node = 4;
 	in.bulk.count = 12345;
 	round_trip(HA_REC_BULK_END, &in, "BULK_END");
+	memset(&in, 0, sizeof(in));
+	round_trip(HA_REC_NODE_INFO, &in, "NODE_INFO without an SPI range");
+	in.info.spi_min = 0x1000;
+	in.info.spi_max = 0x1fff;
+	ok(round_trip(HA_REC_NODE_INFO, &in, "NODE_INFO with an SPI range") == 10,
+	   "NODE_INFO is 10 bytes");
+	in.info.spi_min = 0xffffffffU;
+	in.info.spi_max = 0xffffffffU;
+	round_trip(HA_REC_NODE_INFO, &in, "NODE_INFO: a range of one SPI");
 
 	/* counters */
 	memset(c, 0, sizeof(c));
@@ -759,6 +768,7 @@ static void test_truncation(void)
 	truncations(buf2, encode_into(buf2, HA_REC_NACK, &o), "NACK");
 	truncations(buf2, encode_into(buf2, HA_REC_BULK_REQ, &o), "BULK_REQ");
 	truncations(buf2, encode_into(buf2, HA_REC_BULK_END, &o), "BULK_END");
+	truncations(buf2, encode_into(buf2, HA_REC_NODE_INFO, &o), "NODE_INFO");
 	{
 		static struct ha_wire_ctr c[4];
 		struct ha_wire_buf b;
@@ -984,6 +994,7 @@ static void test_malformed(void)
 		   ha_wire_get_alive(&r, &out.alive) == -EINVAL &&
 		   ha_wire_get_nack(&r, &out.nack) == -EINVAL &&
 		   ha_wire_get_bulk(&r, &out.bulk) == -EINVAL &&
+		   ha_wire_get_node_info(&r, &out.info) == -EINVAL &&
 		   ha_wire_get_del(&r, &out.ref) == -EINVAL &&
 		   ha_wire_get_ike_del(&r, &out.spi[0], &out.spi[1]) == -EINVAL,
 		   "decoders refuse a record of another type with -EINVAL");
@@ -1070,6 +1081,31 @@ static void test_malformed(void)
 	ok(!m_decode(HA_REC_ALIVE) && out.alive.count == 9, "ALIVE: longer value accepted");
 	ok(m_decode(HA_REC_BULK_END) == 0 && m_decode(HA_REC_SA_DEL) == 0,
 	   "a 23-byte value is long enough for BULK_END and SA_DEL");
+	memset(&in, 0, sizeof(in));
+	in.info.spi_min = 0x100;
+	in.info.spi_max = 0x1ff;
+	m_start(HA_REC_NODE_INFO, &in);
+	m_add("\x01\x02", 2);
+	ok(!m_decode(HA_REC_NODE_INFO) && out.info.spi_min == 0x100 && out.info.spi_max == 0x1ff,
+	   "NODE_INFO: longer value accepted (fields of a later version)");
+	m_start(HA_REC_NODE_INFO, &in);
+	mbuf[0] = 0x01;		/* spi_min 0x01000100 > spi_max 0x1ff */
+	ok(m_decode(HA_REC_NODE_INFO) == -EBADMSG && !out.info.spi_min && !out.info.spi_max,
+	   "NODE_INFO: spi_min > spi_max");
+	{
+		struct ha_wire_buf b;
+
+		in.info.spi_min = 2;
+		in.info.spi_max = 1;
+		ha_wire_buf_init(&b, buf, sizeof(buf));
+		ok(ha_wire_put_node_info(&b, &in.info) == -EINVAL && !b.len,
+		   "NODE_INFO put: spi_min > spi_max");
+		in.info.spi_min = 1;
+		in.info.spi_max = 1;
+		ha_wire_buf_init(&b, buf, 9);
+		ok(ha_wire_put_node_info(&b, &in.info) == -ENOSPC && !b.len,
+		   "NODE_INFO put: -ENOSPC with one byte too few");
+	}
 }
 
 static void test_encode_errors(void)

@@ -30,6 +30,8 @@ static const struct attr_desc config_attrs[] = {
 	[IPSEC_HA_A_CONFIG_LINK_UP]		= ATTR("link-up", AK_U8),
 	[IPSEC_HA_A_CONFIG_EPOCH]		= ATTR("epoch", AK_U64),
 	[IPSEC_HA_A_CONFIG_PAD]			= ATTR("pad", AK_PAD),
+	[IPSEC_HA_A_CONFIG_SPI_MIN]		= ATTR("spi-min", AK_U32),
+	[IPSEC_HA_A_CONFIG_SPI_MAX]		= ATTR("spi-max", AK_U32),
 };
 
 static const struct attr_desc stats_attrs[] = {
@@ -59,6 +61,7 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_TX_COUNTERS]		= ATTR("tx-counters", AK_U64),
 	[IPSEC_HA_A_STATS_RX_COUNTERS]		= ATTR("rx-counters", AK_U64),
 	[IPSEC_HA_A_STATS_SAS_LOST]		= ATTR("sas-lost", AK_U64),
+	[IPSEC_HA_A_STATS_SPI_COLLISIONS]	= ATTR("spi-collisions", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */
@@ -126,6 +129,9 @@ static const struct attr_desc peer_attrs[] = {
 	[IPSEC_HA_A_PEER_RESENDS]		= ATTR("resends", AK_U64),
 	[IPSEC_HA_A_PEER_OBJECTS]		= ATTR("objects", AK_U32),
 	[IPSEC_HA_A_PEER_BULK]			= ATTR("bulk", AK_U8),
+	[IPSEC_HA_A_PEER_SPI_MIN]		= ATTR("spi-min", AK_U32),
+	[IPSEC_HA_A_PEER_SPI_MAX]		= ATTR("spi-max", AK_U32),
+	[IPSEC_HA_A_PEER_SPI_OVERLAP]		= ATTR("spi-overlap", AK_U8),
 };
 
 static const struct attr_desc takeover_attrs[] = {
@@ -153,6 +159,65 @@ _Static_assert(ARRAY_SIZE(takeover_attrs) == IPSEC_HA_A_TAKEOVER_MAX + 1,
 	       "takeover attribute table out of date");
 _Static_assert(ARRAY_SIZE(takeover_failure_attrs) == IPSEC_HA_A_TAKEOVER_FAILURE_MAX + 1,
 	       "takeover-failure attribute table out of date");
+
+/* ike-get and ike-export replies (secrets in ike-export only). */
+static const struct attr_desc ike_attrs[] = {
+	[IPSEC_HA_A_IKE_PAD]			= ATTR("pad", AK_PAD),
+	[IPSEC_HA_A_IKE_SPI_I]			= ATTR("spi-i", AK_U64),
+	[IPSEC_HA_A_IKE_SPI_R]			= ATTR("spi-r", AK_U64),
+	[IPSEC_HA_A_IKE_OWNER]			= ATTR("owner", AK_U32),
+	[IPSEC_HA_A_IKE_OWNER_EPOCH]		= ATTR("owner-epoch", AK_U32),
+	[IPSEC_HA_A_IKE_LOCAL]			= ATTR("local", AK_U8),
+	[IPSEC_HA_A_IKE_VERSION]		= ATTR("version", AK_U8),
+	[IPSEC_HA_A_IKE_INITIATOR]		= ATTR("initiator", AK_U8),
+	[IPSEC_HA_A_IKE_FAMILY]			= ATTR("family", AK_U8),
+	[IPSEC_HA_A_IKE_LOCAL_ADDR]		= ATTR("local-addr", AK_BINARY),
+	[IPSEC_HA_A_IKE_REMOTE_ADDR]		= ATTR("remote-addr", AK_BINARY),
+	[IPSEC_HA_A_IKE_LOCAL_PORT]		= ATTR("local-port", AK_U16),
+	[IPSEC_HA_A_IKE_REMOTE_PORT]		= ATTR("remote-port", AK_U16),
+	[IPSEC_HA_A_IKE_ENCR]			= ATTR("encr", AK_U16),
+	[IPSEC_HA_A_IKE_ENCR_KEYLEN]		= ATTR("encr-keylen", AK_U16),
+	[IPSEC_HA_A_IKE_INTEG]			= ATTR("integ", AK_U16),
+	[IPSEC_HA_A_IKE_PRF]			= ATTR("prf", AK_U16),
+	[IPSEC_HA_A_IKE_DH_GROUP]		= ATTR("dh-group", AK_U16),
+	[IPSEC_HA_A_IKE_EXTENSIONS]		= ATTR("extensions", AK_U32),
+	[IPSEC_HA_A_IKE_MID_SEND]		= ATTR("mid-send", AK_U32),
+	[IPSEC_HA_A_IKE_MID_RECV]		= ATTR("mid-recv", AK_U32),
+	[IPSEC_HA_A_IKE_ID_I_TYPE]		= ATTR("id-i-type", AK_U8),
+	[IPSEC_HA_A_IKE_ID_I]			= ATTR("id-i", AK_BINARY),
+	[IPSEC_HA_A_IKE_ID_R_TYPE]		= ATTR("id-r-type", AK_U8),
+	[IPSEC_HA_A_IKE_ID_R]			= ATTR("id-r", AK_BINARY),
+	[IPSEC_HA_A_IKE_CHILD_SPI]		= ATTR("child-spi", AK_U32),
+	[IPSEC_HA_A_IKE_TAKEOVERS]		= ATTR("takeovers", AK_U32),
+	[IPSEC_HA_A_IKE_AGE]			= ATTR("age", AK_U32),
+	[IPSEC_HA_A_IKE_NONCE_I]		= ATTR("nonce-i", AK_BINARY),
+	[IPSEC_HA_A_IKE_NONCE_R]		= ATTR("nonce-r", AK_BINARY),
+	[IPSEC_HA_A_IKE_SK_D]			= ATTR("sk-d", AK_BINARY),
+	[IPSEC_HA_A_IKE_SK_AI]			= ATTR("sk-ai", AK_BINARY),
+	[IPSEC_HA_A_IKE_SK_AR]			= ATTR("sk-ar", AK_BINARY),
+	[IPSEC_HA_A_IKE_SK_EI]			= ATTR("sk-ei", AK_BINARY),
+	[IPSEC_HA_A_IKE_SK_ER]			= ATTR("sk-er", AK_BINARY),
+	[IPSEC_HA_A_IKE_SK_PI]			= ATTR("sk-pi", AK_BINARY),
+	[IPSEC_HA_A_IKE_SK_PR]			= ATTR("sk-pr", AK_BINARY),
+};
+
+/* event-ntf */
+static const struct attr_desc event_attrs[] = {
+	[IPSEC_HA_A_EVENT_TYPE]			= ATTR("type", AK_U8),
+	[IPSEC_HA_A_EVENT_NODE]			= ATTR("node", AK_U32),
+	[IPSEC_HA_A_EVENT_SPI_MIN]		= ATTR("spi-min", AK_U32),
+	[IPSEC_HA_A_EVENT_SPI_MAX]		= ATTR("spi-max", AK_U32),
+	[IPSEC_HA_A_EVENT_OTHER_NODE]		= ATTR("other-node", AK_U32),
+	[IPSEC_HA_A_EVENT_OTHER_SPI_MIN]	= ATTR("other-spi-min", AK_U32),
+	[IPSEC_HA_A_EVENT_OTHER_SPI_MAX]	= ATTR("other-spi-max", AK_U32),
+	[IPSEC_HA_A_EVENT_LAST_HEARD]		= ATTR("last-heard", AK_U32),
+	[IPSEC_HA_A_EVENT_COUNT]		= ATTR("count", AK_U32),
+	[IPSEC_HA_A_EVENT_SPI]			= ATTR("spi", AK_U32),
+	[IPSEC_HA_A_EVENT_PROTO]		= ATTR("proto", AK_U8),
+	[IPSEC_HA_A_EVENT_FAMILY]		= ATTR("family", AK_U8),
+	[IPSEC_HA_A_EVENT_DADDR]		= ATTR("daddr", AK_BINARY),
+};
+
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,
 	       "config attribute table out of date");
 _Static_assert(ARRAY_SIZE(stats_attrs) == IPSEC_HA_A_STATS_MAX + 1,
@@ -163,7 +228,13 @@ _Static_assert(ARRAY_SIZE(policy_attrs) == IPSEC_HA_A_POLICY_MAX + 1,
 	       "policy attribute table out of date");
 _Static_assert(ARRAY_SIZE(peer_attrs) == IPSEC_HA_A_PEER_MAX + 1,
 	       "peer attribute table out of date");
-_Static_assert(IPSEC_HA_A_SA_MAX < ATTR_VALS_MAX &&
+_Static_assert(ARRAY_SIZE(ike_attrs) == IPSEC_HA_A_IKE_MAX + 1,
+	       "ike attribute table out of date");
+_Static_assert(ARRAY_SIZE(event_attrs) == IPSEC_HA_A_EVENT_MAX + 1,
+	       "event attribute table out of date");
+_Static_assert(IPSEC_HA_A_IKE_MAX < ATTR_VALS_MAX &&
+	       IPSEC_HA_A_EVENT_MAX < ATTR_VALS_MAX &&
+	       IPSEC_HA_A_SA_MAX < ATTR_VALS_MAX &&
 	       IPSEC_HA_A_POLICY_MAX < ATTR_VALS_MAX &&
 	       IPSEC_HA_A_PEER_MAX < ATTR_VALS_MAX,
 	       "ATTR_VALS_MAX too small for a dumped attribute set");
@@ -196,6 +267,14 @@ const struct attr_set attrs_takeover_failure = {
 	"takeover-failure", takeover_failure_attrs, ARRAY_SIZE(takeover_failure_attrs) - 1,
 };
 
+const struct attr_set attrs_ike = {
+	"ike", ike_attrs, ARRAY_SIZE(ike_attrs) - 1,
+};
+
+const struct attr_set attrs_event = {
+	"event", event_attrs, ARRAY_SIZE(event_attrs) - 1,
+};
+
 const struct attr_set *const attr_sets[] = {
 	&attrs_config,
 	&attrs_stats,
@@ -204,6 +283,8 @@ const struct attr_set *const attr_sets[] = {
 	&attrs_peer,
 	&attrs_takeover,
 	&attrs_takeover_failure,
+	&attrs_ike,
+	&attrs_event,
 	NULL,
 };
 

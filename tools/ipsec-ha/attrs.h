@@ -45,6 +45,8 @@ extern const struct attr_set attrs_policy;
 extern const struct attr_set attrs_peer;
 extern const struct attr_set attrs_takeover;
 extern const struct attr_set attrs_takeover_failure;
+extern const struct attr_set attrs_ike;
+extern const struct attr_set attrs_event;
 
 /* All sets, NULL terminated (for the spec check). */
 extern const struct attr_set *const attr_sets[];

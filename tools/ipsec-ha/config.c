@@ -90,6 +90,12 @@ static bool has_node(const struct ha_config *cfg)
 	       cfg->num[IPSEC_HA_A_CONFIG_NODE_ID];
 }
 
+static bool has_spi_range(const struct ha_config *cfg)
+{
+	return cfg->has[IPSEC_HA_A_CONFIG_SPI_MIN] &&
+	       cfg->has[IPSEC_HA_A_CONFIG_SPI_MAX];
+}
+
 static bool has_link(const struct ha_config *cfg)
 {
 	return cfg->has[IPSEC_HA_A_CONFIG_GROUP4] ||
@@ -135,6 +141,10 @@ void config_print_text(FILE *f, const struct ha_config *cfg, const char *sep)
 		if (cfg->has[thresholds[i].attr])
 			fprintf(f, " %s %" PRIu64, thresholds[i].text,
 				cfg->num[thresholds[i].attr]);
+	if (has_spi_range(cfg))
+		fprintf(f, " spi-range 0x%08" PRIx64 "-0x%08" PRIx64,
+			cfg->num[IPSEC_HA_A_CONFIG_SPI_MIN],
+			cfg->num[IPSEC_HA_A_CONFIG_SPI_MAX]);
 	fputs(sep, f);
 
 	/* link dev ha0 ifindex 3 group 239.192.0.1 port 7731 state up */
@@ -231,6 +241,15 @@ void config_print_json(struct json *j, const char *key,
 				 cfg->num[thresholds[i].attr]);
 		else
 			json_null(j, thresholds[i].json);
+	}
+
+	if (has_spi_range(cfg)) {
+		json_obj_begin(j, "spi_range");
+		json_u64(j, "min", cfg->num[IPSEC_HA_A_CONFIG_SPI_MIN]);
+		json_u64(j, "max", cfg->num[IPSEC_HA_A_CONFIG_SPI_MAX]);
+		json_obj_end(j);
+	} else {
+		json_null(j, "spi_range");
 	}
 
 	if (cfg->has[IPSEC_HA_A_CONFIG_EPOCH]) {

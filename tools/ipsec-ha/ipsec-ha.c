@@ -7,7 +7,7 @@
  *
  * This file: global options and the command table. Each command lives in
  * a file of its own (node.c, link.c, key.c, show.c, stats.c, sa.c,
- * policy.c, peers.c, monitor.c);
+ * policy.c, ike.c, peers.c, monitor.c);
  * a new command is a `const struct cmd` there and a line in commands[].
  */
 #include <errno.h>
@@ -39,6 +39,7 @@ static const struct cmd *const commands[] = {
 	&cmd_stats,
 	&cmd_sa,
 	&cmd_policy,
+	&cmd_ike,
 	&cmd_peers,
 	&cmd_monitor,
 	&cmd_promote,
@@ -56,8 +57,8 @@ static void usage(FILE *f)
 	      "nodes of a gateway cluster.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -j, --json         JSON output for show, stats, sa, policy, peers, monitor,\n"
-	      "                     promote, demote\n"
+	      "  -j, --json         JSON output for show, stats, sa, policy, ike, peers,\n"
+	      "                     monitor, promote, demote\n"
 	      "  -p, --pretty       pretty-printed JSON (implies -j)\n"
 	      "  -n, --netns NAME   run in network namespace NAME (/run/netns/NAME)\n"
 	      "  -h, --help         show this help\n"

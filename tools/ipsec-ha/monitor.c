@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ipsec-ha monitor: print the module's events as they happen. */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -9,7 +10,10 @@
 #include <linux/genetlink.h>
 #include <linux/ipsec_ha.h>
 
+#include "attrs.h"
 #include "config.h"
+#include "dump.h"
+#include "fmt.h"
 #include "genl.h"
 #include "ipsec-ha.h"
 #include "json.h"
@@ -54,6 +58,102 @@ static void print_config(const struct ctx *ctx, FILE *f,
 	}
 }
 
+/* EVENT_NTF types: a new one is a line here (and maybe a hex field). */
+static const struct fmt_name event_types[] = {
+	{ IPSEC_HA_EVENT_TYPE_SPI_OVERLAP, "spi-overlap" },
+	{ IPSEC_HA_EVENT_TYPE_PEER_UP, "peer-up" },
+	{ IPSEC_HA_EVENT_TYPE_PEER_LOST, "peer-lost" },
+	{ IPSEC_HA_EVENT_TYPE_BULK_DONE, "bulk-done" },
+	{ IPSEC_HA_EVENT_TYPE_SPI_COLLISION, "spi-collision" },
+	{ 0, NULL },
+};
+
+static bool event_attr_hex(unsigned int type)
+{
+	switch (type) {
+	case IPSEC_HA_A_EVENT_SPI_MIN:
+	case IPSEC_HA_A_EVENT_SPI_MAX:
+	case IPSEC_HA_A_EVENT_OTHER_SPI_MIN:
+	case IPSEC_HA_A_EVENT_OTHER_SPI_MAX:
+	case IPSEC_HA_A_EVENT_SPI:
+		return true;
+	}
+	return false;
+}
+
+/* An attribute's value as a word, when it is not a plain number. */
+static const char *event_attr_word(const struct attr_vals *v, unsigned int type,
+				   char *buf, size_t len)
+{
+	const struct fmt_name *names = NULL;
+
+	if (event_attr_hex(type)) {
+		snprintf(buf, len, "0x%08" PRIx64, v->num[type]);
+		return buf;
+	}
+	switch (type) {
+	case IPSEC_HA_A_EVENT_DADDR:
+		return dump_addr(v, IPSEC_HA_A_EVENT_FAMILY, type, buf, len);
+	case IPSEC_HA_A_EVENT_PROTO:
+		names = fmt_sa_proto;
+		break;
+	case IPSEC_HA_A_EVENT_FAMILY:
+		names = fmt_family;
+		break;
+	default:
+		return NULL;
+	}
+	return fmt_name(names, v->num[type], buf, len);
+}
+
+/*
+ * EVENT_NTF: "TYPE: NAME VALUE..." with every attribute the kernel sent,
+ * under its spec name (SPIs in hex); in JSON {"event":TYPE, ...}.
+ */
+static void print_event(const struct ctx *ctx, FILE *f,
+			const struct nlmsghdr *nlh)
+{
+	char buf[FMT_BUF], key[64], word[FMT_BUF];
+	const char *type;
+	struct attr_vals v;
+	struct json j;
+
+	attr_vals_parse(nlh, &attrs_event, &v);
+	type = fmt_name(event_types, attr_has(&v, IPSEC_HA_A_EVENT_TYPE) ?
+			v.num[IPSEC_HA_A_EVENT_TYPE] : 0, buf, sizeof(buf));
+	if (ctx->json) {
+		json_init(&j, f, ctx->pretty);
+		json_obj_begin(&j, NULL);
+		json_str(&j, "event", type);
+	} else {
+		fprintf(f, "%s:", type);
+	}
+	for (unsigned int t = IPSEC_HA_A_EVENT_TYPE + 1; t <= attrs_event.max; t++) {
+		const char *w;
+
+		if (!attr_has(&v, t))
+			continue;
+		w = event_attr_word(&v, t, word, sizeof(word));
+		if (ctx->json) {
+			attr_json_key(attrs_event.attrs[t].name, key, sizeof(key));
+			if (w)
+				json_str(&j, key, w);
+			else
+				json_u64(&j, key, v.num[t]);
+		} else if (w) {
+			fprintf(f, " %s %s", attrs_event.attrs[t].name, w);
+		} else {
+			fprintf(f, " %s %" PRIu64, attrs_event.attrs[t].name, v.num[t]);
+		}
+	}
+	if (ctx->json) {
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		fputc('\n', f);
+	}
+}
+
 /* Events by genetlink command; a new event is a line here. */
 static const struct {
 	uint8_t cmd;
@@ -61,6 +161,7 @@ static const struct {
 		      const struct nlmsghdr *nlh);
 } events[] = {
 	{ IPSEC_HA_CMD_CONFIG_NTF, print_config },
+	{ IPSEC_HA_CMD_EVENT_NTF, print_event },
 };
 
 bool monitor_print_event(const struct ctx *ctx, FILE *f,
@@ -204,6 +305,13 @@ const struct cmd cmd_monitor = {
 	.synopsis = "ipsec-ha [-j [-p]] monitor\n",
 	.help = "Print the module's events as they happen, one line each (with -j,\n"
 		"one JSON object per line), until interrupted (SIGINT or SIGTERM).\n"
-		"Events: config (the configuration changed; the new one follows).\n",
+		"Events: config (the configuration changed; the new one follows);\n"
+		"spi-overlap (the SPI range a peer announced overlaps this node's or\n"
+		"another peer's: node, spi-min, spi-max, other-node, other-spi-min,\n"
+		"other-spi-max); peer-up (a peer heard first, again, or restarted:\n"
+		"node); peer-lost (not heard for 3 s: node, last-heard ms);\n"
+		"bulk-done (the bulk sync asked of a peer completed: node, count);\n"
+		"spi-collision (an SA with another's destination, SPI, protocol and\n"
+		"mark: node, other-node, spi, proto, family, daddr).\n",
 	.summary = "print events as they happen",
 };

@@ -39,6 +39,19 @@ static void put_u32(struct nlmsghdr *nlh, uint16_t attr,
 	mnl_attr_put_u32(nlh, attr, v->u32);
 }
 
+static int parse_val_range(const char *s, union param_val *v)
+{
+	return parse_spi_range(s, &v->range.min, &v->range.max);
+}
+
+/* The range is two attributes: spi-min (attr) and spi-max. */
+static void put_range(struct nlmsghdr *nlh, uint16_t attr,
+		      const union param_val *v)
+{
+	mnl_attr_put_u32(nlh, attr, v->range.min);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SPI_MAX, v->range.max);
+}
+
 #define U32_PARAM(kw, attr, expect) { kw, attr, expect, parse_val_u32, put_u32 }
 
 static const struct node_param node_params[] = {
@@ -48,6 +61,8 @@ static const struct node_param node_params[] = {
 		  "an unsigned 32-bit number of milliseconds"),
 	U32_PARAM("max-sas", IPSEC_HA_A_CONFIG_MAX_SAS, "an unsigned 32-bit number"),
 	U32_PARAM("margin-min", IPSEC_HA_A_CONFIG_MARGIN_MIN, "an unsigned 32-bit number"),
+	{ "spi-range", IPSEC_HA_A_CONFIG_SPI_MIN, "MIN-MAX, e.g. 0x10000-0x1ffff, or none",
+	  parse_val_range, put_range },
 };
 
 #define N_PARAMS (sizeof(node_params) / sizeof(node_params[0]))
@@ -86,7 +101,7 @@ static int node_set(struct ctx *ctx, int argc, char **argv)
 		given++;
 	}
 	if (!given)
-		return usage_error("node", "node set: nothing to set (give id, sync-packets, sync-interval, max-sas or margin-min)");
+		return usage_error("node", "node set: nothing to set (give id, sync-packets, sync-interval, max-sas, margin-min or spi-range)");
 
 	ret = genl_open(&g);
 	if (ret)
@@ -114,12 +129,15 @@ const struct cmd cmd_node = {
 	.name = "node",
 	.run = node_run,
 	.synopsis = "ipsec-ha node set [id ID] [sync-packets N] [sync-interval MS]\n"
-		"                  [max-sas N] [margin-min N]\n",
+		"                  [max-sas N] [margin-min N] [spi-range MIN-MAX|none]\n",
 	.help = "Set this node's id (1..65535, unique in the cluster) and the sync\n"
 		"thresholds; give at least one. An SA is synced once it advanced by\n"
 		"sync-packets packets, and at the latest sync-interval ms (10..60000)\n"
 		"after its last sync. max-sas caps the mirrored SAs; margin-min is the\n"
 		"floor, in packets, of the margin added to outbound counters on\n"
-		"takeover.\n",
+		"takeover. spi-range is this node's share of the SPI space (256 <= MIN\n"
+		"<= MAX), for its IKE daemon's own SPI settings; it is announced to the\n"
+		"peers, and ranges that overlap show in peers and as events. none\n"
+		"clears it.\n",
 	.summary = "set the node id and the sync thresholds",
 };

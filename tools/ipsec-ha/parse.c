@@ -56,6 +56,25 @@ int parse_u16(const char *s, uint16_t *out)
 	return 0;
 }
 
+int parse_spi_range(const char *s, uint32_t *min, uint32_t *max)
+{
+	char buf[32];
+	const char *dash;
+
+	if (!s)
+		return -1;
+	if (!strcmp(s, "none")) {
+		*min = *max = 0;
+		return 0;
+	}
+	dash = strchr(s, '-');
+	if (!dash || (size_t)(dash - s) >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, (size_t)(dash - s));
+	buf[dash - s] = '\0';
+	return parse_u32(buf, min) || parse_u32(dash + 1, max) ? -1 : 0;
+}
+
 int parse_group(const char *s, struct ha_group *g)
 {
 	struct in6_addr a6;

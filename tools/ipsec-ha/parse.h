@@ -16,6 +16,12 @@ int parse_u64(const char *s, uint64_t *out);
 int parse_u32(const char *s, uint32_t *out);
 int parse_u16(const char *s, uint16_t *out);
 
+/*
+ * An SPI range "MIN-MAX" (each a number as parse_u32 takes it), or
+ * "none" (0 and 0). Whether MIN <= MAX is the kernel's to say.
+ */
+int parse_spi_range(const char *s, uint32_t *min, uint32_t *max);
+
 /* A multicast group as the kernel takes it: GROUP4 or GROUP6. */
 struct ha_group {
 	int family;			/* AF_INET or AF_INET6 */

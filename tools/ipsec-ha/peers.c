@@ -31,6 +31,10 @@ static void peer_text(FILE *f, const struct attr_vals *v)
 	dump_word_num(&l, "resends", v, IPSEC_HA_A_PEER_RESENDS);
 	dump_word_num(&l, "objects", v, IPSEC_HA_A_PEER_OBJECTS);
 	dump_word_name(&l, "bulk", v, IPSEC_HA_A_PEER_BULK, fmt_bulk);
+	if (attr_has(v, IPSEC_HA_A_PEER_SPI_MIN) && attr_has(v, IPSEC_HA_A_PEER_SPI_MAX))
+		dump_word(&l, "spi-range 0x%08" PRIx64 "-0x%08" PRIx64,
+			  v->num[IPSEC_HA_A_PEER_SPI_MIN], v->num[IPSEC_HA_A_PEER_SPI_MAX]);
+	dump_word_flag(&l, "OVERLAP", v, IPSEC_HA_A_PEER_SPI_OVERLAP);
 	dump_line_end(&l);
 }
 
@@ -53,6 +57,9 @@ static void peer_json(struct json *j, const struct attr_vals *v)
 	dump_json_num(j, v, IPSEC_HA_A_PEER_RESENDS);
 	dump_json_num(j, v, IPSEC_HA_A_PEER_OBJECTS);
 	dump_json_name(j, v, IPSEC_HA_A_PEER_BULK, fmt_bulk);
+	dump_json_num(j, v, IPSEC_HA_A_PEER_SPI_MIN);
+	dump_json_num(j, v, IPSEC_HA_A_PEER_SPI_MAX);
+	dump_json_bool(j, v, IPSEC_HA_A_PEER_SPI_OVERLAP);
 	json_obj_end(j);
 }
 
@@ -81,7 +88,9 @@ const struct cmd cmd_peers = {
 		"node id, boot epoch (hex), last datagram number, time since the last\n"
 		"datagram, datagrams received, gaps this node asked to be resent,\n"
 		"resends the peer asked of this node, objects the peer owns here,\n"
-		"and the bulk sync state (none, waiting, complete).\n"
+		"the bulk sync state (none, waiting, complete), the SPI range it\n"
+		"announced (spi-range MIN-MAX), and OVERLAP when that range overlaps\n"
+		"this node's or another peer's.\n"
 		"With -j, a JSON array of objects.\n",
 	.summary = "list the peers heard on the HA link",
 };

@@ -61,9 +61,9 @@ t "--version" 0 '^$' -- --version
 c "--version prints the version" '[[ $LAST_OUT =~ ^ipsec-ha\ [0-9A-Za-z.+~-]+$ ]]'
 t "-V" 0 '^$' -- -V
 t "--help" 0 '^$' -- --help
-c "--help lists every command" '(for w in node link key show stats sa policy peers monitor help; do [[ $LAST_OUT == *"  $w "* ]] || exit 1; done)'
+c "--help lists every command" '(for w in node link key show stats sa policy ike peers monitor help; do [[ $LAST_OUT == *"  $w "* ]] || exit 1; done)'
 t "help" 0 '^$' -- help
-for cmd in node link key show stats sa policy peers monitor help; do
+for cmd in node link key show stats sa policy ike peers monitor help; do
 	t "help $cmd" 0 '^$' -- help "$cmd"
 	c "help $cmd starts with Usage" '[[ $LAST_OUT == Usage:* ]]'
 done
@@ -94,6 +94,9 @@ t "node set too big for u32" 2 "invalid max-sas '4294967296'" -- node set max-sa
 t "node set unknown keyword" 2 "unknown keyword 'ttl'" -- node set ttl 3
 t "node set keyword twice" 2 "'id' given twice" -- node set id 1 id 2
 t "node set bad value after good ones" 2 "invalid margin-min 'x'" -- node set id 1 sync-packets 5 margin-min x
+t "node set spi-range without a dash" 2 "invalid spi-range '4096' \\(expected MIN-MAX" -- node set spi-range 4096
+t "node set spi-range not numbers" 2 "invalid spi-range 'a-b'" -- node set spi-range a-b
+t "node set spi-range too big" 2 "invalid spi-range '1-0x100000000'" -- node set spi-range 1-0x100000000
 
 t "link set missing dev" 2 "missing 'dev IFNAME'" -- link set group 239.192.0.1 port 7731
 t "link set missing group" 2 "missing 'group GROUP'" -- link set dev ha0 port 7731
@@ -119,6 +122,56 @@ t "policy unknown subcommand" 2 "policy: unknown subcommand 'del'" -- policy del
 t "policy list extra argument" 2 "policy list: unexpected argument 'x'" -- policy list x
 t "peers extra argument" 2 "peers: unexpected argument 'list'.*help peers" -- peers list
 c "usage errors print nothing on stdout" '[[ -z $LAST_OUT ]]'
+
+# ike: parsing and secrets (checked before the kernel is asked)
+ctx='spi-i 0x0123456789abcdef spi-r 0xfedcba9876543210 local 192.0.2.1 remote 198.51.100.2'
+t "ike help" 0 '^$' -- ike help
+c "ike help names the batch form" '[[ $LAST_OUT == *"ike add batch { FILE | - }"* ]]'
+t "ike without subcommand" 2 "ike: missing subcommand.*help ike" -- ike
+t "ike unknown subcommand" 2 "ike: unknown subcommand 'get'" -- ike get
+# shellcheck disable=SC2086
+t "ike add: a secret on the command line" 2 "ike add: secrets are never taken from the command line" -- ike add $ctx sk_d=00112233
+c "... and it is not echoed" '! grep -q 00112233 "$tmp/err"'
+# shellcheck disable=SC2086
+t "ike add: a secret keyword on the command line" 2 "never taken from the command line" -- ike add $ctx nonce-i 0011
+t "ike add: bad SPI" 2 "invalid spi-i 'x1'" -- ike add spi-i x1
+t "ike add: SPI too big" 2 "invalid spi-r '0x10000000000000000'" -- ike add spi-r 0x10000000000000000
+t "ike add: bad address" 2 "invalid remote 'peer'" -- ike add remote peer
+t "ike add: bad role" 2 "invalid role 'boss'" -- ike add role boss
+t "ike add: unknown algorithm" 2 "invalid encr 'rot13'" -- ike add encr rot13
+t "ike add: unknown extension" 2 "invalid ext 'nat-t,foo'" -- ike add ext nat-t,foo
+t "ike add: id without value" 2 "missing value after 'id-i fqdn'" -- ike add id-i fqdn
+t "ike add: ipv4-addr ID that is not one" 2 "invalid id-r 'x' \\(expected an IPv4 address\\)" -- ike add id-r ipv4-addr x
+t "ike add: keyword twice" 2 "'prf' given twice" -- ike add prf 5 prf 6
+t "ike add: secrets without a source" 2 "expected 'secrets file PATH' or 'secrets -'" -- ike add secrets file
+t "ike add: unknown keyword" 2 "ike add: unknown keyword 'ttl'" -- ike add ttl 3
+t "ike set: address not settable" 2 "ike set: unknown keyword 'local'" -- ike set spi-i 1 spi-r 2 local 192.0.2.1
+t "ike set: secrets not settable" 2 "ike set: unknown keyword 'secrets'" -- ike set spi-i 1 secrets -
+t "ike del: only SPIs" 2 "ike del: unknown keyword 'mid-send'" -- ike del spi-i 1 spi-r 2 mid-send 3
+t "ike list extra argument" 2 "ike list: unexpected argument 'x'" -- ike list x
+t "ike export extra argument" 2 "ike export: unexpected argument 'x'" -- ike export x
+t "ike add batch without FILE" 2 "missing FILE" -- ike add batch
+t "ike add batch extra argument" 2 "unexpected argument 'y'" -- ike add batch x y
+printf 'sk_d=00112233\n' >"$tmp/sec"; chmod 0644 "$tmp/sec"
+# shellcheck disable=SC2086
+t "ike add: secrets file readable by others" 1 "secrets file $tmp/sec: mode 0644 gives group or others access" -- ike add $ctx secrets file "$tmp/sec"
+chmod 0600 "$tmp/sec"
+# shellcheck disable=SC2086
+t "ike add: missing secrets file" 1 "secrets file $tmp/none: cannot read" -- ike add $ctx secrets file "$tmp/none"
+printf 'sk_d=0011\nsk_d=2233\n' >"$tmp/sec2"; chmod 0600 "$tmp/sec2"
+# shellcheck disable=SC2086
+t "ike add: a secret twice" 1 "sk_d given twice" -- ike add $ctx secrets file "$tmp/sec2"
+# shellcheck disable=SC2086
+t "ike add: bad secrets on standard input" 1 "sk_ai: expected an even number of hex digits" -- ike add $ctx secrets - <<<"sk_ai=abc"
+c "... which are not echoed" '! grep -q abc "$tmp/err"'
+# shellcheck disable=SC2086
+t "ike add: unknown secret name" 1 "expected NAME=HEX" -- ike add $ctx secrets - <<<"sk_x=00"
+printf '%s sk_d=00\n' "$ctx" >"$tmp/batch"; chmod 0640 "$tmp/batch"
+t "ike add batch: file readable by the group" 1 "batch file $tmp/batch: mode 0640" -- ike add batch "$tmp/batch"
+printf '# two contexts\n\nspi-i 1 spi-r 2 bogus 3\n' >"$tmp/batch2"; chmod 0600 "$tmp/batch2"
+t "ike add batch: a bad line, with its number" 2 "ike add batch: line 3: unknown keyword 'bogus'" -- ike add batch "$tmp/batch2"
+t "ike add batch: secrets - inside a batch" 2 "line 1: secrets -: standard input is the batch itself" -- ike add batch - <<<"spi-i 1 secrets -"
+t "ike add batch: an empty batch does nothing" 0 '^$' -- ike add batch - </dev/null
 
 # key files (checked before the kernel is asked)
 t "key generate" 0 '^$' -- key generate "$tmp/k1"
@@ -154,8 +207,20 @@ if [[ ! -d /sys/module/ipsec_ha ]]; then
 	t "peers without the module" 1 "$msg" -- -p peers
 	c "no JSON when the module is missing (peers)" '[[ -z $LAST_OUT ]]'
 	t "node set id 0 reaches the kernel" 1 "$msg" -- node set id 0
+	t "node set spi-range 9-1 reaches the kernel" 1 "$msg" -- node set spi-range 9-1
+	t "node set spi-range none reaches the kernel" 1 "$msg" -- node set spi-range none
 	t "port 0 and a unicast group reach the kernel" 1 "$msg" -- link set dev ha0 group 10.0.0.1 port 0
 	t "key set with a good file reaches the kernel" 1 "$msg" -- key set file "$tmp/k1"
+	printf 'nonce_i=0011 # a comment\nsk_d=aabb\n' >"$tmp/sec"
+	# shellcheck disable=SC2086
+	t "ike add with good secrets reaches the kernel" 1 "$msg" -- ike add $ctx secrets file "$tmp/sec"
+	# shellcheck disable=SC2086
+	t "ike add with secrets on stdin reaches the kernel" 1 "$msg" -- ike add $ctx secrets - <"$tmp/sec"
+	t "ike add with a missing SPI reaches the kernel" 1 "$msg" -- ike add spi-i 1
+	t "ike add batch with a good line reaches the kernel" 1 "$msg" -- ike add batch - <<<"$ctx sk_d=00"
+	t "ike list without the module" 1 "$msg" -- -j ike list
+	c "no JSON when the module is missing (ike)" '[[ -z $LAST_OUT ]]'
+	t "ike export without the module" 1 "$msg" -- ike export
 fi
 
 echo "TAP version 13"

@@ -26,6 +26,8 @@
 #include "dump.h"
 #include "extack.h"
 #include "fmt.h"
+#include "ike.h"
+#include "ike_parse.h"
 #include "json.h"
 #include "keyfile.h"
 #include "monitor.h"
@@ -136,6 +138,22 @@ static void test_parse_group(void)
 }
 
 /* ---- words ------------------------------------------------------------ */
+
+static void test_parse_spi_range(void)
+{
+	uint32_t lo = 7, hi = 7;
+
+	CHECK(!parse_spi_range("256-511", &lo, &hi) && lo == 256 && hi == 511);
+	CHECK(!parse_spi_range("0x10000-0x1ffff", &lo, &hi) && lo == 0x10000 && hi == 0x1ffff);
+	CHECK(!parse_spi_range("none", &lo, &hi) && !lo && !hi);
+	CHECK(!parse_spi_range("9-1", &lo, &hi) && lo == 9 && hi == 1);	/* kernel's to refuse */
+	CHECK(parse_spi_range("256", &lo, &hi));
+	CHECK(parse_spi_range("-5", &lo, &hi));
+	CHECK(parse_spi_range("5-", &lo, &hi));
+	CHECK(parse_spi_range("1-2-3", &lo, &hi));
+	CHECK(parse_spi_range("0x1-0x100000000", &lo, &hi));
+	CHECK(parse_spi_range("", &lo, &hi));
+}
 
 static void test_lookup(void)
 {
@@ -846,7 +864,7 @@ static struct nlmsghdr *fresh_config(void)
 	"\"group\":\"239.192.0.1\",\"port\":7731,\"up\":true}," \
 	"\"key\":{\"id\":\"0x1234abcd\",\"fingerprint\":\"0011223344556677\"}," \
 	"\"sync_packets\":256,\"sync_interval_ms\":100,\"max_sas\":131072," \
-	"\"margin_min\":4096,\"epoch\":\"0123456789abcdef\"}"
+	"\"margin_min\":4096,\"spi_range\":null,\"epoch\":\"0123456789abcdef\"}"
 
 static const char *config_text(const struct nlmsghdr *nlh, const char *sep)
 {
@@ -901,6 +919,7 @@ static void test_show_format(void)
 		  "    \"sync_interval_ms\": 100,\n"
 		  "    \"max_sas\": 131072,\n"
 		  "    \"margin_min\": 4096,\n"
+		  "    \"spi_range\": null,\n"
 		  "    \"epoch\": \"0123456789abcdef\"\n"
 		  "}\n");
 
@@ -912,7 +931,7 @@ static void test_show_format(void)
 	CHECK_STR(config_json(fresh_config(), false),
 		  "{\"node_id\":null,\"link\":null,\"key\":null,"
 		  "\"sync_packets\":256,\"sync_interval_ms\":100,\"max_sas\":131072,"
-		  "\"margin_min\":4096,\"epoch\":\"fedcba9876543210\"}\n");
+		  "\"margin_min\":4096,\"spi_range\":null,\"epoch\":\"fedcba9876543210\"}\n");
 
 	/* an IPv6 link that is down; the key id keeps its leading zeros */
 	nlh = genl_message(IPSEC_HA_CMD_CONFIG_GET);
@@ -933,7 +952,16 @@ static void test_show_format(void)
 		  "\"group\":\"ff15::7731\",\"port\":1,\"up\":false},"
 		  "\"key\":{\"id\":\"0x000000ab\",\"fingerprint\":\"ffeeddccbbaa9988\"},"
 		  "\"sync_packets\":null,\"sync_interval_ms\":null,\"max_sas\":null,"
-		  "\"margin_min\":null,\"epoch\":null}\n");
+		  "\"margin_min\":null,\"spi_range\":null,\"epoch\":null}\n");
+
+	/* an SPI range */
+	nlh = genl_message(IPSEC_HA_CMD_CONFIG_GET);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_NODE_ID, 2);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SPI_MIN, 0x10000);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SPI_MAX, 0x1ffff);
+	CHECK_STR(config_text(nlh, "; "),
+		  "node id 2 spi-range 0x00010000-0x0001ffff; link none; key none; epoch none\n");
+	CHECK(strstr(config_json(nlh, false), "\"spi_range\":{\"min\":65536,\"max\":131071}"));
 }
 
 static const char *event_out(const struct ctx *ctx, const struct nlmsghdr *nlh,
@@ -961,6 +989,59 @@ static void test_monitor_format(void)
 	/* events of a newer module are skipped */
 	CHECK_STR(event_out(&json, genl_message(IPSEC_HA_CMD_MAX + 1), &printed), "");
 	CHECK(!printed);
+
+	/* an EVENT_NTF: every attribute sent, SPIs in hex; unknown types as numbers */
+	{
+		struct nlmsghdr *nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, IPSEC_HA_EVENT_TYPE_SPI_OVERLAP);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 3);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_SPI_MIN, 0x1000);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_SPI_MAX, 0x1fff);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_OTHER_NODE, 1);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_OTHER_SPI_MIN, 0x1800);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_OTHER_SPI_MAX, 0x27ff);
+		CHECK_STR(event_out(&text, nlh, &printed),
+			  "spi-overlap: node 3 spi-min 0x00001000 spi-max 0x00001fff other-node 1 "
+			  "other-spi-min 0x00001800 other-spi-max 0x000027ff\n");
+		CHECK(printed);
+		CHECK_STR(event_out(&json, nlh, &printed),
+			  "{\"event\":\"spi-overlap\",\"node\":3,\"spi_min\":\"0x00001000\","
+			  "\"spi_max\":\"0x00001fff\",\"other_node\":1,"
+			  "\"other_spi_min\":\"0x00001800\",\"other_spi_max\":\"0x000027ff\"}\n");
+		nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, 200);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 4);
+		CHECK_STR(event_out(&text, nlh, &printed), "200: node 4\n");
+
+		nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, IPSEC_HA_EVENT_TYPE_SPI_COLLISION);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 1);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_OTHER_NODE, 2);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_SPI, 0xc0de);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_PROTO, 50);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_FAMILY, AF_INET);
+		mnl_attr_put(nlh, IPSEC_HA_A_EVENT_DADDR, 4, "\xc6\x33\x64\x02");
+		CHECK_STR(event_out(&text, nlh, &printed),
+			  "spi-collision: node 1 other-node 2 spi 0x0000c0de proto esp family inet "
+			  "daddr 198.51.100.2\n");
+		CHECK_STR(event_out(&json, nlh, &printed),
+			  "{\"event\":\"spi-collision\",\"node\":1,\"other_node\":2,"
+			  "\"spi\":\"0x0000c0de\",\"proto\":\"esp\",\"family\":\"inet\","
+			  "\"daddr\":\"198.51.100.2\"}\n");
+
+		nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, IPSEC_HA_EVENT_TYPE_PEER_LOST);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 2);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_LAST_HEARD, 3012);
+		CHECK_STR(event_out(&text, nlh, &printed), "peer-lost: node 2 last-heard 3012\n");
+		nlh = genl_message(IPSEC_HA_CMD_EVENT_NTF);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_EVENT_TYPE, IPSEC_HA_EVENT_TYPE_BULK_DONE);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_NODE, 2);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_EVENT_COUNT, 1100);
+		CHECK_STR(event_out(&json, nlh, &printed),
+			  "{\"event\":\"bulk-done\",\"node\":2,\"count\":1100}\n");
+	}
 }
 
 static void test_stats_format(void)
@@ -1309,6 +1390,19 @@ static void test_peer_format(void)
 	CHECK_STR(table_out(&dump_peer, &text, msgs, 1),
 		  "node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
 		  "datagrams 1240 gaps 3 resends 1 objects 512 bulk complete\n");
+	{
+		struct nlmsghdr *nlh = peer_msg(msgbuf2, 3);
+		struct nlmsghdr *two[1] = { nlh };
+
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_SPI_MIN, 0x10000);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_SPI_MAX, 0x1ffff);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_PEER_SPI_OVERLAP, 1);
+		CHECK(strstr(table_out(&dump_peer, &text, two, 1),
+			     " bulk complete spi-range 0x00010000-0x0001ffff OVERLAP\n"));
+		CHECK(strstr(table_out(&dump_peer, &json, two, 1),
+			     "\"bulk\":\"complete\",\"spi_min\":65536,\"spi_max\":131071,"
+			     "\"spi_overlap\":true}]\n"));
+	}
 	CHECK_STR(table_out(&dump_peer, &json, msgs, 1),
 		  "[{\"node_id\":2,\"epoch\":\"0123456789abcdef\",\"last_seq\":1234,"
 		  "\"last_heard\":1234,\"datagrams\":1240,\"gaps\":3,\"resends\":1,"
@@ -1423,6 +1517,260 @@ static void test_table_large(void)
 	printf("# json: 100,000 SAs %.3fs\n", large);
 }
 
+/* ---- ike ---------------------------------------------------------------- */
+
+static int ike_args(struct ike_req *r, const char *line, uint32_t allowed,
+		    bool in_file, char *err, size_t errlen)
+{
+	static char buf[2048];
+	char *words[64];
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(buf, sizeof(buf), "%s", line);
+	n = ike_split_line(buf, words, 64);
+	if (n < 0)
+		return -2;
+	return ike_parse_args(r, n, words, allowed, in_file, err, errlen);
+}
+
+static void test_ike_parse_args(void)
+{
+	static struct ike_req r;
+	char err[512];
+
+	CHECK(!ike_args(&r, "spi-i 0x0123456789abcdef spi-r 42 local 192.0.2.1 "
+			"remote 198.51.100.2 local-port 4500 remote-port 4501 version 2 "
+			"role initiator encr aes-gcm-16 keylen 256 integ none prf hmac-sha2-256 "
+			"dh-group ecp256 ext nat-t,mobike id-i fqdn gw1.example.com "
+			"id-r ipv4-addr 198.51.100.2 mid-send 5 mid-recv 7 child 0xc001,0xc002 "
+			"child 3 secrets file /x", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(r.spi_i == 0x0123456789abcdefULL && r.spi_r == 42);
+	CHECK(r.family == AF_INET && r.remote_family == AF_INET);
+	CHECK(!memcmp(r.local, "\xc0\x00\x02\x01", 4));
+	CHECK(r.local_port == 4500 && r.remote_port == 4501 && r.version == 2);
+	CHECK(r.initiator == 1 && r.encr == 20 && r.keylen == 256 && r.integ == 0);
+	CHECK(r.prf == 5 && r.dh_group == 19);
+	CHECK(r.ext == (IPSEC_HA_IKE_EXT_NAT_T | IPSEC_HA_IKE_EXT_MOBIKE));
+	CHECK(r.id_i.type == 2 && r.id_i.len == 15 && !memcmp(r.id_i.val, "gw1.example.com", 15));
+	CHECK(r.id_r.type == 1 && r.id_r.len == 4);
+	CHECK(r.mid_send == 5 && r.mid_recv == 7);
+	CHECK(r.nr_child == 3 && r.child[0] == 0xc001 && r.child[2] == 3);
+	CHECK_STR(r.secrets_path, "/x");
+
+	/* numbers for algorithms, IPv6, hex IDs, role responder */
+	CHECK(!ike_args(&r, "spi-i 1 spi-r 2 local 2001:db8::1 remote 2001:db8::2 encr 12 "
+			"role responder id-i key-id 0x0102 id-r 99 abcd ext none secrets -",
+			IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(r.family == AF_INET6 && r.encr == 12 && r.initiator == 0 && r.ext == 0);
+	CHECK(r.id_i.type == 11 && r.id_i.len == 2 && r.id_r.type == 99 && r.id_r.len == 2);
+	CHECK_STR(r.secrets_path, "-");
+
+	/* secrets never on the command line, in any spelling */
+	CHECK(ike_args(&r, "spi-i 1 sk_d=0011", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(strstr(err, "never taken from the command line"));
+	CHECK(ike_args(&r, "spi-i 1 nonce-i 0011", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(strstr(err, "never taken from the command line"));
+	CHECK(ike_args(&r, "spi-i 1 sk_pr", IKE_KW_ADD, false, err, sizeof(err)));
+	/* ... but on a batch line, yes */
+	CHECK(!ike_args(&r, "spi-i 1 sk_d=0011 nonce_i=0xabcd", IKE_KW_ADD, true, err, sizeof(err)));
+	CHECK(r.secret_len[IKE_SK_D] == 2 && r.secret[IKE_SK_D][1] == 0x11);
+	CHECK(r.secret_len[IKE_NONCE_I] == 2 && r.secret[IKE_NONCE_I][0] == 0xab);
+	CHECK(ike_args(&r, "spi-i 1 secrets -", IKE_KW_ADD, true, err, sizeof(err)));
+	CHECK(strstr(err, "standard input is the batch itself"));
+
+	/* forms of values; the kernel checks ranges */
+	CHECK(!ike_args(&r, "version 9 child 0 spi-i 0", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "spi-i 0x10000000000000000", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(strstr(err, "invalid spi-i"));
+	CHECK(ike_args(&r, "local gw1", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "role boss", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "encr rot13", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "ext nat-t,bogus", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "id-i fqdn", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(strstr(err, "missing value"));
+	CHECK(ike_args(&r, "id-i ipv4-addr 2001:db8::1", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "id-i key-id xyz", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "child 1,x", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "spi-i 1 spi-i 2", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(strstr(err, "given twice"));
+	CHECK(ike_args(&r, "spi-i", IKE_KW_ADD, false, err, sizeof(err)));
+	CHECK(strstr(err, "missing value after 'spi-i'"));
+	CHECK(ike_args(&r, "secrets file", IKE_KW_ADD, false, err, sizeof(err)));
+
+	/* what set and del take */
+	CHECK(!ike_args(&r, "spi-i 1 spi-r 2 mid-send 3 mid-recv 4 child 5",
+			IKE_KW_SET, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "spi-i 1 spi-r 2 local 192.0.2.1", IKE_KW_SET, false, err, sizeof(err)));
+	CHECK(strstr(err, "unknown keyword 'local'"));
+	CHECK(ike_args(&r, "spi-i 1 spi-r 2 mid-send 3", IKE_KW_DEL, false, err, sizeof(err)));
+	CHECK(ike_args(&r, "spi-i 1 secrets -", IKE_KW_SET, false, err, sizeof(err)));
+}
+
+static void test_ike_parse_secrets(void)
+{
+	static struct ike_req r;
+	static const char good[] =
+		"# IKE SA 1\nnonce_i=000102 nonce_r=0xA0a1\r\n sk_d=ff\tsk_ai=01 # tail\n"
+		"sk_ar=02\nsk_ei=03\nsk_er=04\nsk_pi=05\nsk_pr=0607\n";
+	char err[512];
+	char big[2 * IKE_SECRET_BUF + 16];
+
+	memset(&r, 0, sizeof(r));
+	CHECK(!ike_parse_secrets(&r, good, sizeof(good) - 1, err, sizeof(err)));
+	CHECK(r.secret_len[IKE_NONCE_I] == 3 && r.secret[IKE_NONCE_I][2] == 2);
+	CHECK(r.secret_len[IKE_NONCE_R] == 2 && r.secret[IKE_NONCE_R][0] == 0xa0);
+	CHECK(r.secret_len[IKE_SK_D] == 1 && r.secret[IKE_SK_D][0] == 0xff);
+	CHECK(r.secret_len[IKE_SK_PR] == 2 && r.secret[IKE_SK_PR][1] == 7);
+	ike_req_wipe(&r);
+	CHECK(!r.secret_len[IKE_SK_PR] && !r.secret[IKE_SK_PR][1]);
+
+	memset(&r, 0, sizeof(r));
+	CHECK(!ike_parse_secrets(&r, "", 0, err, sizeof(err)));
+	CHECK(ike_parse_secrets(&r, "sk_d=00 sk_d=01", 15, err, sizeof(err)));
+	CHECK(strstr(err, "sk_d given twice"));
+	memset(&r, 0, sizeof(r));
+	CHECK(ike_parse_secrets(&r, "sk_d=abc", 8, err, sizeof(err)));
+	CHECK(strstr(err, "sk_d") && !strstr(err, "abc"));	/* never the bytes */
+	CHECK(ike_parse_secrets(&r, "sk_q=00", 7, err, sizeof(err)));
+	CHECK(ike_parse_secrets(&r, "sk_d", 4, err, sizeof(err)));
+	CHECK(ike_parse_secrets(&r, "sk_d=", 5, err, sizeof(err)));
+	CHECK(ike_parse_secrets(&r, "sk_d=00\0", 8, err, sizeof(err)));
+	CHECK(strstr(err, "NUL"));
+	/* the tool's buffer bounds what it reads; the kernel bounds the rest */
+	memset(&r, 0, sizeof(r));
+	strcpy(big, "nonce_i=");
+	memset(big + 8, 'a', 2 * 257);
+	CHECK(!ike_parse_secrets(&r, big, 8 + 2 * 257, err, sizeof(err)));
+	CHECK(r.secret_len[IKE_NONCE_I] == 257);
+	memset(&r, 0, sizeof(r));
+	memset(big + 8, 'a', 2 * IKE_SECRET_BUF + 2);
+	CHECK(ike_parse_secrets(&r, big, 8 + 2 * IKE_SECRET_BUF + 2, err, sizeof(err)));
+	CHECK(ike_is_secret_word("sk-ai=00") && ike_is_secret_word("nonce_r") &&
+	      !ike_is_secret_word("spi-i") && !ike_is_secret_word("sk"));
+}
+
+static void test_ike_split_line(void)
+{
+	char line[] = "  spi-i 1\tspi-r 2 # comment sk_d=00\n";
+	char line2[] = "# only a comment\n", line3[] = "a b c";
+	char *w[4];
+
+	CHECK(ike_split_line(line, w, 4) == 4);
+	CHECK_STR(w[0], "spi-i");
+	CHECK_STR(w[3], "2");
+	CHECK(ike_split_line(line2, w, 4) == 0);
+	CHECK(ike_split_line(line3, w, 2) == -1);
+}
+
+static struct nlmsghdr *ike_msg_build(void *buf, bool export)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(buf, 0, 4096);
+	nlh = mnl_nlmsg_put_header(buf);
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = export ? IPSEC_HA_CMD_IKE_EXPORT : IPSEC_HA_CMD_IKE_GET;
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_IKE_SPI_I, 0x0123456789abcdefULL);
+	mnl_attr_put_u64(nlh, IPSEC_HA_A_IKE_SPI_R, 0xfedcba9876543210ULL);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_OWNER, 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_OWNER_EPOCH, 0);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_LOCAL, 1);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_VERSION, 2);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_INITIATOR, 1);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_FAMILY, AF_INET);
+	mnl_attr_put(nlh, IPSEC_HA_A_IKE_LOCAL_ADDR, 4, "\xc0\x00\x02\x01");
+	mnl_attr_put(nlh, IPSEC_HA_A_IKE_REMOTE_ADDR, 4, "\xc6\x33\x64\x02");
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_IKE_LOCAL_PORT, 500);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_IKE_REMOTE_PORT, 4500);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_IKE_ENCR, 20);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_IKE_ENCR_KEYLEN, 256);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_IKE_INTEG, 0);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_IKE_PRF, 5);
+	mnl_attr_put_u16(nlh, IPSEC_HA_A_IKE_DH_GROUP, 19);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_EXTENSIONS, IPSEC_HA_IKE_EXT_NAT_T);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_MID_SEND, 5);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_MID_RECV, 7);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_TAKEOVERS, 1);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_AGE, 1234);
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_ID_I_TYPE, 2);
+	mnl_attr_put(nlh, IPSEC_HA_A_IKE_ID_I, 7, "gw1.net");
+	mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_ID_R_TYPE, 11);
+	mnl_attr_put(nlh, IPSEC_HA_A_IKE_ID_R, 2, "\x01\xff");
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_CHILD_SPI, 0xc001);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_CHILD_SPI, 0xc002);
+	if (export) {
+		mnl_attr_put(nlh, IPSEC_HA_A_IKE_NONCE_I, 3, "\xaa\xbb\xcc");
+		mnl_attr_put(nlh, IPSEC_HA_A_IKE_SK_D, 2, "\x5e\xc4");
+		mnl_attr_put(nlh, IPSEC_HA_A_IKE_SK_PR, 1, "\x99");
+	}
+	return nlh;
+}
+
+static const char *ike_out_of(struct nlmsghdr *nlh, bool json, bool export)
+{
+	static struct ike_out o;
+	FILE *f = mem_open();
+
+	ike_out_begin(&o, f, json, false, export);
+	CHECK(ike_out_msg(nlh, &o) == MNL_CB_OK);
+	ike_out_end(&o, true);
+	fclose(f);
+	return mem;
+}
+
+#define IKE_JSON_COMMON \
+	"{\"spi_i\":\"0x0123456789abcdef\",\"spi_r\":\"0xfedcba9876543210\"," \
+	"\"owner\":1,\"owner_epoch\":0,\"local\":true,\"version\":2,\"initiator\":true," \
+	"\"family\":\"inet\",\"local_addr\":\"192.0.2.1\",\"local_port\":500," \
+	"\"remote_addr\":\"198.51.100.2\",\"remote_port\":4500,\"encr\":\"aes-gcm-16\"," \
+	"\"encr_keylen\":256,\"integ\":\"none\",\"prf\":\"hmac-sha2-256\"," \
+	"\"dh_group\":\"ecp256\",\"extensions\":[\"nat-t\"],\"id_i_type\":\"fqdn\"," \
+	"\"id_i\":\"gw1.net\""
+
+static void test_ike_format(void)
+{
+	struct nlmsghdr *nlh;
+	char buf[128];
+
+	nlh = ike_msg_build(msgbuf, false);
+	CHECK_STR(ike_out_of(nlh, false, false),
+		  "owner 1 spi-i 0x0123456789abcdef spi-r 0xfedcba9876543210 version 2 "
+		  "role initiator 192.0.2.1[500] -> 198.51.100.2[4500] encr aes-gcm-16 "
+		  "keylen 256 prf hmac-sha2-256 dh-group ecp256 ext nat-t id-i fqdn gw1.net "
+		  "id-r key-id 0x01ff mid-send 5 mid-recv 7 child 0x0000c001,0x0000c002 "
+		  "takeovers 1 local age 1.2s\n");
+	CHECK_STR(ike_out_of(nlh, true, false),
+		  "[" IKE_JSON_COMMON ",\"id_r_type\":\"key-id\",\"id_r\":\"0x01ff\","
+		  "\"mid_send\":5,\"mid_recv\":7,\"child_spi\":[\"0x0000c001\",\"0x0000c002\"],"
+		  "\"takeovers\":1,\"age\":1234}]\n");
+
+	nlh = ike_msg_build(msgbuf, true);
+	ike_out_of(nlh, false, true);	/* export is JSON, whatever -j says */
+	CHECK(!strncmp(mem, "[" IKE_JSON_COMMON ",\"id_i_hex\":\"6777312e6e6574\",", 30));
+	CHECK(strstr(mem, IKE_JSON_COMMON ",\"id_i_hex\":\"6777312e6e6574\","));
+	CHECK(strstr(mem, "\"id_r_hex\":\"01ff\""));
+	CHECK(strstr(mem, "\"encr_id\":20,\"integ_id\":0,\"prf_id\":5,\"dh_group_id\":19,"
+			  "\"id_i_type_id\":2,\"id_r_type_id\":11,"));
+	CHECK(strstr(mem, "\"message_id_sync\":{\"expected_send_req_message_id\":5,"
+			  "\"expected_recv_req_message_id\":7}"));
+	CHECK(strstr(mem, "\"nonce_i\":\"aabbcc\",\"sk_d\":\"5ec4\",\"sk_pr\":\"99\"}]\n"));
+	/* list never prints secrets, even if the kernel sent some */
+	ike_out_of(nlh, true, false);
+	CHECK(!strstr(mem, "aabbcc") && !strstr(mem, "5ec4") && !strstr(mem, "nonce"));
+	ike_out_of(nlh, false, false);
+	CHECK(!strstr(mem, "aabbcc") && !strstr(mem, "5ec4") && !strstr(mem, "nonce"));
+
+	CHECK_STR(ike_ext_format(7, buf, sizeof(buf)), "nat-t,mobike,eap");
+	CHECK_STR(ike_ext_format(0x12, buf, sizeof(buf)), "mobike,0x10");
+	CHECK_STR(ike_id_format(5, (const uint8_t *)"\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\1",
+				16, buf, sizeof(buf)), "2001:db8::1");
+	CHECK_STR(ike_id_format(2, (const uint8_t *)"a b", 3, buf, sizeof(buf)), "0x612062");
+	CHECK_STR(ike_id_format(3, (const uint8_t *)"me@x", 4, buf, sizeof(buf)), "me@x");
+	CHECK_STR(ike_id_format(1, (const uint8_t *)"\1\2", 2, buf, sizeof(buf)), "0x0102");
+}
+
 /* ---------------------------------------------------------------------- */
 
 static const struct {
@@ -1432,6 +1780,7 @@ static const struct {
 	{ "parse_u32: decimal and 0x hex, no sign, no overflow", test_parse_u32 },
 	{ "parse_u16 and parse_u64 bounds", test_parse_u16_u64 },
 	{ "parse_group: IPv4 to network-order group4, IPv6 to group6", test_parse_group },
+	{ "parse_spi_range: MIN-MAX, hex, none", test_parse_spi_range },
 	{ "lookup_name: exact, unique abbreviation, ambiguity", test_lookup },
 	{ "keyfile_parse: 64 hex digits with optional whitespace only", test_keyfile_parse },
 	{ "keyfile_load: mode, readability and content checks", test_keyfile_load },
@@ -1451,6 +1800,10 @@ static const struct {
 	{ "peers output: text, JSON and pretty JSON", test_peer_format },
 	{ "tables: empty, and refused part-way", test_table_empty },
 	{ "tables: 100,000 SAs in multi-part datagrams, linear time", test_table_large },
+	{ "ike_parse_args: every keyword, forms, secrets refused on the command line", test_ike_parse_args },
+	{ "ike_parse_secrets: NAME=HEX words, comments, duplicates, bounds", test_ike_parse_secrets },
+	{ "ike_split_line: words and comments of a batch line", test_ike_split_line },
+	{ "ike list and export output: text, JSON, secrets only in export", test_ike_format },
 };
 
 int main(void)

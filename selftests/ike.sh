@@ -1,0 +1,224 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IKE context: contexts pushed on node 1 (one at a time, secrets from a
+# file and from standard input, and in batches) are mirrored to nodes 2
+# and 3 (node 3 joins late: bulk sync). `ike list` never shows a secret,
+# `ike export` gives them, the same on every node. Message IDs and CHILD
+# SA lists change, contexts are deleted everywhere. Bad requests are
+# refused with the kernel's reason and change nothing; export needs
+# CAP_NET_ADMIN in the initial user namespace.
+#
+#                        +---------- hub ----------+
+#   n1 (node 1) ha0 ---- p1                        |
+#   n2 (node 2) ha0 ---- p2          br0           |
+#   n3 (node 3) ha0 ---- p3                        |
+#                        +-------------------------+
+#   HA link: 239.192.0.3 UDP 7733, addresses 198.51.100.N/24 on ha0
+
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
+require
+
+pp load_module
+add_ns hub
+ip -n hub link add br0 type bridge
+ip -n hub link set br0 up
+plug() {	# plug NS N: NS joins the hub on ha0 with address .N
+	ip link add ha0 netns "$1" type veth peer name "p$2" netns hub
+	ip -n hub link set "p$2" master br0
+	ip -n hub link set "p$2" up
+	ip -n "$1" link set ha0 up
+	ip -n "$1" addr add "198.51.100.$2/24" dev ha0
+}
+for i in 1 2 3; do
+	add_ns "n$i"
+	plug "n$i" "$i"
+done
+ha n1 key generate "$tmp/key"
+join() {	# join N: node N on the HA link
+	ha "n$1" node set id "$1"
+	ha "n$1" link set dev ha0 group 239.192.0.3 port 7733
+	ha "n$1" key set file "$tmp/key"
+}
+pp join 1
+pp join 2
+
+rep() {	# rep HEX N: HEX N times
+	local s='' i
+	for ((i = 0; i < $2; i++)); do s+=$1; done
+	echo "$s"
+}
+spi_i() { printf '0x1111%012x' "$1"; }
+spi_r() { printf '0x2222%012x' "$1"; }
+# The words of context N (IPv6 for every 10th), without its secrets.
+ctx() {
+	local n=$1 l=192.0.2.1 r ports=''
+	r=198.51.$((n / 250)).$((n % 250 + 1))
+	if [ $((n % 10)) = 0 ]; then l=2001:db8::1 r=2001:db8:1::$n; fi
+	[ $((n % 3)) = 0 ] && ports='local-port 4500 remote-port 4501 ext nat-t,mobike'
+	echo "spi-i $(spi_i "$n") spi-r $(spi_r "$n") local $l remote $r $ports" \
+	     "role $( [ $((n % 2)) = 0 ] && echo initiator || echo responder)" \
+	     "encr aes-gcm-16 keylen 256 prf hmac-sha2-256 dh-group ecp256" \
+	     "id-i fqdn gw$n.example.com id-r ipv4-addr 203.0.113.$((n % 250 + 1))" \
+	     "mid-send $n mid-recv $((n + 1)) child $(printf '0xc%07x' "$n"),$(printf '0xd%07x' "$n")"
+}
+# Its secrets: NAME=HEX words, every secret tagged with N.
+secrets() {
+	local t
+	t=$(printf '%04x' "$1")
+	echo "nonce_i=$(rep "a1$t" 10) nonce_r=$(rep "a2$t" 10)"
+	echo "sk_d=$(rep "d1$t" 10) sk_ai=$(rep "b1$t" 10) sk_ar=$(rep "b2$t" 10)"
+	echo "sk_ei=$(rep "e1$t" 8) sk_er=$(rep "e2$t" 8) sk_pi=$(rep "f1$t" 10) sk_pr=$(rep "f2$t" 10)"
+}
+count() { ha "$1" -j ike list | jq length; }
+has() { [ "$(count "$1")" = "$2" ]; }
+view() { ha "$1" -j ike list | jq -c 'map(del(.local, .age)) | sort_by(.spi_i)'; }
+xview() { ha "$1" ike export | jq -c 'map(del(.local, .age)) | sort_by(.spi_i)'; }
+one() {	# one NS N JQ: a field of context N in NS's export
+	ha "$1" ike export | jq -r --arg s "$(spi_i "$2")" ".[] | select(.spi_i == \$s) | $3"
+}
+unchanged() { check_eq "... and nothing changed" "$want" "$(count n1)"; }
+
+# Push: secrets from a file, from standard input, then batches.
+(umask 077; secrets 1 > "$tmp/sec1")
+# shellcheck disable=SC2046
+check "a context with secrets from a file" ha n1 ike add $(ctx 1) secrets file "$tmp/sec1"
+# shellcheck disable=SC2046
+check "a context with secrets from standard input" ha n1 ike add $(ctx 2) secrets - < <(secrets 2)
+(umask 077
+ for n in $(seq 3 60); do echo "$(ctx "$n") $(secrets "$n" | tr '\n' ' ')"; done > "$tmp/batch")
+check "a batch of 58 contexts from a file" ha n1 ike add batch "$tmp/batch"
+for n in $(seq 61 100); do echo "$(ctx "$n") $(secrets "$n" | tr '\n' ' ')"; done > "$tmp/batch2"
+check "a batch of 40 contexts from standard input" ha n1 ike add batch - < "$tmp/batch2"
+check_eq "n1 holds 100 contexts" 100 "$(count n1)"
+check_eq "n1 owns them" 100 "$(ha n1 -j ike list | jq '[.[] | select(.local and .owner == 1)] | length')"
+check "n2 mirrors all 100" wait_until 10 has n2 100
+check "n2 mirrors them field for field" test "$(view n1)" = "$(view n2)"
+check_eq "a context as listed" \
+	'{"owner":1,"version":2,"initiator":false,"family":"inet","local_addr":"192.0.2.1","local_port":4500,"remote_addr":"198.51.0.4","remote_port":4501,"encr":"aes-gcm-16","encr_keylen":256,"prf":"hmac-sha2-256","dh_group":"ecp256","extensions":["nat-t","mobike"],"id_i_type":"fqdn","id_i":"gw3.example.com","id_r_type":"ipv4-addr","id_r":"203.0.113.4","mid_send":3,"mid_recv":4,"child_spi":["0xc0000003","0xd0000003"],"takeovers":0}' \
+	"$(ha n2 -j ike list | jq -c --arg s "$(spi_i 3)" '.[] | select(.spi_i == $s) | {owner, version, initiator, family, local_addr, local_port, remote_addr, remote_port, encr, encr_keylen, prf, dh_group, extensions, id_i_type, id_i, id_r_type, id_r, mid_send, mid_recv, child_spi, takeovers}')"
+check_eq "an IPv6 context as listed" "inet6 2001:db8::1 2001:db8:1::10" \
+	"$(ha n2 -j ike list | jq -r --arg s "$(spi_i 10)" '.[] | select(.spi_i == $s) | "\(.family) \(.local_addr) \(.remote_addr)"')"
+
+# Secrets: never listed, always exported.
+check "no secret in n2's list" sh -c "! ip netns exec n2 '$IPSEC_HA' ike list | grep -Eqi 'd10001d1|a10002a1|nonce|sk_'"
+check "no secret in n2's list -j" sh -c "! ip netns exec n2 '$IPSEC_HA' -j ike list | grep -Eqi 'd10001d1|a10002a1|f2003cf2|nonce|sk_'"
+check_eq "n2's export has the SK_d of the file" "$(rep d10001 10)" "$(one n2 1 .sk_d)"
+check_eq "n2's export has the nonce of standard input" "$(rep a10002 10)" "$(one n2 2 .nonce_i)"
+check_eq "n2's export has every secret of a batch line" \
+	"$(secrets 77 | tr ' ' '\n' | sed 's/^[a-z_]*=//' | tr '\n' ' ')" \
+	"$(one n2 77 '[.nonce_i, .nonce_r, .sk_d, .sk_ai, .sk_ar, .sk_ei, .sk_er, .sk_pi, .sk_pr] | join(" ")') "
+check_eq "n2's export: RFC 6311 message IDs" '{"expected_send_req_message_id":5,"expected_recv_req_message_id":6}' \
+	"$(one n2 5 '.message_id_sync | tojson')"
+check_eq "n2's export: IANA numbers and IDs in hex" "20 0 5 19 2 6777352e6578616d706c652e636f6d cb007106" \
+	"$(one n2 5 '"\(.encr_id) \(.integ_id // 0) \(.prf_id) \(.dh_group_id) \(.id_i_type_id) \(.id_i_hex) \(.id_r_hex)"')"
+check "the kernel log shows no secret" sh -c "! dmesg | grep -Eqi 'd10001d1|a10002a1'"
+
+# Node 3 joins late and receives them by bulk sync; its export is n2's.
+pp join 3
+check "n3 receives all 100 by bulk sync" wait_until 10 has n3 100
+check "n2 and n3 export the same" test "$(xview n2)" = "$(xview n3)"
+check "... which is n1's" test "$(xview n1)" = "$(xview n2)"
+
+# Changes follow: message IDs, the CHILD SA list, deletion.
+pp ha n1 ike set spi-i "$(spi_i 7)" spi-r "$(spi_r 7)" mid-send 1000 mid-recv 2000
+check "new message IDs reach n2" wait_until 5 sh -c \
+	"[ \"\$(ip netns exec n2 '$IPSEC_HA' -j ike list | jq -r '.[] | select(.spi_i == \"$(spi_i 7)\") | \"\(.mid_send) \(.mid_recv)\"')\" = '1000 2000' ]"
+check_eq "... and n3's export" "1000 2000" "$(one n3 7 '"\(.message_id_sync.expected_send_req_message_id) \(.message_id_sync.expected_recv_req_message_id)"')"
+check_eq "... and the secrets stay" "$(rep d10007 10)" "$(one n3 7 .sk_d)"
+pp ha n1 ike set spi-i "$(spi_i 8)" spi-r "$(spi_r 8)" child 0xe0000001 child 0xe0000002,0xe0000003
+check "a new CHILD SA list reaches n2" wait_until 5 sh -c \
+	"[ \"\$(ip netns exec n2 '$IPSEC_HA' -j ike list | jq -c '.[] | select(.spi_i == \"$(spi_i 8)\") | .child_spi')\" = '[\"0xe0000001\",\"0xe0000002\",\"0xe0000003\"]' ]"
+pp ha n1 ike del spi-i "$(spi_i 9)" spi-r "$(spi_r 9)"
+check "a deletion reaches n2" wait_until 5 has n2 99
+check "... and n3" wait_until 5 has n3 99
+check_eq "... it is gone there" "" "$(one n3 9 .spi_i)"
+# shellcheck disable=SC2046
+check "the deleted SPIs can be pushed again" ha n1 ike add $(ctx 9) secrets file "$tmp/sec1"
+stays() {	# stays NS N SECONDS: NS holds N contexts all along
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -lt "$end" ]; do
+		has "$1" "$2" || return 1
+		sleep 0.3
+	done
+}
+check "... n2 gets them and keeps them while the deletion is repeated" \
+	sh -c "$(declare -f wait_until has count stays ha); IPSEC_HA='$IPSEC_HA' slow=$slow; wait_until 5 has n2 100 && stays n2 100 6"
+check "n1, n2 and n3 agree" sh -c "$(declare -f view ha); IPSEC_HA='$IPSEC_HA'; [ \"\$(view n1)\" = \"\$(view n2)\" ] && [ \"\$(view n1)\" = \"\$(view n3)\" ]"
+check_eq "n3's bulk sync from node 1 completed" complete \
+	"$(ha n3 -j peers | jq -r '.[] | select(.node_id == 1) | .bulk')"
+# Two mismatching ALIVEs in a row would make the peers ask for a bulk
+# sync: all 100 contexts again. (A gap repaired meanwhile resends a few.)
+records=$(stat_field n1 tx_records)
+sleep 4
+check "the ALIVE summaries agree: no bulk sync in 4 quiet seconds" \
+	test $(($(stat_field n1 tx_records) - records)) -lt 100
+
+# Refusals: the kernel's reason (or the tool's, for secrets), and no change.
+want=$(count n1)
+big=$(rep 00 257)
+# shellcheck disable=SC2046
+check_err "a 257-byte nonce is refused by the kernel" "out of range.*nonce-i" \
+	bash -c "ip netns exec n1 '$IPSEC_HA' ike add $(ctx 500) secrets - <<< 'nonce_i=$big'"
+unchanged
+check_err "a missing SPI is refused by the kernel" "missing attribute spi-r" \
+	ha n1 ike add spi-i 0x99 local 192.0.2.1 remote 192.0.2.2
+unchanged
+check_err "a secret on the command line is refused by the tool" "never taken from the command line" \
+	ha n1 ike add spi-i 0x99 spi-r 0x98 local 192.0.2.1 remote 192.0.2.2 sk_d=0011
+unchanged
+check_err "SPI 0 is refused" "out of range.*spi-i" \
+	ha n1 ike add spi-i 0 spi-r 1 local 192.0.2.1 remote 192.0.2.2
+unchanged
+check_err "IKE version 3 is refused" "out of range.*version" \
+	ha n1 ike add spi-i 0x99 spi-r 0x98 local 192.0.2.1 remote 192.0.2.2 version 3
+unchanged
+check_err "addresses of two families are refused" "different families.*remote-addr" \
+	ha n1 ike add spi-i 0x99 spi-r 0x98 local 192.0.2.1 remote 2001:db8::2
+unchanged
+check_err "33 CHILD SAs are refused" "too many CHILD SAs.*child-spi" \
+	ha n1 ike add spi-i 0x99 spi-r 0x98 local 192.0.2.1 remote 192.0.2.2 child "$(seq -s, 1 33)"
+unchanged
+check_err "a CHILD SA listed twice is refused" "listed twice.*child-spi" \
+	ha n1 ike add spi-i 0x99 spi-r 0x98 local 192.0.2.1 remote 192.0.2.2 child 5,5
+unchanged
+{ echo "nonce_i=$(rep ab 256) nonce_r=$(rep cd 256)"
+  for s in sk_d sk_ai sk_ar sk_ei sk_er sk_pi sk_pr; do echo "$s=$(rep ef 64)"; done
+} > "$tmp/huge"
+chmod 600 "$tmp/huge"
+check_err "a context too large for a datagram is refused" "too large for a sync datagram" \
+	ha n1 ike add spi-i 0x99 spi-r 0x98 local 2001:db8::1 remote 2001:db8::2 \
+	id-i fqdn "$(rep x 255)" id-r fqdn "$(rep y 255)" child "$(seq -s, 1 32)" secrets file "$tmp/huge"
+unchanged
+# shellcheck disable=SC2046
+check_err "pushing an existing context is refused" "an IKE SA with these SPIs exists" \
+	ha n1 ike add $(ctx 1) secrets file "$tmp/sec1"
+unchanged
+# shellcheck disable=SC2046
+check_err "pushing a peer's context is refused" "another node owns an IKE SA with these SPIs" \
+	ha n2 ike add $(ctx 1) secrets file "$tmp/sec1"
+check_err "changing a peer's context is refused" "another node owns this IKE SA" \
+	ha n2 ike set spi-i "$(spi_i 1)" spi-r "$(spi_r 1)" mid-send 9
+check_err "deleting a peer's context is refused" "another node owns this IKE SA" \
+	ha n2 ike del spi-i "$(spi_i 1)" spi-r "$(spi_r 1)"
+check_err "deleting an unknown context is refused" "no IKE SA with these SPIs" \
+	ha n1 ike del spi-i 0x5 spi-r 0x6
+check_err "ike set without a change is refused" "nothing to set" \
+	ha n1 ike set spi-i "$(spi_i 1)" spi-r "$(spi_r 1)"
+unchanged
+check_eq "n2 still mirrors n1's contexts" "$(view n1)" "$(view n2)"
+add_ns n4
+check_err "a node without an id cannot push" "no id yet" \
+	ha n4 ike add spi-i 1 spi-r 2 local 192.0.2.1 remote 192.0.2.2
+check_eq "... and holds nothing" 0 "$(count n4)"
+
+# Export needs CAP_NET_ADMIN in the initial user namespace; list does not.
+check "a user+net namespace pushes and lists its own contexts" unshare -U -r -n bash -c \
+	"'$IPSEC_HA' node set id 5 && '$IPSEC_HA' ike add spi-i 1 spi-r 2 local 192.0.2.1 remote 192.0.2.2 secrets - <<< 'sk_d=0011' && '$IPSEC_HA' -j ike list | jq -e 'length == 1'"
+check_err "... but cannot export them" "not permitted" unshare -U -r -n sh -c \
+	"'$IPSEC_HA' node set id 5 && '$IPSEC_HA' ike add spi-i 1 spi-r 2 local 192.0.2.1 remote 192.0.2.2 && '$IPSEC_HA' ike export"
+check_err "an unprivileged user namespace cannot export n1's contexts" "not permitted" \
+	ip netns exec n1 unshare -U -r "$IPSEC_HA" ike export
+
+finish
