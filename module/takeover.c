@@ -15,6 +15,7 @@
 #include <net/xfrm.h>
 
 #include "counters.h"
+#include "ike.h"
 #include "install.h"
 #include "margin.h"
 #include "stats.h"
@@ -159,6 +160,8 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 		goto out;
 	}
 	it->x = x;
+	/* The IKE SA that owns it moves too (a takeover counted, announced with it). */
+	ha_ike_takeover(hn, w->spi);
 out:
 	memzero_explicit(w, sizeof(*w));
 }
