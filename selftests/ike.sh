@@ -221,4 +221,17 @@ check_err "... but cannot export them" "not permitted" unshare -U -r -n sh -c \
 check_err "an unprivileged user namespace cannot export n1's contexts" "not permitted" \
 	ip netns exec n1 unshare -U -r "$IPSEC_HA" ike export
 
+# A takeover moves the IKE SA with its CHILD SA: context 3 lists 0xc0000003.
+pp ip -n n1 xfrm state add src 192.0.2.1 dst 198.51.0.3 proto esp spi 0xc0000003 reqid 3 \
+	mode tunnel aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+ike3() { ha "$1" -j ike list | jq -c --arg s "$(spi_i 3)" '.[] | select(.spi_i == $s) | [.owner, .takeovers]'; }
+sa_mirrored() { ha n2 -j sa list | jq -e 'map(select(.spi == "0xc0000003")) | length == 1' > /dev/null; }
+check "n2 mirrors the CHILD SA" wait_until 5 sa_mirrored
+pp ip -n n1 link set ha0 down
+check "n2 promotes node 1's SAs" ha n2 promote node 1
+check_eq "n2 owns the IKE SA of the promoted CHILD SA, one takeover counted" "[2,1]" "$(ike3 n2)"
+check "... and n3 learns it" wait_until 5 sh -c "[ \"\$(ip netns exec n3 '$IPSEC_HA' -j ike list | jq -c --arg s '$(spi_i 3)' '.[] | select(.spi_i == \$s) | [.owner, .takeovers]')\" = '[2,1]' ]"
+check_eq "n2's export counts the takeover" 1 "$(one n2 3 .takeovers)"
+check_eq "another IKE SA stays node 1's" "[1,0]" "$(ha n2 -j ike list | jq -c --arg s "$(spi_i 4)" '.[] | select(.spi_i == $s) | [.owner, .takeovers]')"
+
 finish
