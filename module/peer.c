@@ -67,6 +67,8 @@ bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_h
 		p->max_seq = 0;
 		bitmap_zero(p->window, HA_PEER_WINDOW);
 	}
+	if (!p->max_seq)
+		p->first_seq = seq;
 	if (seq > p->max_seq) {
 		if (p->max_seq && seq > p->max_seq + 1) {
 			p->gaps++;
@@ -128,6 +130,31 @@ void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p)
 }
 
 /* Compare p's summary of what it owns with this node's mirror of it. */
+/*
+ * The peer's summary differs from what this node holds: ask again for
+ * the datagrams still missing in the window (a NACK, or the resend it
+ * asked for, may have been lost too). Up to the sender's NACK capacity.
+ */
+static void ha_peer_renack(struct ha_net *hn, struct ha_peer *p)
+{
+	u64 from = max(p->first_seq, p->max_seq >= HA_PEER_WINDOW ?
+				     p->max_seq - HA_PEER_WINDOW + 1 : 1);
+	unsigned int ranges = 0;
+	u64 s = from, start;
+
+	while (s <= p->max_seq && ranges < 8) {
+		if (test_bit(s % HA_PEER_WINDOW, p->window)) {
+			s++;
+			continue;
+		}
+		start = s;
+		while (s <= p->max_seq && !test_bit(s % HA_PEER_WINDOW, p->window))
+			s++;
+		ha_sync_nack(hn, p->node, start, s - 1);
+		ranges++;
+	}
+}
+
 void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a)
 {
 	struct ha_obj *obj;
@@ -146,6 +173,7 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 			p->bulk = HA_BULK_DONE;
 		return;
 	}
+	ha_peer_renack(hn, p);
 	if ((p->bulk == HA_BULK_WAITING &&
 	     time_before(jiffies, hn->peers->bulk_started + HA_BULK_PATIENCE)) ||
 	    (p->last_gap && time_before(jiffies, p->last_gap + HA_REPAIR_PATIENCE)))

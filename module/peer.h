@@ -24,6 +24,7 @@ struct ha_peer {
 	u8 mismatches;		/* consecutive ALIVEs whose summary differed */
 	u64 epoch;
 	u64 max_seq;
+	u64 first_seq;		/* first datagram heard in this epoch */
 	DECLARE_BITMAP(window, HA_PEER_WINDOW);
 	unsigned long last_heard;
 	u64 datagrams, gaps, resends;
