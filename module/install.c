@@ -265,6 +265,18 @@ void ha_inst_sa_counters(struct xfrm_state *x, u64 oseq, u64 seq)
 }
 
 /*
+ * The SAD grows its hash tables from a work item, scheduled on a collision
+ * once it holds more SAs than buckets. Thousands of inserts in one loop
+ * outrun that work, and every insert then walks ever longer chains: wait
+ * for a pending resize instead (a handful of times for 10,000 SAs).
+ */
+static void ha_inst_sad_settle(struct net *net)
+{
+	if (READ_ONCE(net->xfrm.state_num) > READ_ONCE(net->xfrm.state_hmask))
+		flush_work(&net->xfrm.state_hash_work);
+}
+
+/*
  * Insert x into the SAD. On success the caller keeps a reference; on
  * failure x is gone.
  */
@@ -279,8 +291,10 @@ int ha_inst_sa_add(struct xfrm_state *x)
 		x->km.state = XFRM_STATE_DEAD;
 		xfrm_state_put(x);
 		xfrm_state_put(x);
+		return err;
 	}
-	return err;
+	ha_inst_sad_settle(xs_net(x));
+	return 0;
 }
 
 /* The installed SA of that natural key, held, or NULL. */

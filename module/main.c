@@ -7,15 +7,19 @@
 #include <linux/rcupdate.h>
 
 #include "ipsec_ha.h"
+#include "store.h"
 #include "sync.h"
 
 static int __init ha_init(void)
 {
 	int err;
 
-	err = ha_netns_init();
+	err = ha_obj_caches_init();
 	if (err)
 		return err;
+	err = ha_netns_init();
+	if (err)
+		goto err_caches;
 	err = ha_nl_init();
 	if (err)
 		goto err_netns;
@@ -25,6 +29,8 @@ static int __init ha_init(void)
 
 err_netns:
 	ha_netns_exit();
+err_caches:
+	ha_obj_caches_exit();
 	return err;
 }
 
@@ -35,6 +41,7 @@ static void __exit ha_exit(void)
 	ha_netns_exit();
 	/* Keys are wiped by RCU callbacks: let them finish before the code goes. */
 	rcu_barrier();
+	ha_obj_caches_exit();
 }
 
 module_init(ha_init);

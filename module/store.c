@@ -25,6 +25,82 @@ static const struct rhashtable_params ha_nkey_params = {
 	.automatic_shrinking = true,
 };
 
+/*
+ * Objects come from a few size classes of their own rather than kmalloc:
+ * a typical SA (a 176-byte head and a 130-160 byte record) would land in
+ * kmalloc-512 and waste a third of it. Larger ones (big policies, IKE
+ * contexts) use kmalloc.
+ */
+static const unsigned int ha_obj_sizes[] = { 256, 320, 384, 448 };
+static const char * const ha_obj_cache_names[] = {
+	"ipsec_ha_obj_256", "ipsec_ha_obj_320", "ipsec_ha_obj_384", "ipsec_ha_obj_448",
+};
+
+static struct kmem_cache *ha_obj_caches[ARRAY_SIZE(ha_obj_sizes)];
+#define HA_OBJ_KMALLOC	U8_MAX
+
+int ha_obj_caches_init(void)
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(ha_obj_sizes) != ARRAY_SIZE(ha_obj_cache_names));
+	for (i = 0; i < ARRAY_SIZE(ha_obj_sizes); i++) {
+		ha_obj_caches[i] = kmem_cache_create(ha_obj_cache_names[i], ha_obj_sizes[i],
+						     __alignof__(struct ha_obj), 0, NULL);
+		if (!ha_obj_caches[i]) {
+			ha_obj_caches_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* After rcu_barrier(): every object has been freed. */
+void ha_obj_caches_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ha_obj_caches); i++) {
+		kmem_cache_destroy(ha_obj_caches[i]);
+		ha_obj_caches[i] = NULL;
+	}
+}
+
+static struct ha_obj *ha_obj_zalloc(size_t size)
+{
+	struct ha_obj *obj;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ha_obj_sizes); i++) {
+		if (size <= ha_obj_sizes[i]) {
+			obj = kmem_cache_zalloc(ha_obj_caches[i], GFP_KERNEL);
+			if (obj)
+				obj->cache = i;
+			return obj;
+		}
+	}
+	obj = kzalloc(size, GFP_KERNEL);
+	if (obj)
+		obj->cache = HA_OBJ_KMALLOC;
+	return obj;
+}
+
+/* Records may carry keys: wipe them. */
+void ha_obj_free(struct ha_obj *obj)
+{
+	u8 cache;
+
+	if (!obj)
+		return;
+	cache = obj->cache;
+	if (cache == HA_OBJ_KMALLOC) {
+		kfree_sensitive(obj);
+		return;
+	}
+	memzero_explicit(obj, ha_obj_sizes[cache]);
+	kmem_cache_free(ha_obj_caches[cache], obj);
+}
+
 int ha_store_init(struct ha_store *st)
 {
 	int err;
@@ -43,8 +119,7 @@ int ha_store_init(struct ha_store *st)
 
 static void ha_obj_free_rcu(struct rcu_head *head)
 {
-	/* Records may carry keys: wipe them. */
-	kfree_sensitive(container_of(head, struct ha_obj, rcu));
+	ha_obj_free(container_of(head, struct ha_obj, rcu));
 }
 
 /* The namespace is going away: no reader is left. */
@@ -53,7 +128,7 @@ void ha_store_destroy(struct ha_store *st)
 	struct ha_obj *obj, *tmp;
 
 	list_for_each_entry_safe(obj, tmp, &st->objs, all)
-		kfree_sensitive(obj);
+		ha_obj_free(obj);
 	rhltable_destroy(&st->by_nkey);
 	rhashtable_destroy(&st->by_ref);
 	mutex_destroy(&st->lock);
@@ -64,7 +139,7 @@ struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 {
 	struct ha_obj *obj;
 
-	obj = kzalloc(struct_size(obj, rec, len), GFP_KERNEL);
+	obj = ha_obj_zalloc(struct_size(obj, rec, len));
 	if (!obj)
 		return NULL;
 	obj->kind = kind;
@@ -179,7 +254,7 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 	old = rhashtable_lookup_fast(&st->by_ref, &obj->refkey, ha_ref_params);
 	if (!old && !(obj->flags & HA_OBJ_DELETED) && st->count >= hn->max_sas) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_FULL);
-		kfree_sensitive(obj);
+		ha_obj_free(obj);
 		return -ENOSPC;
 	}
 	other = ha_store_find_nkey(st, &obj->nkey, obj->refkey);
@@ -222,7 +297,7 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 
 err_free:
 	ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-	kfree_sensitive(obj);
+	ha_obj_free(obj);
 	return err;
 }
 

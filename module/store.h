@@ -53,6 +53,8 @@ struct ha_obj {
 	u8 kind;
 	u8 dir;				/* enum ha_sa_dir, for SAs */
 	u16 flags;
+	u16 len;
+	u8 cache;			/* size class it came from (store.c) */
 	u64 oseq, seq;			/* SAs: highest counters synced */
 	unsigned long ctr_at;		/* jiffies when they last moved */
 	u32 rate_out, rate_in;		/* packets per second they moved at */
@@ -60,7 +62,6 @@ struct ha_obj {
 	u64 sent_seq;			/* LOCAL: datagram that last carried it */
 	unsigned long changed;		/* jiffies of the last change */
 	struct rcu_head rcu;
-	u16 len;
 	u8 rec[];			/* value of the HA_REC_SA/POLICY/IKE record */
 };
 
@@ -87,6 +88,9 @@ static inline void ha_ref_of(u64 refkey, struct ha_ref *ref)
 	ref->id = (u32)refkey;
 }
 
+int ha_obj_caches_init(void);
+void ha_obj_caches_exit(void);
+void ha_obj_free(struct ha_obj *obj);
 int ha_store_init(struct ha_store *st);
 void ha_store_destroy(struct ha_store *st);
 struct ha_obj *ha_store_find(struct ha_store *st, u64 refkey);

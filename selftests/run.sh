@@ -18,6 +18,7 @@ for t in "${tests[@]}"; do
 	name=${t%.sh}
 	echo "# selftests: $name (kernel $(uname -r))"
 	out=$(mktemp)
+	t0=$(date +%s)
 	timeout --kill-after=10 "${timeout:-600}" "./$t" > "$out" 2>&1
 	rc=$?
 	reported_fail=0
@@ -31,6 +32,7 @@ for t in "${tests[@]}"; do
 		esac
 	done < "$out"
 	rm -f "$out"
+	echo "# $name took $(( $(date +%s) - t0 )) s"
 	n=$((n + 1))
 	case $rc in
 	0) echo "ok $n $name" ;;

@@ -144,6 +144,32 @@ guest() {	# guest KERNEL-PREFIX
 	return $rc
 }
 
+# The two slow preparations of a fresh machine, the debug kernel (about 10
+# minutes of both cores) and the Debian 13 root for 7.x (mostly downloads),
+# start now in the background at low priority and overlap the parts below;
+# the parts that need them wait for them. Their output: build/check/prep-*.log.
+declare -A prep_pid
+prep() {	# prep NAME CMD...: start CMD in the background, remember its pid
+	local name=$1
+	shift
+	echo "# preparing $name in the background (log: build/check/prep-$name.log)"
+	( t0=$(date +%s); nice -n 19 "$@"; rc=$?
+	  echo "prep-$name: exit $rc after $(( $(date +%s) - t0 )) s"; exit $rc ) \
+		> "$logdir/prep-$name.log" 2>&1 &
+	prep_pid[$name]=$!
+}
+prep_wait() {	# prep_wait NAME: wait for it, say how long the wait was
+	local t0
+	[ -n "${prep_pid[$1]:-}" ] || return 0
+	t0=$(date +%s)
+	wait "${prep_pid[$1]}"
+	echo "# waited $(( $(date +%s) - t0 )) s for $1 ($(tail -n 1 "$logdir/prep-$1.log"))"
+}
+if [ "$(id -u)" = 0 ]; then
+	[ "${CHECK_DEBUG:-1}" = 0 ] || prep debug-kernel tools/kernels/debug-kernel.sh
+	[ "${CHECK_7X:-1}" = 0 ] || prep trixie-root tools/kernels/trixie-root.sh setup
+fi
+
 part build build
 part lint tools/lint.sh
 part unit unit
@@ -156,6 +182,7 @@ done
 # The newest Debian kernel (7.x, from a Debian 13 root): 0-warning build
 # and a smoke test in its guest. CHECK_7X=0 leaves it out.
 if [ "${CHECK_7X:-1}" != 0 ]; then
+	prep_wait trixie-root
 	part kernel-7x tools/kernels/check-7x.sh
 fi
 # The KASAN + lockdep + kmemleak + UBSAN 6.1 kernel (built once from
@@ -163,6 +190,7 @@ fi
 # load/unload loop under namespace churn with ESP flowing, kmemleak.
 # CHECK_DEBUG=0 leaves it out.
 if [ "${CHECK_DEBUG:-1}" != 0 ]; then
+	prep_wait debug-kernel
 	part kernel-debug tools/kernels/check-debug.sh
 fi
 

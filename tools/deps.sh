@@ -3,7 +3,9 @@
 #
 # Install, idempotently, what ipsec-ha needs from Debian 12's packages:
 # Debian's 6.1 kernel and the backported 6.12 one with their headers, QEMU,
-# the userland the guest tests use, and the tools lint and tests use.
+# the userland the guest tests use, the tools lint and tests use, and what
+# the debug kernel's build and the Debian 13 root for 7.x need (installed
+# here, once, because make check prepares both in the background).
 # Adds the bookworm-backports suite in a file of its own, once.
 set -euo pipefail
 
@@ -15,6 +17,7 @@ pkgs=(
 	make gcc libc6-dev pkg-config libmnl-dev sparse shellcheck
 	python3 python3-yaml python3-jsonschema
 	clang libclang-rt-14-dev dkms
+	flex bison bc libelf-dev libssl-dev dwarves debootstrap
 )
 
 missing() {

@@ -104,8 +104,16 @@ ensure() {
 	if [ -f "$stamp" ] && [ "$(head -n 1 "$stamp")" = "$want" ]; then
 		return 0
 	fi
-	setup
-	cleanup
+	# One setup at a time (make check prepares the root in the background):
+	# a second caller waits, then finds it done.
+	mkdir -p "${root%/*}"
+	exec 8> "$root.lock"
+	flock 8
+	if [ ! -f "$stamp" ] || [ "$(head -n 1 "$stamp")" != "$want" ]; then
+		setup
+		cleanup
+	fi
+	exec 8>&-
 }
 
 # The repository appears at the same absolute path inside the root, so the
