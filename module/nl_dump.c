@@ -181,6 +181,7 @@ static int ha_fill_peer(struct sk_buff *skb, struct ha_net *hn, const struct ha_
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_PEER_RESENDS, p->resends, IPSEC_HA_A_PEER_PAD) ||
 	    nla_put_u32(skb, IPSEC_HA_A_PEER_OBJECTS, objects) ||
 	    nla_put_u8(skb, IPSEC_HA_A_PEER_BULK, p->bulk) ||
+	    nla_put_u8(skb, IPSEC_HA_A_PEER_IN_SYNC, p->in_sync) ||
 	    ha_node_fill_peer(skb, hn, p))
 		return -EMSGSIZE;
 	return 0;

@@ -106,6 +106,7 @@ void ha_peers_bulk_begin(struct ha_net *hn, u16 node)
 			continue;
 		p->bulk = HA_BULK_WAITING;
 		p->gaps_at_bulk = p->gaps;
+		p->in_sync = false;
 	}
 }
 
@@ -167,7 +168,8 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 		count++;
 		digest ^= obj->digest;
 	}
-	if (count == a->count && digest == a->digest) {
+	p->in_sync = count == a->count && digest == a->digest;
+	if (p->in_sync) {
 		p->mismatches = 0;
 		if (p->bulk == HA_BULK_WAITING)
 			p->bulk = HA_BULK_DONE;

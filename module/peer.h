@@ -32,6 +32,7 @@ struct ha_peer {
 	unsigned long last_gap;	/* jiffies of the last gap asked to be resent */
 	u32 spi_min, spi_max;	/* its SPI range (NODE_INFO); 0: none */
 	bool lost;		/* silent for HA_PEER_LOST_AFTER (watch.c) */
+	bool in_sync;		/* its last summary matched what this node holds */
 };
 
 struct ha_peers {

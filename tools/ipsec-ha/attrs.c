@@ -132,6 +132,7 @@ static const struct attr_desc peer_attrs[] = {
 	[IPSEC_HA_A_PEER_SPI_MIN]		= ATTR("spi-min", AK_U32),
 	[IPSEC_HA_A_PEER_SPI_MAX]		= ATTR("spi-max", AK_U32),
 	[IPSEC_HA_A_PEER_SPI_OVERLAP]		= ATTR("spi-overlap", AK_U8),
+	[IPSEC_HA_A_PEER_IN_SYNC]		= ATTR("in-sync", AK_U8),
 };
 
 static const struct attr_desc takeover_attrs[] = {

@@ -31,6 +31,8 @@ static void peer_text(FILE *f, const struct attr_vals *v)
 	dump_word_num(&l, "resends", v, IPSEC_HA_A_PEER_RESENDS);
 	dump_word_num(&l, "objects", v, IPSEC_HA_A_PEER_OBJECTS);
 	dump_word_name(&l, "bulk", v, IPSEC_HA_A_PEER_BULK, fmt_bulk);
+	if (attr_has(v, IPSEC_HA_A_PEER_IN_SYNC))
+		dump_word(&l, "%s", v->num[IPSEC_HA_A_PEER_IN_SYNC] ? "in-sync" : "NOT-IN-SYNC");
 	if (attr_has(v, IPSEC_HA_A_PEER_SPI_MIN) && attr_has(v, IPSEC_HA_A_PEER_SPI_MAX))
 		dump_word(&l, "spi-range 0x%08" PRIx64 "-0x%08" PRIx64,
 			  v->num[IPSEC_HA_A_PEER_SPI_MIN], v->num[IPSEC_HA_A_PEER_SPI_MAX]);
@@ -60,6 +62,7 @@ static void peer_json(struct json *j, const struct attr_vals *v)
 	dump_json_num(j, v, IPSEC_HA_A_PEER_SPI_MIN);
 	dump_json_num(j, v, IPSEC_HA_A_PEER_SPI_MAX);
 	dump_json_bool(j, v, IPSEC_HA_A_PEER_SPI_OVERLAP);
+	dump_json_bool(j, v, IPSEC_HA_A_PEER_IN_SYNC);
 	json_obj_end(j);
 }
 
