@@ -4,7 +4,9 @@
 # Time of `ipsec-ha promote` for N SAs and N/2 policies (default: 1000
 # and 10000), against installing the same SAs and policies from userspace
 # with `ip -batch` in the same guest, as a userspace sync daemon would.
-# Runs interleaved, three rounds each, and prints medians and the ratio:
+# Promote runs twice per round, with the standby's SAs prepared in advance
+# (prepare-max, the default) and cold (prepare-max 0). Runs interleaved,
+# three rounds each, and prints medians and the ratios:
 #
 #   tools/vm/run -t 1800 -- bench/promote.sh [N...]
 
@@ -53,27 +55,44 @@ batch() {
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
+# promote_round NS-SUFFIX PREPARE-MAX: an owner and a standby that mirrors
+# N SAs and N/2 policies (and, with PREPARE-MAX > 0, has them prepared);
+# the owner goes away, the standby promotes. Appends to prom_k and prom_w.
+promote_round() {
+	local o=o$1 s=s$1 want
+	node "$o" 1
+	node "$s" 2
+	ha "$s" node set prepare-max "$2"
+	ip -n "$o" -batch "$tmp/batch"
+	until [ "$(ha "$s" -j peers | jq '[.[] | select(.node_id == 1) | .objects] | add // 0')" \
+		-ge $((n + pol)) ]; do
+		sleep 0.5
+	done
+	want=$(( $2 < n ? $2 : n ))
+	until [ "$(ha "$s" -j show | jq .prepared)" -ge "$want" ]; do sleep 0.5; done
+	ip -n "$o" link set ha0 down
+
+	t0=$(date +%s%N)
+	"$IPSEC_HA" -n "$s" -j promote > "$tmp/promote.json"
+	prom_w+=("$(ms_since "$t0")")
+	prom_k+=("$(jq '.usecs / 1000 | floor' "$tmp/promote.json")")
+	got=$(jq -c '[.sas, .policies, .failed, .prepared]' "$tmp/promote.json")
+	[ "$got" = "[$n,$pol,0,$want]" ] ||
+		echo "# round $1: promote installed $got, expected [$n,$pol,0,$want] (SAs, policies, failed, prepared)"
+	ip netns del "$o"
+	ip netns del "$s"
+}
+
 for n in "${sizes[@]}"; do
 	batch "$n" "$tmp/batch"
 	pol=$((n / 2))
-	prom_k=() prom_w=() ipb=()
+	pk=() pw=() uk=() uw=() ipb=()
 	for r in $(seq 1 "$rounds"); do
-		# A node that owns the SAs, a node that mirrors them.
-		node "o$r" 1
-		node "s$r" 2
-		ip -n "o$r" -batch "$tmp/batch"
-		until [ "$(ha "s$r" -j peers | jq '[.[] | select(.node_id == 1) | .objects] | add // 0')" \
-			-ge $((n + pol)) ]; do
-			sleep 0.5
-		done
-		ip -n "o$r" link set ha0 down
-
-		t0=$(date +%s%N)
-		"$IPSEC_HA" -n "s$r" -j promote > "$tmp/promote.json"
-		prom_w+=("$(ms_since "$t0")")
-		prom_k+=("$(jq '.usecs / 1000 | floor' "$tmp/promote.json")")
-		got=$(jq -c '[.sas, .policies, .failed]' "$tmp/promote.json")
-		[ "$got" = "[$n,$pol,0]" ] || echo "# round $r: promote installed $got, expected [$n,$pol,0]"
+		# Interleaved: prepared in advance, not prepared, ip -batch.
+		prom_k=() prom_w=()
+		promote_round "p$r" "$n"
+		promote_round "c$r" 0
+		pk+=("${prom_k[0]}") pw+=("${prom_w[0]}") uk+=("${prom_k[1]}") uw+=("${prom_w[1]}")
 
 		# The same SAs and policies from userspace, in a fresh namespace.
 		add_ns "u$r"
@@ -82,15 +101,19 @@ for n in "${sizes[@]}"; do
 		ipb+=("$(ms_since "$t0")")
 		[ "$(ip -n "u$r" xfrm state count | grep -o '[0-9]*' | head -n1)" = "$n" ] ||
 			echo "# round $r: ip -batch installed $(ip -n "u$r" xfrm state count)"
-		for ns in "o$r" "s$r" "u$r"; do ip netns del "$ns"; done
+		ip netns del "u$r"
 		namespaces=(hub)
 	done
-	mk=$(median "${prom_k[@]}")
-	mw=$(median "${prom_w[@]}")
 	mi=$(median "${ipb[@]}")
-	echo "promote $n SAs + $pol policies: ${mk} ms in the kernel, ${mw} ms for the command (rounds: ${prom_w[*]})"
-	echo "ip -batch of the same:          ${mi} ms (rounds: ${ipb[*]})"
-	awk -v a="$mi" -v b="$mw" -v k="$mk" 'BEGIN {
-		printf "ratio ip -batch / promote: %.1fx (command), %.1fx (kernel time)\n", a / (b ? b : 1), a / (k ? k : 1) }'
+	echo "ip -batch of $n SAs + $pol policies: ${mi} ms (rounds: ${ipb[*]})"
+	for v in prepared cold; do
+		if [ $v = prepared ]; then k=("${pk[@]}") w=("${pw[@]}"); else k=("${uk[@]}") w=("${uw[@]}"); fi
+		mk=$(median "${k[@]}")
+		mw=$(median "${w[@]}")
+		echo "promote, SAs $v: ${mk} ms in the kernel (rounds: ${k[*]}), ${mw} ms for the command (rounds: ${w[*]})"
+		awk -v a="$mi" -v b="$mw" -v k="$mk" -v v="$v" 'BEGIN {
+			printf "ratio ip -batch / promote (%s): %.1fx (kernel time), %.1fx (command)\n",
+				v, a / (k ? k : 1), a / (b ? b : 1) }'
+	done
 done
 cleanup

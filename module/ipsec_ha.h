@@ -20,12 +20,14 @@
 #include <linux/netfilter.h>
 
 #include "counters.h"
+#include "standby.h"
 #include "store.h"
 
 #define HA_DEFAULT_SYNC_PACKETS		256
 #define HA_DEFAULT_SYNC_INTERVAL_MS	100
 #define HA_DEFAULT_MAX_SAS		131072
 #define HA_DEFAULT_MARGIN_MIN		4096
+#define HA_DEFAULT_PREPARE_MAX		16384
 /* How long datagrams sealed with the previous cluster key still count. */
 #define HA_KEY_GRACE			(60 * HZ)
 
@@ -55,6 +57,7 @@ struct ha_net {
 	u32 sync_interval_ms;
 	u32 max_sas;
 	u32 margin_min;
+	u32 prepare_max;		/* SAs kept prepared for takeover */
 	u64 spi_range;			/* spi_min << 32 | spi_max, 0: none; READ_ONCE */
 	u64 epoch;			/* real time at creation: grows across restarts */
 	struct ha_link_cfg link_cfg;	/* under lock */
@@ -84,6 +87,9 @@ struct ha_net {
 	/* counters.c, hook.c: counter sync */
 	struct ha_counters ctrs;
 	struct nf_hook_ops hook_ops[4];
+
+	/* standby.c: SAs prepared for takeover */
+	struct ha_standby standby;
 
 	/* ike.c: CHILD SA SPI -> IKE context index */
 	struct ha_ike_net *ike;		/* under store.lock */

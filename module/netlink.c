@@ -36,6 +36,7 @@ static const struct nla_policy ha_node_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
 	[IPSEC_HA_A_CONFIG_MARGIN_MIN] = NLA_POLICY_MIN(NLA_U32, 1),
 	[IPSEC_HA_A_CONFIG_SPI_MIN] = { .type = NLA_U32 },
 	[IPSEC_HA_A_CONFIG_SPI_MAX] = { .type = NLA_U32 },
+	[IPSEC_HA_A_CONFIG_PREPARE_MAX] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy ha_link_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
@@ -106,6 +107,8 @@ static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_SYNC_INTERVAL, hn->sync_interval_ms) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MAX_SAS, hn->max_sas) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MARGIN_MIN, hn->margin_min) ||
+	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_PREPARE_MAX, hn->prepare_max) ||
+	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_PREPARED, READ_ONCE(hn->standby.count)) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_CONFIG_EPOCH, hn->epoch, IPSEC_HA_A_CONFIG_PAD))
 		return -EMSGSIZE;
 	if (hn->spi_range &&
@@ -197,7 +200,8 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		return spi;
 	if (!attrs[IPSEC_HA_A_CONFIG_NODE_ID] && !attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS] &&
 	    !attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL] && !attrs[IPSEC_HA_A_CONFIG_MAX_SAS] &&
-	    !attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN] && spi) {
+	    !attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN] && !attrs[IPSEC_HA_A_CONFIG_PREPARE_MAX] &&
+	    spi) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -217,6 +221,8 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		hn->max_sas = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MAX_SAS]);
 	if (attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN])
 		hn->margin_min = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN]);
+	if (attrs[IPSEC_HA_A_CONFIG_PREPARE_MAX])
+		ha_standby_set_max(hn, nla_get_u32(attrs[IPSEC_HA_A_CONFIG_PREPARE_MAX]));
 	if (!spi) {
 		WRITE_ONCE(hn->spi_range, spi_range);
 		ha_node_spi_check(hn);

@@ -45,6 +45,7 @@ static int __net_init ha_net_init(struct net *net)
 	ha_km_net_init(hn);
 	ha_rx_net_init(hn);
 	ha_sync_net_init(hn);
+	ha_standby_net_init(hn);
 
 	hn->net = net;
 	mutex_init(&hn->lock);
@@ -52,6 +53,7 @@ static int __net_init ha_net_init(struct net *net)
 	hn->sync_interval_ms = HA_DEFAULT_SYNC_INTERVAL_MS;
 	hn->max_sas = HA_DEFAULT_MAX_SAS;
 	hn->margin_min = HA_DEFAULT_MARGIN_MIN;
+	hn->prepare_max = HA_DEFAULT_PREPARE_MAX;
 	/* Grows across restarts, so peers can refuse an old epoch's datagrams. */
 	hn->epoch = ktime_get_real_ns();
 	return 0;
@@ -81,6 +83,7 @@ static void __net_exit ha_net_exit(struct net *net)
 	ha_ctr_net_exit(hn);
 	ha_peers_destroy(hn);
 	ha_ike_net_exit(hn);
+	ha_standby_net_exit(hn);
 	ha_store_destroy(&hn->store);
 	ha_key_destroy(rcu_replace_pointer(hn->key, NULL, true));
 	ha_key_destroy(rcu_replace_pointer(hn->key_prev, NULL, true));

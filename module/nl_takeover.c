@@ -53,7 +53,8 @@ static int ha_nl_takeover_reply(struct genl_info *info, u8 cmd, const struct ha_
 	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_POLICIES, t->policies) ||
 	    nla_put_u64_64bit(msg, IPSEC_HA_A_TAKEOVER_USECS, t->usecs, IPSEC_HA_A_TAKEOVER_PAD) ||
 	    (cmd == IPSEC_HA_CMD_PROMOTE &&
-	     nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_FAILED, t->failed)))
+	     (nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_FAILED, t->failed) ||
+	      nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_PREPARED, t->prepared))))
 		goto nospace;
 	/* Failures that do not fit are counted in failed all the same. */
 	for (i = 0; i < t->nr_failures; i++)

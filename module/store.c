@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 
 #include "store.h"
+#include "standby.h"
 #include "stats.h"
 #include "watch.h"
 
@@ -215,8 +216,11 @@ static void ha_store_count(struct ha_store *st, struct ha_obj *obj, int sign)
 		st->collisions += sign;
 }
 
-static void ha_store_unlink(struct ha_store *st, struct ha_obj *obj)
+static void ha_store_unlink(struct ha_net *hn, struct ha_obj *obj)
 {
+	struct ha_store *st = &hn->store;
+
+	ha_standby_drop(hn, obj);
 	rhashtable_remove_fast(&st->by_ref, &obj->by_ref, ha_ref_params);
 	rhltable_remove(&st->by_nkey, &obj->by_nkey, ha_nkey_params);
 	list_del_rcu(&obj->all);
@@ -274,6 +278,8 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 			list_replace_init(&old->dirty, &obj->dirty);
 		ha_store_count(st, old, -1);
 		ha_store_carry(obj, old);
+		ha_standby_carry(obj, old);
+		ha_standby_drop(hn, old);
 		call_rcu(&old->rcu, ha_obj_free_rcu);
 	} else {
 		err = rhashtable_lookup_insert_fast(&st->by_ref, &obj->by_ref, ha_ref_params);
@@ -305,7 +311,7 @@ err_free:
 void ha_store_remove(struct ha_net *hn, struct ha_obj *obj)
 {
 	lockdep_assert_held(&hn->store.lock);
-	ha_store_unlink(&hn->store, obj);
+	ha_store_unlink(hn, obj);
 	call_rcu(&obj->rcu, ha_obj_free_rcu);
 }
 

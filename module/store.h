@@ -14,6 +14,7 @@
 #include "wire.h"
 
 struct ha_net;
+struct xfrm_state;
 
 enum ha_obj_kind {
 	HA_OBJ_SA = 1,
@@ -39,6 +40,7 @@ enum {
 	HA_OBJ_COLLIDES	= BIT(2),	/* another ref has the same natural key */
 	HA_OBJ_DELETED	= BIT(3),	/* a tombstone: its deletion is being sent */
 	HA_OBJ_RELEASED	= BIT(4),	/* LOCAL, but demoted: not in the SAD/SPD */
+	HA_OBJ_NOPREP	= BIT(5),	/* cannot be prepared here (standby.c) */
 };
 
 struct ha_obj {
@@ -61,6 +63,7 @@ struct ha_obj {
 	u64 digest;			/* hash of rec */
 	u64 sent_seq;			/* LOCAL: datagram that last carried it */
 	unsigned long changed;		/* jiffies of the last change */
+	struct xfrm_state *ready;	/* prepared for takeover (standby.c) */
 	struct rcu_head rcu;
 	u8 rec[];			/* value of the HA_REC_SA/POLICY/IKE record */
 };

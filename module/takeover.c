@@ -18,6 +18,7 @@
 #include "ike.h"
 #include "install.h"
 #include "margin.h"
+#include "standby.h"
 #include "stats.h"
 #include "sync.h"
 #include "takeover.h"
@@ -129,6 +130,7 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 	struct ha_wire_sa *w = &t->sa;
 	struct xfrm_state *x;
 	const char *why;
+	bool prepared;
 	u64 oseq, seq;
 	int err;
 
@@ -141,10 +143,15 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 				 "the outbound counter would pass 2^32 - 1: rekey it instead");
 		goto out;
 	}
-	x = ha_inst_sa_build(hn->net, w, &err, &why);
+	/* Prepared in advance from this very record, or built now. */
+	x = ha_standby_take(hn, obj);
+	prepared = x;
 	if (!x) {
-		ha_takeover_fail(t, obj, err, why);
-		goto out;
+		x = ha_inst_sa_build(hn->net, w, &err, &why);
+		if (!x) {
+			ha_takeover_fail(t, obj, err, why);
+			goto out;
+		}
 	}
 	ha_inst_sa_counters(x, oseq, seq);
 	w->owner = hn->node_id;
@@ -160,6 +167,7 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 		goto out;
 	}
 	it->x = x;
+	it->prepared = prepared;
 	/* The IKE SA that owns it moves too (a takeover counted, announced with it). */
 	ha_ike_takeover(hn, w->spi);
 out:
@@ -215,6 +223,7 @@ static void ha_promote_install(struct ha_net *hn, struct ha_takeover *t,
 					 "installed, but its counters are not synced");
 		else
 			t->sas++;
+		t->prepared += it->prepared;
 		xfrm_state_put(it->x);
 		return;
 	}

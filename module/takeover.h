@@ -25,6 +25,7 @@ struct ha_takeover_failure {
 struct ha_promote_item {
 	struct xfrm_state *x;		/* an SA, built */
 	bool policy;
+	bool prepared;			/* x came from standby.c */
 	u64 refkey;
 };
 
@@ -32,6 +33,7 @@ struct ha_takeover {
 	u16 node;			/* 0: all */
 	u8 inbound;			/* enum ipsec_ha_inbound_policy */
 	u32 sas, policies, failed;
+	u32 prepared;			/* SAs that came prepared (standby.c) */
 	u64 usecs;
 	unsigned int nr_failures;
 	struct ha_takeover_failure failures[HA_TAKEOVER_FAILURES_MAX];

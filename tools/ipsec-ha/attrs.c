@@ -32,6 +32,8 @@ static const struct attr_desc config_attrs[] = {
 	[IPSEC_HA_A_CONFIG_PAD]			= ATTR("pad", AK_PAD),
 	[IPSEC_HA_A_CONFIG_SPI_MIN]		= ATTR("spi-min", AK_U32),
 	[IPSEC_HA_A_CONFIG_SPI_MAX]		= ATTR("spi-max", AK_U32),
+	[IPSEC_HA_A_CONFIG_PREPARE_MAX]		= ATTR("prepare-max", AK_U32),
+	[IPSEC_HA_A_CONFIG_PREPARED]		= ATTR("prepared", AK_U32),
 };
 
 static const struct attr_desc stats_attrs[] = {
@@ -144,6 +146,7 @@ static const struct attr_desc takeover_attrs[] = {
 	[IPSEC_HA_A_TAKEOVER_FAILED]		= ATTR("failed", AK_U32),
 	[IPSEC_HA_A_TAKEOVER_USECS]		= ATTR("usecs", AK_U64),
 	[IPSEC_HA_A_TAKEOVER_FAILURE]		= ATTR("failure", AK_NEST),
+	[IPSEC_HA_A_TAKEOVER_PREPARED]		= ATTR("prepared", AK_U32),
 };
 
 static const struct attr_desc takeover_failure_attrs[] = {

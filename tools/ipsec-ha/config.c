@@ -22,6 +22,8 @@ static const struct {
 	{ IPSEC_HA_A_CONFIG_SYNC_INTERVAL, "sync-interval", "sync_interval_ms" },
 	{ IPSEC_HA_A_CONFIG_MAX_SAS,       "max-sas",       "max_sas" },
 	{ IPSEC_HA_A_CONFIG_MARGIN_MIN,    "margin-min",    "margin_min" },
+	{ IPSEC_HA_A_CONFIG_PREPARE_MAX,   "prepare-max",   "prepare_max" },
+	{ IPSEC_HA_A_CONFIG_PREPARED,      "prepared",      "prepared" },
 };
 
 #define N_THRESHOLDS (sizeof(thresholds) / sizeof(thresholds[0]))

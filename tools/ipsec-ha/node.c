@@ -61,6 +61,7 @@ static const struct node_param node_params[] = {
 		  "an unsigned 32-bit number of milliseconds"),
 	U32_PARAM("max-sas", IPSEC_HA_A_CONFIG_MAX_SAS, "an unsigned 32-bit number"),
 	U32_PARAM("margin-min", IPSEC_HA_A_CONFIG_MARGIN_MIN, "an unsigned 32-bit number"),
+	U32_PARAM("prepare-max", IPSEC_HA_A_CONFIG_PREPARE_MAX, "an unsigned 32-bit number"),
 	{ "spi-range", IPSEC_HA_A_CONFIG_SPI_MIN, "MIN-MAX, e.g. 0x10000-0x1ffff, or none",
 	  parse_val_range, put_range },
 };
@@ -101,7 +102,7 @@ static int node_set(struct ctx *ctx, int argc, char **argv)
 		given++;
 	}
 	if (!given)
-		return usage_error("node", "node set: nothing to set (give id, sync-packets, sync-interval, max-sas, margin-min or spi-range)");
+		return usage_error("node", "node set: nothing to set (give id, sync-packets, sync-interval, max-sas, margin-min, spi-range or prepare-max)");
 
 	ret = genl_open(&g);
 	if (ret)
@@ -129,7 +130,8 @@ const struct cmd cmd_node = {
 	.name = "node",
 	.run = node_run,
 	.synopsis = "ipsec-ha node set [id ID] [sync-packets N] [sync-interval MS]\n"
-		"                  [max-sas N] [margin-min N] [spi-range MIN-MAX|none]\n",
+		"                  [max-sas N] [margin-min N] [spi-range MIN-MAX|none]\n"
+		"                  [prepare-max N]\n",
 	.help = "Set this node's id (1..65535, unique in the cluster) and the sync\n"
 		"thresholds; give at least one. An SA is synced once it advanced by\n"
 		"sync-packets packets, and at the latest sync-interval ms (10..60000)\n"
@@ -138,6 +140,8 @@ const struct cmd cmd_node = {
 		"takeover. spi-range is this node's share of the SPI space (256 <= MIN\n"
 		"<= MAX), for its IKE daemon's own SPI settings; it is announced to the\n"
 		"peers, and ranges that overlap show in peers and as events. none\n"
-		"clears it.\n",
+		"clears it. prepare-max is how many mirrored SAs of other nodes are\n"
+		"kept prepared for takeover (crypto state allocated and keyed in\n"
+		"advance, a few KiB each), so that promote only inserts them; 0: none.\n",
 	.summary = "set the node id and the sync thresholds",
 };

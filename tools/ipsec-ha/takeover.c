@@ -87,8 +87,10 @@ static void takeover_print_json(const struct ctx *ctx, const struct takeover_rep
 	json_obj_begin(&j, NULL);
 	json_u64(&j, "sas", top_num(r, IPSEC_HA_A_TAKEOVER_SAS));
 	json_u64(&j, "policies", top_num(r, IPSEC_HA_A_TAKEOVER_POLICIES));
-	if (promote)
+	if (promote) {
 		json_u64(&j, "failed", top_num(r, IPSEC_HA_A_TAKEOVER_FAILED));
+		json_u64(&j, "prepared", top_num(r, IPSEC_HA_A_TAKEOVER_PREPARED));
+	}
 	json_u64(&j, "usecs", top_num(r, IPSEC_HA_A_TAKEOVER_USECS));
 	if (promote) {
 		json_arr_begin(&j, "failures");
@@ -115,11 +117,15 @@ static void takeover_print(const struct takeover_reply *r, bool promote)
 	uint64_t failed = top_num(r, IPSEC_HA_A_TAKEOVER_FAILED);
 	char buf[128];
 
-	printf("%s %" PRIu64 " SAs and %" PRIu64 " policies in %" PRIu64 ".%03" PRIu64 " ms\n",
+	printf("%s %" PRIu64 " SAs and %" PRIu64 " policies in %" PRIu64 ".%03" PRIu64 " ms",
 	       promote ? "promoted" : "demoted",
 	       top_num(r, IPSEC_HA_A_TAKEOVER_SAS), top_num(r, IPSEC_HA_A_TAKEOVER_POLICIES),
 	       top_num(r, IPSEC_HA_A_TAKEOVER_USECS) / 1000,
 	       top_num(r, IPSEC_HA_A_TAKEOVER_USECS) % 1000);
+	if (promote)
+		printf(" (%" PRIu64 " SAs prepared in advance)",
+		       top_num(r, IPSEC_HA_A_TAKEOVER_PREPARED));
+	printf("\n");
 	for (unsigned int i = 0; i < r->nr; i++)
 		printf("failed: %s: %s (%s)\n", failure_what(&r->failures[i], buf, sizeof(buf)),
 		       failure_reason(&r->failures[i]),

@@ -829,6 +829,8 @@ static struct nlmsghdr *full_config(uint8_t cmd)
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SYNC_INTERVAL, 100);
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_MAX_SAS, 131072);
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_MARGIN_MIN, 4096);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_PREPARE_MAX, 16384);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_PREPARED, 0);
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_KEY_ID, 0x1234abcd);
 	mnl_attr_put(nlh, IPSEC_HA_A_CONFIG_KEY_FINGERPRINT, 8,
 		     "\x00\x11\x22\x33\x44\x55\x66\x77");
@@ -850,12 +852,14 @@ static struct nlmsghdr *fresh_config(void)
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SYNC_INTERVAL, 100);
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_MAX_SAS, 131072);
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_MARGIN_MIN, 4096);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_PREPARE_MAX, 16384);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_PREPARED, 0);
 	mnl_attr_put_u8(nlh, IPSEC_HA_A_CONFIG_LINK_UP, 0);
 	mnl_attr_put_u64(nlh, IPSEC_HA_A_CONFIG_EPOCH, 0xfedcba9876543210ULL);
 	return nlh;
 }
 
-#define FULL_TEXT_NODE "node id 1 sync-packets 256 sync-interval 100 max-sas 131072 margin-min 4096"
+#define FULL_TEXT_NODE "node id 1 sync-packets 256 sync-interval 100 max-sas 131072 margin-min 4096 prepare-max 16384 prepared 0"
 #define FULL_TEXT_LINK "link dev ha0 ifindex 3 group 239.192.0.1 port 7731 state up"
 #define FULL_TEXT_KEY "key id 0x1234abcd fingerprint 0011223344556677"
 #define FULL_TEXT_EPOCH "epoch 0123456789abcdef"
@@ -864,7 +868,7 @@ static struct nlmsghdr *fresh_config(void)
 	"\"group\":\"239.192.0.1\",\"port\":7731,\"up\":true}," \
 	"\"key\":{\"id\":\"0x1234abcd\",\"fingerprint\":\"0011223344556677\"}," \
 	"\"sync_packets\":256,\"sync_interval_ms\":100,\"max_sas\":131072," \
-	"\"margin_min\":4096,\"spi_range\":null,\"epoch\":\"0123456789abcdef\"}"
+	"\"margin_min\":4096,\"prepare_max\":16384,\"prepared\":0,\"spi_range\":null,\"epoch\":\"0123456789abcdef\"}"
 
 static const char *config_text(const struct nlmsghdr *nlh, const char *sep)
 {
@@ -919,19 +923,21 @@ static void test_show_format(void)
 		  "    \"sync_interval_ms\": 100,\n"
 		  "    \"max_sas\": 131072,\n"
 		  "    \"margin_min\": 4096,\n"
+		  "    \"prepare_max\": 16384,\n"
+		  "    \"prepared\": 0,\n"
 		  "    \"spi_range\": null,\n"
 		  "    \"epoch\": \"0123456789abcdef\"\n"
 		  "}\n");
 
 	CHECK_STR(config_text(fresh_config(), "\n"),
-		  "node id none sync-packets 256 sync-interval 100 max-sas 131072 margin-min 4096\n"
+		  "node id none sync-packets 256 sync-interval 100 max-sas 131072 margin-min 4096 prepare-max 16384 prepared 0\n"
 		  "link none\n"
 		  "key none\n"
 		  "epoch fedcba9876543210\n");
 	CHECK_STR(config_json(fresh_config(), false),
 		  "{\"node_id\":null,\"link\":null,\"key\":null,"
 		  "\"sync_packets\":256,\"sync_interval_ms\":100,\"max_sas\":131072,"
-		  "\"margin_min\":4096,\"spi_range\":null,\"epoch\":\"fedcba9876543210\"}\n");
+		  "\"margin_min\":4096,\"prepare_max\":16384,\"prepared\":0,\"spi_range\":null,\"epoch\":\"fedcba9876543210\"}\n");
 
 	/* an IPv6 link that is down; the key id keeps its leading zeros */
 	nlh = genl_message(IPSEC_HA_CMD_CONFIG_GET);
@@ -952,7 +958,7 @@ static void test_show_format(void)
 		  "\"group\":\"ff15::7731\",\"port\":1,\"up\":false},"
 		  "\"key\":{\"id\":\"0x000000ab\",\"fingerprint\":\"ffeeddccbbaa9988\"},"
 		  "\"sync_packets\":null,\"sync_interval_ms\":null,\"max_sas\":null,"
-		  "\"margin_min\":null,\"spi_range\":null,\"epoch\":null}\n");
+		  "\"margin_min\":null,\"prepare_max\":null,\"prepared\":null,\"spi_range\":null,\"epoch\":null}\n");
 
 	/* an SPI range */
 	nlh = genl_message(IPSEC_HA_CMD_CONFIG_GET);
