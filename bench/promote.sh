@@ -15,7 +15,7 @@ source "$(dirname "$0")/../selftests/lib.sh"
 require
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
-rounds=3
+rounds=${ROUNDS:-3}
 
 load_module
 modprobe -q esp4 || true
@@ -38,18 +38,23 @@ node() {
 	ha "$1" key set file "$ha_key"
 }
 
-# batch N FILE: N tunnel-mode SAs (half in, half out) and N/2 policies
+# batch N FILE: N tunnel-mode SAs (half in, half out) and N/2 policies.
+# The peers' addresses are spread over 100.64.0.0/10 (i * 40503 mod 2^22),
+# unrelated to the reqids (1..N): addresses that track the reqid bit for
+# bit would hash every SA of the SAD's bydst table into a few chains.
 batch() {
-	local key20=0x0102030405060708090a0b0c0d0e0f1011121314 i
-	for i in $(seq 1 "$1"); do
-		printf 'xfrm state add src 10.0.0.1 dst 10.%d.%d.%d proto esp spi 0x%08x reqid %d mode tunnel aead rfc4106(gcm(aes)) %s 128\n' \
-			$((i >> 16 & 255)) $((i >> 8 & 255)) $((i & 255)) $((0x100000 + i)) "$i" "$key20"
-		if [ $((i % 2)) = 0 ]; then
-			printf 'xfrm policy add src 172.16.0.0/16 dst 10.%d.%d.%d/32 dir out tmpl src 10.0.0.1 dst 10.%d.%d.%d proto esp reqid %d mode tunnel\n' \
-				$((i >> 16 & 255)) $((i >> 8 & 255)) $((i & 255)) \
-				$((i >> 16 & 255)) $((i >> 8 & 255)) $((i & 255)) "$i"
-		fi
-	done > "$2"
+	awk -v n="$1" 'BEGIN {
+		key = "0x0102030405060708090a0b0c0d0e0f1011121314"
+		for (i = 1; i <= n; i++) {
+			a = (i * 40503) % 4194304
+			dst = sprintf("100.%d.%d.%d", 64 + int(a / 65536), int(a / 256) % 256, a % 256)
+			printf "xfrm state add src 10.0.0.1 dst %s proto esp spi 0x%08x reqid %d mode tunnel aead rfc4106(gcm(aes)) %s 128\n", \
+				dst, 1048576 + i, i, key
+			if (i % 2 == 0)
+				printf "xfrm policy add src 172.16.0.0/16 dst %s/32 dir out tmpl src 10.0.0.1 dst %s proto esp reqid %d mode tunnel\n", \
+					dst, dst, i
+		}
+	}' > "$2"
 }
 
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
