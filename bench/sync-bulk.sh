@@ -25,7 +25,8 @@ for i in 1 2; do
 	ip -n hub link set "p$i" up
 	ip -n "n$i" link set ha0 up
 	ip -n "n$i" addr add "198.51.100.$i/24" dev ha0
-	ha "n$i" node set id "$i" max-sas $((n + 1000))
+	# The mirror alone first: SAs prepared for takeover are measured apart.
+	ha "n$i" node set id "$i" max-sas $((n + 1000)) prepare-max 0
 done
 ha n1 key generate "$tmp/key"
 ha n1 link set dev ha0 group 239.192.0.1 port 7731
@@ -86,6 +87,18 @@ by=$(( $(jq '.[1]' <<< "$tx1") - $(jq '.[1]' <<< "$tx0") ))
 echo "bulk sync of $n SAs: $(( (t1 - t0) / 1000000 )) ms, $dg datagrams, $by bytes"
 echo "bytes per SA: wire $((by / n)), kernel netlink dump $((nl_total / nl_count)) ($nl_count SAs): ratio $(awk -v a="$by" -v n="$n" -v b="$nl_total" -v c="$nl_count" 'BEGIN { printf "%.2f", (a / n) / (b / c) }')"
 echo "memory per mirrored SA (slab delta on node 2): $(( (slab1 - slab0) * 1024 / n )) bytes, of which key 20 bytes"
+
+# What preparing them for takeover adds (prepare-max): slab and page
+# tables grow, so count both (MemAvailable's fall).
+avail() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }
+slab0=$(slab) avail0=$(avail)
+t0=$(date +%s%N)
+ha n2 node set prepare-max "$n"
+until [ "$(ha n2 -j show | jq .prepared)" -ge "$n" ]; do sleep 0.5; done
+t1=$(date +%s%N)
+sleep 1
+echo "preparing $n SAs for takeover: $(( (t1 - t0) / 1000000 )) ms; per SA $(( ($(slab) - slab0) * 1024 / n )) bytes of slab, $(( (avail0 - $(avail)) * 1024 / n )) bytes of available memory"
+ha n2 node set prepare-max 0
 
 # Sync traffic of 1000 changes (deletions) on node 1.
 tx0=$(ha n1 -j stats | jq '[.tx_datagrams, .tx_bytes]')

@@ -142,6 +142,6 @@ const struct cmd cmd_node = {
 		"peers, and ranges that overlap show in peers and as events. none\n"
 		"clears it. prepare-max is how many mirrored SAs of other nodes are\n"
 		"kept prepared for takeover (crypto state allocated and keyed in\n"
-		"advance, a few KiB each), so that promote only inserts them; 0: none.\n",
+		"advance, about 6.5 KiB each), so that promote only inserts them; 0: none.\n",
 	.summary = "set the node id and the sync thresholds",
 };
