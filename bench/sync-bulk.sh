@@ -33,12 +33,18 @@ ha n1 link set dev ha0 group 239.192.0.1 port 7731
 ha n1 key set file "$tmp/key"
 
 echo "# installing $n SAs on node 1"
-key20=0x0102030405060708090a0b0c0d0e0f1011121314
-for i in $(seq 1 "$n"); do
-	printf 'xfrm state add src 10.0.0.1 dst 10.%d.%d.%d proto esp spi 0x%08x reqid %d mode tunnel aead rfc4106(gcm(aes)) %s 128 sel src 10.0.0.0/24 dst 10.%d.%d.0/24\n' \
-		$((i >> 16 & 255)) $((i >> 8 & 255)) $((i & 255)) $((0x100000 + i)) "$i" "$key20" \
-		$((i >> 16 & 255)) $((i >> 8 & 255))
-done > "$tmp/batch"
+# Peers' addresses spread over 100.64.0.0/10, unrelated to the reqids (as
+# in bench/promote.sh: addresses that track the reqid would hash the SAD's
+# bydst table into a few chains).
+awk -v n="$n" 'BEGIN {
+	key = "0x0102030405060708090a0b0c0d0e0f1011121314"
+	for (i = 1; i <= n; i++) {
+		a = (i * 40503) % 4194304
+		o2 = 64 + int(a / 65536); o3 = int(a / 256) % 256
+		printf "xfrm state add src 10.0.0.1 dst 100.%d.%d.%d proto esp spi 0x%08x reqid %d mode tunnel aead rfc4106(gcm(aes)) %s 128\n", \
+			o2, o3, a % 256, 1048576 + i, i, key
+	}
+}' > "$tmp/batch"
 ip -n n1 -batch "$tmp/batch"
 until [ "$(ha n1 -j stats | jq .tx_records)" -ge "$n" ]; do sleep 1; done
 
@@ -102,10 +108,13 @@ ha n2 node set prepare-max 0
 
 # Sync traffic of 1000 changes (deletions) on node 1.
 tx0=$(ha n1 -j stats | jq '[.tx_datagrams, .tx_bytes]')
-for i in $(seq 1 1000); do
-	printf 'xfrm state del src 10.0.0.1 dst 10.%d.%d.%d proto esp spi 0x%08x\n' \
-		$((i >> 16 & 255)) $((i >> 8 & 255)) $((i & 255)) $((0x100000 + i))
-done > "$tmp/del"
+awk 'BEGIN {
+	for (i = 1; i <= 1000; i++) {
+		a = (i * 40503) % 4194304
+		printf "xfrm state del src 10.0.0.1 dst 100.%d.%d.%d proto esp spi 0x%08x\n", \
+			64 + int(a / 65536), int(a / 256) % 256, a % 256, 1048576 + i
+	}
+}' > "$tmp/del"
 ip -n n1 -batch "$tmp/del"
 until [ "$(ha n2 -j peers | jq '.[] | select(.node_id == 1) | .objects')" = "$((n - 1000))" ]; do
 	sleep 0.2
