@@ -216,6 +216,29 @@ static void ha_store_count(struct ha_store *st, struct ha_obj *obj, int sign)
 		st->collisions += sign;
 }
 
+/*
+ * An object with that natural key went away: if one live object is left
+ * with it, that one collides no more. Under st->lock.
+ */
+static void ha_store_uncollide(struct ha_store *st, const struct ha_nkey *nkey)
+{
+	struct rhlist_head *list, *pos;
+	struct ha_obj *obj, *only = NULL;
+	unsigned int live = 0;
+
+	rcu_read_lock();
+	list = rhltable_lookup(&st->by_nkey, nkey, ha_nkey_params);
+	rhl_for_each_entry_rcu(obj, pos, list, by_nkey) {
+		if (obj->flags & HA_OBJ_DELETED)
+			continue;
+		only = obj;
+		live++;
+	}
+	if (live == 1)
+		only->flags &= ~HA_OBJ_COLLIDES;
+	rcu_read_unlock();
+}
+
 static void ha_store_unlink(struct ha_net *hn, struct ha_obj *obj)
 {
 	struct ha_store *st = &hn->store;
@@ -226,6 +249,7 @@ static void ha_store_unlink(struct ha_net *hn, struct ha_obj *obj)
 	list_del_rcu(&obj->all);
 	list_del_init(&obj->dirty);
 	ha_store_count(st, obj, -1);
+	ha_store_uncollide(st, &obj->nkey);
 }
 
 /* A new version of an object keeps the highest counters of the old. */
@@ -250,7 +274,8 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 {
 	struct ha_store *st = &hn->store;
 	struct ha_obj *old, *other;
-	bool collision;
+	struct ha_nkey old_nkey = {};
+	bool collision, rekeyed = false;
 	int err;
 
 	lockdep_assert_held(&st->lock);
@@ -277,6 +302,9 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		if (!list_empty(&old->dirty))
 			list_replace_init(&old->dirty, &obj->dirty);
 		ha_store_count(st, old, -1);
+		/* A new version under another natural key (a tombstone, say). */
+		rekeyed = memcmp(&old->nkey, &obj->nkey, sizeof(obj->nkey));
+		old_nkey = old->nkey;
 		ha_store_carry(obj, old);
 		ha_standby_carry(obj, old);
 		ha_standby_drop(hn, old);
@@ -297,6 +325,8 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		goto err_free;
 	}
 	ha_store_count(st, obj, 1);
+	if (rekeyed)
+		ha_store_uncollide(st, &old_nkey);
 	if (collision)
 		ha_watch_collision(hn, obj, other);
 	return 0;

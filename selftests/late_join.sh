@@ -130,6 +130,8 @@ check_eq "node 2's SAs are node 1's again, field for field" "$(view n1)" "$(view
 check_eq "node 2's policies are node 1's again" "$(pview n1)" "$(pview n2)"
 check_eq "the deleted SAs are gone from node 2" 0 \
 	"$(ha n2 -j sa list | jq '[.[] | select(.spi == "0x00200001" or .spi == "0x00200064")] | length')"
+check_eq "no SA is left flagged as colliding once its replaced version is gone" 0 \
+	"$(ha n2 -j sa list | jq '[.[] | select(.collides)] | length')"
 check_eq "node 2 has the replaced SAs' new reqids" 100 \
 	"$(ha n2 -j sa list | jq '[.[] | select(.reqid > 50000)] | length')"
 
