@@ -158,6 +158,13 @@ static int ha_inst_replay(struct xfrm_state *x, const struct ha_wire_sa *w)
 	return x->preplay_esn ? 0 : -ENOMEM;
 }
 
+/* Drop an SA built here that is not in the SAD (and never will be). */
+void ha_inst_sa_discard(struct xfrm_state *x)
+{
+	x->km.state = XFRM_STATE_DEAD;
+	xfrm_state_put(x);
+}
+
 /*
  * An SA built from its record, ready for ha_inst_sa_add() (not in the
  * SAD yet, so its counters may still be set without x->lock). NULL with
@@ -236,8 +243,7 @@ struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 		goto fail;
 	return x;
 fail:
-	x->km.state = XFRM_STATE_DEAD;
-	xfrm_state_put(x);
+	ha_inst_sa_discard(x);
 	return NULL;
 }
 

@@ -10,6 +10,7 @@
 
 struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 				    int *err, const char **why);
+void ha_inst_sa_discard(struct xfrm_state *x);
 void ha_inst_sa_counters(struct xfrm_state *x, u64 oseq, u64 seq);
 int ha_inst_sa_add(struct xfrm_state *x);
 struct xfrm_state *ha_inst_sa_find(struct net *net, const struct ha_nkey *k);

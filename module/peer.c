@@ -130,7 +130,6 @@ void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p)
 	p->mismatches = 0;
 }
 
-/* Compare p's summary of what it owns with this node's mirror of it. */
 /*
  * The peer's summary differs from what this node holds: ask again for
  * the datagrams still missing in the window (a NACK, or the resend it
@@ -156,6 +155,7 @@ static void ha_peer_renack(struct ha_net *hn, struct ha_peer *p)
 	}
 }
 
+/* Compare p's summary of what it owns with this node's mirror of it. */
 void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a)
 {
 	struct ha_obj *obj;

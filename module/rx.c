@@ -113,7 +113,7 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	obj->seq = seq;
 	if (old && (old->flags & HA_OBJ_LOCAL))	/* another node took it over */
 		ha_takeover_lost(hn, old, &ps->pol);
-	if (!ha_store_put(hn, obj) && kind == HA_OBJ_SA && !(obj->ready))
+	if (!ha_store_put(hn, obj) && kind == HA_OBJ_SA && !obj->ready)
 		ha_standby_kick(hn);
 }
 

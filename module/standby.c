@@ -26,22 +26,13 @@ static bool ha_standby_wanted(const struct ha_net *hn, const struct ha_obj *obj)
 	       obj->owner != hn->node_id;
 }
 
-static void ha_standby_release(struct xfrm_state *x)
-{
-	x->km.state = XFRM_STATE_DEAD;
-	xfrm_state_put(x);
-}
-
 /* Build one. A record that cannot make an SA here is not tried again. */
 static void ha_standby_build(struct ha_net *hn, struct ha_obj *obj, struct ha_wire_sa *w)
 {
-	struct ha_wire_iter it;
-	struct ha_wire_rec rec;
 	const char *why;
 	int err;
 
-	ha_wire_iter_init(&it, obj->rec, obj->len);
-	if (ha_wire_next(&it, &rec) != 1 || ha_wire_get_sa(&rec, w)) {
+	if (ha_obj_decode(obj, w, NULL)) {
 		obj->flags |= HA_OBJ_NOPREP;
 		goto out;
 	}
@@ -159,7 +150,7 @@ void ha_standby_drop(struct ha_net *hn, struct ha_obj *obj)
 	struct xfrm_state *x = __ha_standby_take(hn, obj);
 
 	if (x)
-		ha_standby_release(x);
+		ha_inst_sa_discard(x);
 }
 
 /*

@@ -155,6 +155,18 @@ struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 	return obj;
 }
 
+/* The SA (sa) or policy (pol) record obj holds, decoded. */
+int ha_obj_decode(const struct ha_obj *obj, struct ha_wire_sa *sa, struct ha_wire_policy *pol)
+{
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+
+	ha_wire_iter_init(&it, obj->rec, obj->len);
+	if (ha_wire_next(&it, &rec) != 1)
+		return -EBADMSG;
+	return sa ? ha_wire_get_sa(&rec, sa) : ha_wire_get_policy(&rec, pol);
+}
+
 /* Under st->lock (or RCU): the object of that ref, or NULL. */
 struct ha_obj *ha_store_find(struct ha_store *st, u64 refkey)
 {

@@ -105,6 +105,7 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj);
 void ha_store_remove(struct ha_net *hn, struct ha_obj *obj);
 struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 			    const u8 *rec, u16 len);
+int ha_obj_decode(const struct ha_obj *obj, struct ha_wire_sa *sa, struct ha_wire_policy *pol);
 void ha_store_mark_dirty(struct ha_store *st, struct ha_obj *obj);
 unsigned int ha_store_flush_origin(struct ha_net *hn, u16 origin, u8 kind);
 

@@ -23,18 +23,6 @@
 #include "sync.h"
 #include "takeover.h"
 
-static int ha_takeover_decode(const struct ha_obj *obj, struct ha_wire_sa *sa,
-			      struct ha_wire_policy *pol)
-{
-	struct ha_wire_iter it;
-	struct ha_wire_rec rec;
-
-	ha_wire_iter_init(&it, obj->rec, obj->len);
-	if (ha_wire_next(&it, &rec) != 1)
-		return -EBADMSG;
-	return sa ? ha_wire_get_sa(&rec, sa) : ha_wire_get_policy(&rec, pol);
-}
-
 static void ha_takeover_fail(struct ha_takeover *t, const struct ha_obj *obj, int err,
 			     const char *why)
 {
@@ -134,7 +122,7 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 	u64 oseq, seq;
 	int err;
 
-	if (ha_takeover_decode(obj, w, NULL)) {
+	if (ha_obj_decode(obj, w, NULL)) {
 		ha_takeover_fail(t, obj, -EBADMSG, "the mirrored record does not decode");
 		return;
 	}
@@ -162,8 +150,7 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED);
 	if (err) {
 		ha_takeover_fail(t, obj, err, "cannot store the new ownership");
-		x->km.state = XFRM_STATE_DEAD;
-		xfrm_state_put(x);
+		ha_inst_sa_discard(x);
 		goto out;
 	}
 	it->x = x;
@@ -179,7 +166,7 @@ static void ha_promote_prepare_policy(struct ha_net *hn, struct ha_takeover *t,
 {
 	int err;
 
-	if (ha_takeover_decode(obj, NULL, &t->pol)) {
+	if (ha_obj_decode(obj, NULL, &t->pol)) {
 		ha_takeover_fail(t, obj, -EBADMSG, "the mirrored record does not decode");
 		return;
 	}
@@ -203,10 +190,8 @@ static void ha_promote_install(struct ha_net *hn, struct ha_takeover *t,
 
 	if (!obj || (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED)) !=
 		    (HA_OBJ_LOCAL | HA_OBJ_RELEASED)) {
-		if (it->x) {	/* gone meanwhile (a deletion arrived): drop it */
-			it->x->km.state = XFRM_STATE_DEAD;
-			xfrm_state_put(it->x);
-		}
+		if (it->x)	/* gone meanwhile (a deletion arrived): drop it */
+			ha_inst_sa_discard(it->x);
 		return;
 	}
 	if (it->x) {
@@ -227,7 +212,7 @@ static void ha_promote_install(struct ha_net *hn, struct ha_takeover *t,
 		xfrm_state_put(it->x);
 		return;
 	}
-	if (ha_takeover_decode(obj, NULL, &t->pol)) {
+	if (ha_obj_decode(obj, NULL, &t->pol)) {
 		ha_takeover_fail(t, obj, -EBADMSG, "the record does not decode");
 		return;
 	}
@@ -306,7 +291,7 @@ static void ha_demote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_obj
 	struct xfrm_state *x;
 	u64 oseq = 0, seq = 0;
 
-	if (ha_takeover_decode(obj, w, NULL))
+	if (ha_obj_decode(obj, w, NULL))
 		return;
 	x = ha_inst_sa_find(hn->net, &obj->nkey);
 	if (x)
@@ -320,7 +305,7 @@ static void ha_demote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_obj
 
 static void ha_demote_policy(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
 {
-	if (ha_takeover_decode(obj, NULL, &t->pol))
+	if (ha_obj_decode(obj, NULL, &t->pol))
 		return;
 	ha_inst_policy_del(hn->net, &t->pol);
 	obj->flags |= HA_OBJ_RELEASED;
@@ -372,7 +357,7 @@ void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old,
 	if (old->flags & HA_OBJ_RELEASED)
 		return;
 	if (old->kind == HA_OBJ_POLICY) {
-		if (!ha_takeover_decode(old, NULL, scratch))
+		if (!ha_obj_decode(old, NULL, scratch))
 			ha_inst_policy_del(hn->net, scratch);
 		return;
 	}
