@@ -17,17 +17,11 @@ sizes=("$@")
 secs=10
 
 load_module
-add_ns hub
-ip -n hub link add br0 type bridge
-ip -n hub link set br0 up
+hub_add
 "$IPSEC_HA" key generate "$tmp/key"
 for i in 1 2; do
 	add_ns "n$i"
-	ip link add ha0 netns "n$i" type veth peer name "p$i" netns hub
-	ip -n hub link set "p$i" master br0
-	ip -n hub link set "p$i" up
-	ip -n "n$i" link set ha0 up
-	ip -n "n$i" addr add "198.51.100.$i/24" dev ha0
+	hub_plug "n$i" "$i"
 	ha "n$i" node set id "$i" max-sas 200000
 	ha "n$i" link set dev ha0 group 239.192.0.1 port 7731
 	ha "n$i" key set file "$tmp/key"

@@ -25,11 +25,7 @@ ip -n n1 addr add 10.0.0.2/24 dev eth0
 ip -n hub link add br0 type bridge
 ip -n hub link set br0 up
 for i in 1 2; do
-	ip link add ha0 netns "n$i" type veth peer name "p$i" netns hub
-	ip -n hub link set "p$i" master br0
-	ip -n hub link set "p$i" up
-	ip -n "n$i" link set ha0 up
-	ip -n "n$i" addr add "198.51.100.$i/24" dev ha0
+	hub_plug "n$i" "$i"
 done
 k=0x0102030405060708090a0b0c0d0e0f1011121314
 for ns in peer n1; do

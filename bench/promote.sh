@@ -19,20 +19,14 @@ rounds=${ROUNDS:-3}
 
 load_module
 modprobe -q esp4 || true
-add_ns hub
-ip -n hub link add br0 type bridge
-ip -n hub link set br0 up
+hub_add
 ha_key=$tmp/key
 "$IPSEC_HA" key generate "$ha_key"
 
 # node NS N: a cluster member on the hub
 node() {
 	add_ns "$1"
-	ip link add ha0 netns "$1" type veth peer name "p$2" netns hub
-	ip -n hub link set "p$2" master br0
-	ip -n hub link set "p$2" up
-	ip -n "$1" link set ha0 up
-	ip -n "$1" addr add "198.51.100.$2/24" dev ha0
+	hub_plug "$1" "$2"
 	ha "$1" node set id "$2" max-sas 200000
 	ha "$1" link set dev ha0 group 239.192.0.1 port 7731
 	ha "$1" key set file "$ha_key"

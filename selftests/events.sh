@@ -19,16 +19,8 @@ source "$(dirname "$0")/lib.sh"
 require
 
 pp load_module
-add_ns hub
-ip -n hub link add br0 type bridge
-ip -n hub link set br0 up
-plug() {	# plug N: namespace nN on the hub
-	ip link add ha0 netns "n$1" type veth peer name "p$1" netns hub
-	ip -n hub link set "p$1" master br0
-	ip -n hub link set "p$1" up
-	ip -n "n$1" link set ha0 up
-	ip -n "n$1" addr add "198.51.100.$1/24" dev ha0
-}
+hub_add
+plug() { hub_plug "n$1" "$1"; }	# plug N: namespace nN on the hub
 join() {	# join N: node N on the HA link
 	ha "n$1" node set id "$1"
 	ha "n$1" link set dev ha0 group 239.192.0.5 port 7735

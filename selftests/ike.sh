@@ -21,19 +21,10 @@ source "$(dirname "$0")/lib.sh"
 require
 
 pp load_module
-add_ns hub
-ip -n hub link add br0 type bridge
-ip -n hub link set br0 up
-plug() {	# plug NS N: NS joins the hub on ha0 with address .N
-	ip link add ha0 netns "$1" type veth peer name "p$2" netns hub
-	ip -n hub link set "p$2" master br0
-	ip -n hub link set "p$2" up
-	ip -n "$1" link set ha0 up
-	ip -n "$1" addr add "198.51.100.$2/24" dev ha0
-}
+hub_add
 for i in 1 2 3; do
 	add_ns "n$i"
-	plug "n$i" "$i"
+	hub_plug "n$i" "$i"
 done
 ha n1 key generate "$tmp/key"
 join() {	# join N: node N on the HA link

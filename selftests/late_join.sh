@@ -24,16 +24,10 @@ npol=500
 echo "# $n SAs and $npol policies"
 
 pp load_module
-add_ns hub
-ip -n hub link add br0 type bridge
-ip -n hub link set br0 up
+hub_add
 for i in 1 2; do
 	add_ns "n$i"
-	ip link add ha0 netns "n$i" type veth peer name "p$i" netns hub
-	ip -n hub link set "p$i" master br0
-	ip -n hub link set "p$i" up
-	ip -n "n$i" link set ha0 up
-	ip -n "n$i" addr add "198.51.100.$i/24" dev ha0
+	hub_plug "n$i" "$i"
 	ha "n$i" node set id "$i" max-sas $((n + npol + 1000))
 done
 ha n1 key generate "$tmp/key"

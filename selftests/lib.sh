@@ -87,6 +87,25 @@ add_ns() {
 }
 
 # Two namespaces joined by a veth pair, each end named DEV.
+# The HA segment most tests share: a bridge br0 in namespace hub, and
+# namespaces plugged into it with a veth each.
+hub_add() {
+	add_ns hub
+	ip -n hub link add br0 type bridge
+	ip -n hub link set br0 up
+}
+
+# hub_plug NS N [IFNAME]: NS's IFNAME (ha0) on br0 as port pN, with the
+# address 198.51.100.N/24.
+hub_plug() {
+	local dev=${3:-ha0}
+	ip link add "$dev" netns "$1" type veth peer name "p$2" netns hub
+	ip -n hub link set "p$2" master br0
+	ip -n hub link set "p$2" up
+	ip -n "$1" link set "$dev" up
+	ip -n "$1" addr add "198.51.100.$2/24" dev "$dev"
+}
+
 link_ns() {	# link_ns NS1 NS2 DEV
 	ip link add "$3" netns "$1" type veth peer name "$3" netns "$2"
 	ip -n "$1" link set "$3" up

@@ -20,22 +20,13 @@ require
 command -v python3 > /dev/null || { echo "# SKIP: python3 missing"; exit $ksft_skip; }
 
 pp load_module
-add_ns hub
-ip -n hub link add br0 type bridge
-ip -n hub link set br0 up
-plug() {	# plug NS IFNAME N: NS joins the hub with address .N
-	ip link add "$2" netns "$1" type veth peer name "p$3" netns hub
-	ip -n hub link set "p$3" master br0
-	ip -n hub link set "p$3" up
-	ip -n "$1" link set "$2" up
-	ip -n "$1" addr add "198.51.100.$3/24" dev "$2"
-}
+hub_add
 for i in 1 2 3; do
 	add_ns "n$i"
-	plug "n$i" ha0 "$i"
+	hub_plug "n$i" "$i"
 done
 add_ns spy
-plug spy eth0 9
+hub_plug spy 9 eth0
 
 ha n1 key generate "$tmp/key"
 join() {	# join N: node N on the HA link

@@ -19,16 +19,10 @@ source "$(dirname "$0")/lib.sh"
 require
 
 pp load_module
-add_ns hub
-ip -n hub link add br0 type bridge
-ip -n hub link set br0 up
+hub_add
 for i in 1 2 3; do
 	add_ns "n$i"
-	ip link add ha0 netns "n$i" type veth peer name "p$i" netns hub
-	ip -n hub link set "p$i" master br0
-	ip -n hub link set "p$i" up
-	ip -n "n$i" link set ha0 up
-	ip -n "n$i" addr add "198.51.100.$i/24" dev ha0
+	hub_plug "n$i" "$i"
 done
 ha n1 key generate "$tmp/key"
 for i in 1 2 3; do
