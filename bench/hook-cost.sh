@@ -52,17 +52,17 @@ with_module() {
 	done
 }
 
-# run DIR: Mbit/s of one iperf3 run (DIR: up = peer to node, down = node to peer)
+# run DIR: Mbit/s (one decimal) of one iperf3 run (DIR: up = peer to node, down = node to peer)
 run() {
 	local r=
 	[ "$1" = down ] && r=-R
 	ip netns exec n1 iperf3 -s -D -1 > /dev/null 2>&1
 	sleep 0.3
 	ip netns exec peer iperf3 -c 10.0.0.2 -t "$secs" $r -J 2> /dev/null |
-		jq '.end.sum_received.bits_per_second / 1e6 | floor'
+		jq '.end.sum_received.bits_per_second / 1e5 | floor / 10'
 }
 
-median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 declare -A res
 for r in $(seq 1 "$rounds"); do
@@ -78,8 +78,19 @@ echo "module syncing: node 2 mirrors outbound counter $synced of node 1's SA 0x3
 for dir in up down; do
 	# shellcheck disable=SC2086 # one word per run
 	off=$(median ${res[off-$dir]}) on=$(median ${res[on-$dir]})
-	awk -v a="$off" -v b="$on" -v d="$dir" -v ro="${res[off-$dir]}" -v rn="${res[on-$dir]}" 'BEGIN {
-		printf "%-4s not loaded %d Mbit/s, loaded and syncing %d Mbit/s: %.1f%% (runs: %s/ %s)\n",
-			d, a, b, 100 * b / (a ? a : 1), ro, rn }'
+	awk -v a="$off" -v b="$on" -v d="$dir" -v ro="${res[off-$dir]}" -v rn="${res[on-$dir]}" '
+	function median(v, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+			}
+		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
+	BEGIN {
+		n = split(ro, x, " "); split(rn, y, " ")
+		for (i = 1; i <= n; i++)
+			q[i] = x[i] ? 100 * y[i] / x[i] : 0
+		printf "%-4s not loaded %.1f Mbit/s, loaded and syncing %.1f Mbit/s: %.1f%%; median of the rounds\x27 ratios %.1f%% (runs: %s/ %s)\n",
+			d, a, b, 100 * b / (a ? a : 1), median(q, n), ro, rn }'
 done
 cleanup
