@@ -6,9 +6,17 @@
 # with `ip -batch` in the same guest, as a userspace sync daemon would.
 # Promote runs twice per round, with the standby's SAs prepared in advance
 # (prepare-max, the default) and cold (prepare-max 0). Runs interleaved,
-# three rounds each, and prints medians and the ratios:
+# three rounds each (ROUNDS), and prints medians and the ratios:
 #
 #   tools/vm/run -t 1800 -- bench/promote.sh [N...]
+#
+# The policies' selectors are 172.16.0.0/16 to one host: not a host pair,
+# so by default the kernel keeps them on its inexact list, whose every
+# insert walks and renumbers the whole list (quadratic for both sides).
+# HTHRESH="16 32" sets the SPD's hash thresholds to those prefixes (ip
+# xfrm policy set hthresh4 16 32: local, remote) in every namespace of the
+# run, as an operator with thousands of such policies would: then they are
+# hashed.
 
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../selftests/lib.sh"
@@ -23,9 +31,17 @@ hub_add
 ha_key=$tmp/key
 "$IPSEC_HA" key generate "$ha_key"
 
+# spd_tune NS: the SPD hash thresholds of HTHRESH, if given
+spd_tune() {
+	# shellcheck disable=SC2086 # "LBITS RBITS"
+	[ -z "${HTHRESH:-}" ] || ip -n "$1" xfrm policy set hthresh4 $HTHRESH
+}
+echo "SPD hash thresholds: ${HTHRESH:-kernel default (32 32: only host pairs hashed)}"
+
 # node NS N: a cluster member on the hub
 node() {
 	add_ns "$1"
+	spd_tune "$1"
 	hub_plug "$1" "$2"
 	ha "$1" node set id "$2" max-sas 200000
 	ha "$1" link set dev ha0 group 239.192.0.1 port 7731
@@ -95,6 +111,7 @@ for n in "${sizes[@]}"; do
 
 		# The same SAs and policies from userspace, in a fresh namespace.
 		add_ns "u$r"
+		spd_tune "u$r"
 		t0=$(date +%s%N)
 		ip -n "u$r" -batch "$tmp/batch"
 		ipb+=("$(ms_since "$t0")")

@@ -283,6 +283,18 @@ static void ha_inst_sad_settle(struct net *net)
 }
 
 /*
+ * The same for the SPD: xfrm_policy_insert() schedules the resize of a
+ * direction's hash table once it holds more policies than buckets. dir is
+ * below XFRM_POLICY_MAX (the wire decoder bounds it).
+ */
+static void ha_inst_spd_settle(struct net *net, u8 dir)
+{
+	if (READ_ONCE(net->xfrm.policy_count[dir]) >
+	    READ_ONCE(net->xfrm.policy_bydst[dir].hmask))
+		flush_work(&net->xfrm.policy_hash_work);
+}
+
+/*
  * Insert x into the SAD. On success the caller keeps a reference; on
  * failure x is gone.
  */
@@ -357,6 +369,7 @@ int ha_inst_policy_add(struct net *net, const struct ha_wire_policy *w, const ch
 		return err;
 	}
 	xfrm_pol_put(xp);
+	ha_inst_spd_settle(net, w->dir);
 	return 0;
 }
 
