@@ -32,8 +32,18 @@ wait_until() {
 	done
 }
 
-ok() { printf 'ok - %s\n' "$*"; }
-not_ok() { printf 'not ok - %s\n' "$*"; failures=$((failures + 1)); }
+# IPSEC_HA_STEP_TIMES=1: each result is preceded by the time it took
+# since the previous one ("# +1.2 s"), to see where a slow kernel's time goes.
+step_us=${EPOCHREALTIME/./}
+step_time() {
+	local now=${EPOCHREALTIME/./} d
+	[ -n "${IPSEC_HA_STEP_TIMES:-}" ] || return 0
+	d=$(( (now - step_us) / 100000 ))
+	step_us=$now
+	printf '# +%d.%d s\n' $((d / 10)) $((d % 10))
+}
+ok() { step_time; printf 'ok - %s\n' "$*"; }
+not_ok() { step_time; printf 'not ok - %s\n' "$*"; failures=$((failures + 1)); }
 skip() { printf 'ok - %s # SKIP %s\n' "$1" "$2"; }
 
 # check DESCRIPTION CMD...: CMD must succeed.
