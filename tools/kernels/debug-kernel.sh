@@ -4,14 +4,15 @@
 # Build (once) a 6.1 debug kernel: KASAN, lockdep (PROVE_LOCKING), kmemleak,
 # UBSAN, DEBUG_ATOMIC_SLEEP, from Debian's linux-source-6.1, with everything
 # the selftests need built in. The recipe is the one in vm-recipe.md:
-# tinyconfig + the reference fragment + tools/kernels/debug-extra.config.
+# tinyconfig + tools/kernels/debug-kernel.config + debug-extra.config.
 #
 # Result, outside the git clone:
 #   ${IPSEC_HA_CACHE:-/var/cache/ipsec-ha}/debug-kernel/<key>/
 #     bzImage   the kernel
 #     tree/     the O= build tree (modules_prepare done): KDIR for the module
-# <key> hashes both fragments and the source package version, so a change
-# to either rebuilds; an existing result is reused at once.
+# <key> hashes both fragments (their options, not their comments) and the
+# source package version, so a change to either rebuilds; an existing
+# result is reused at once.
 #
 #   tools/kernels/debug-kernel.sh          build or reuse; print the paths
 #   tools/kernels/debug-kernel.sh module   also build ipsec_ha.ko against it
@@ -21,7 +22,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${IPSEC_HA_CACHE:-/var/cache/ipsec-ha}/debug-kernel
 src=${IPSEC_HA_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
-frag=${IPSEC_HA_DEBUG_FRAGMENT:-/work/shared/reference/debug-kernel.config}
+frag=${IPSEC_HA_DEBUG_FRAGMENT:-$top/tools/kernels/debug-kernel.config}
 extra=$top/tools/kernels/debug-extra.config
 jobs=${IPSEC_HA_JOBS:-$(nproc)}
 
@@ -31,7 +32,8 @@ die() { echo "debug-kernel: $*" >&2; exit 1; }
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
 	stat -c '%s-%Y' "$src")
-key=$( { cat "$frag" "$extra"; echo "$srcver"; } | sha256sum | cut -c1-16)
+# Comments and blank lines are not part of the key.
+key=$( { grep -hvE '^[[:space:]]*(#|$)' "$frag" "$extra"; echo "$srcver"; } | sha256sum | cut -c1-16)
 dir=$cache/$key
 tree=$dir/tree
 
@@ -81,7 +83,7 @@ if [ ! -f "$dir/done" ]; then
 		} > "$log" 2>&1 || { tail -n 30 "$log" >&3; die "configuration failed ($log)"; }
 
 		# Every "=y" asked for must have survived olddefconfig.
-		# Drops from the reference fragment are reported (some of its
+		# Drops from debug-kernel.config are reported (some of its
 		# options no longer exist in 6.1: REFCOUNT_FULL, IPV6_MULTICAST, ...);
 		# a drop from debug-extra.config is fatal.
 		dropped=0
