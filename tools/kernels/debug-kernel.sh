@@ -25,6 +25,9 @@ src=${IPSEC_HA_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
 frag=${IPSEC_HA_DEBUG_FRAGMENT:-$top/tools/kernels/debug-kernel.config}
 extra=$top/tools/kernels/debug-extra.config
 jobs=${IPSEC_HA_JOBS:-$(nproc)}
+# Niceness of the build (make check, whose longest chain starts with this
+# build, gives it 0).
+niceness=${IPSEC_HA_DEBUG_NICE:-10}
 
 die() { echo "debug-kernel: $*" >&2; exit 1; }
 [ -r "$src" ] || die "$src missing: apt-get install linux-source-6.1"
@@ -106,8 +109,8 @@ if [ ! -f "$dir/done" ]; then
 		echo "debug-kernel: resuming the interrupted build in $dir"
 	fi
 	(cd "$dir/src" &&
-	 nice -n 10 make O="$tree" -j"$jobs" bzImage modules &&
-	 nice -n 10 make O="$tree" modules_prepare) >> "$log" 2>&1 ||
+	 nice -n "$niceness" make O="$tree" -j"$jobs" bzImage modules &&
+	 nice -n "$niceness" make O="$tree" modules_prepare) >> "$log" 2>&1 ||
 		{ tail -n 40 "$log"; die "build failed ($log)"; }
 	cp "$tree/arch/x86/boot/bzImage" "$dir/bzImage"
 	echo "debug-kernel: built in $(( $(date +%s) - start )) s"
