@@ -4,7 +4,8 @@
 # The counter hook's cost: ESP throughput (iperf3, both directions)
 # between a peer and a node, with the module not loaded, and loaded with
 # the node syncing the SAs to a second node (its hooks on every packet).
-# Interleaved rounds; prints the medians and their ratio.
+# Interleaved rounds (ABBA); prints the medians, their ratio and the
+# median of the per-round ratios.
 #
 #   tools/vm/run -t 900 -- bench/hook-cost.sh [ROUNDS] [SECONDS]
 
@@ -64,16 +65,21 @@ run() {
 
 median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 
+# Rounds alternate the order (off then on, on then off) so that a drift
+# of the guest's speed over the run weighs on both sides alike.
 declare -A res
 for r in $(seq 1 "$rounds"); do
-	for mode in off on; do
+	order="off on"
+	[ $((r % 2)) = 0 ] && order="on off"
+	for mode in $order; do
 		if [ $mode = on ]; then with_module; else unload_module; fi
 		for dir in up down; do
 			res[$mode-$dir]+="$(run $dir) "
 		done
+		[ $mode = off ] ||
+			synced=$(ha n2 -j sa list | jq '[.[] | select(.owner == 1) | .oseq] | max')
 	done
 done
-synced=$(ha n2 -j sa list | jq '[.[] | select(.owner == 1) | .oseq] | max')
 echo "module syncing: node 2 mirrors outbound counter $synced of node 1's SA 0x302"
 for dir in up down; do
 	# shellcheck disable=SC2086 # one word per run
