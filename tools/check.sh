@@ -174,7 +174,8 @@ guest() {	# guest KERNEL-PREFIX
 # start now in the background and overlap the parts below; the parts that
 # need them wait for them. Their output: build/check/prep-*.log. The debug
 # kernel's build heads the longest chain (its suite then runs for half an
-# hour), so it runs at normal priority; the root at the lowest.
+# hour beside the other parts), so it runs before them (niceness -5); the
+# root, mostly downloads, at the lowest priority.
 declare -A prep_pid
 prep() {	# prep NAME NICENESS CMD...: start CMD in the background
 	local name=$1 niceness=$2
@@ -200,7 +201,7 @@ prep_wait() {
 }
 if [ "$(id -u)" = 0 ]; then
 	[ "${CHECK_DEBUG:-1}" = 0 ] ||
-		IPSEC_HA_DEBUG_NICE=0 prep debug-kernel 0 tools/kernels/debug-kernel.sh
+		IPSEC_HA_DEBUG_NICE=0 prep debug-kernel -5 tools/kernels/debug-kernel.sh
 	[ "${CHECK_7X:-1}" = 0 ] || prep trixie-root 19 tools/kernels/trixie-root.sh setup
 fi
 
