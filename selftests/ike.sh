@@ -35,32 +35,59 @@ join() {	# join N: node N on the HA link
 pp join 1
 pp join 2
 
-rep() {	# rep HEX N: HEX N times
+# The batches below need hundreds of these: they fill variables rather
+# than fork a subshell each (a fork is dear on a slow kernel).
+rep_v() {	# rep_v VAR HEX N: VAR = HEX N times
 	local s='' i
-	for ((i = 0; i < $2; i++)); do s+=$1; done
-	echo "$s"
+	for ((i = 0; i < $3; i++)); do s+=$2; done
+	printf -v "$1" '%s' "$s"
 }
+rep() { local r; rep_v r "$@"; echo "$r"; }	# rep HEX N
 spi_i() { printf '0x1111%012x' "$1"; }
 spi_r() { printf '0x2222%012x' "$1"; }
-# The words of context N (IPv6 for every 10th), without its secrets.
-ctx() {
-	local n=$1 l=192.0.2.1 r ports=''
+# ctx_v VAR N: the words of context N (IPv6 for every 10th), without its
+# secrets.
+ctx_v() {
+	local n=$2 l=192.0.2.1 r ports='' role=responder si sr c d
 	r=198.51.$((n / 250)).$((n % 250 + 1))
 	if [ $((n % 10)) = 0 ]; then l=2001:db8::1 r=2001:db8:1::$n; fi
 	[ $((n % 3)) = 0 ] && ports='local-port 4500 remote-port 4501 ext nat-t,mobike'
-	echo "spi-i $(spi_i "$n") spi-r $(spi_r "$n") local $l remote $r $ports" \
-	     "role $( [ $((n % 2)) = 0 ] && echo initiator || echo responder)" \
-	     "encr aes-gcm-16 keylen 256 prf hmac-sha2-256 dh-group ecp256" \
-	     "id-i fqdn gw$n.example.com id-r ipv4-addr 203.0.113.$((n % 250 + 1))" \
-	     "mid-send $n mid-recv $((n + 1)) child $(printf '0xc%07x' "$n"),$(printf '0xd%07x' "$n")"
+	[ $((n % 2)) = 0 ] && role=initiator
+	printf -v si '0x1111%012x' "$n"
+	printf -v sr '0x2222%012x' "$n"
+	printf -v c '0xc%07x' "$n"
+	printf -v d '0xd%07x' "$n"
+	printf -v "$1" '%s' "spi-i $si spi-r $sr local $l remote $r $ports" \
+	     " role $role encr aes-gcm-16 keylen 256 prf hmac-sha2-256 dh-group ecp256" \
+	     " id-i fqdn gw$n.example.com id-r ipv4-addr 203.0.113.$((n % 250 + 1))" \
+	     " mid-send $n mid-recv $((n + 1)) child $c,$d"
 }
-# Its secrets: NAME=HEX words, every secret tagged with N.
-secrets() {
-	local t
-	t=$(printf '%04x' "$1")
-	echo "nonce_i=$(rep "a1$t" 10) nonce_r=$(rep "a2$t" 10)"
-	echo "sk_d=$(rep "d1$t" 10) sk_ai=$(rep "b1$t" 10) sk_ar=$(rep "b2$t" 10)"
-	echo "sk_ei=$(rep "e1$t" 8) sk_er=$(rep "e2$t" 8) sk_pi=$(rep "f1$t" 10) sk_pr=$(rep "f2$t" 10)"
+ctx() { local words; ctx_v words "$1"; echo "$words"; }
+# secrets_v VAR N SEP: its secrets, NAME=HEX words, every secret tagged
+# with N, in three groups joined by SEP.
+secrets_v() {
+	local t a b c e
+	printf -v t '%04x' "$2"
+	rep_v a "a1$t" 10
+	rep_v b "a2$t" 10
+	printf -v "$1" '%s' "nonce_i=$a nonce_r=$b$3"
+	rep_v a "d1$t" 10
+	rep_v b "b1$t" 10
+	rep_v c "b2$t" 10
+	printf -v "$1" '%s' "${!1}sk_d=$a sk_ai=$b sk_ar=$c$3"
+	rep_v a "e1$t" 8
+	rep_v b "e2$t" 8
+	rep_v c "f1$t" 10
+	rep_v e "f2$t" 10
+	printf -v "$1" '%s' "${!1}sk_ei=$a sk_er=$b sk_pi=$c sk_pr=$e"
+}
+secrets() { local secs; secrets_v secs "$1" $'\n'; echo "$secs"; }
+# batch_line N: context N and its secrets on one line
+batch_line() {
+	local words secs
+	ctx_v words "$1"
+	secrets_v secs "$1" ' '
+	echo "$words $secs"
 }
 count() { ha "$1" -j ike list | jq length; }
 has() { [ "$(count "$1")" = "$2" ]; }
@@ -78,9 +105,9 @@ check "a context with secrets from a file" ha n1 ike add $(ctx 1) secrets file "
 # shellcheck disable=SC2046
 check "a context with secrets from standard input" ha n1 ike add $(ctx 2) secrets - < <(secrets 2)
 (umask 077
- for n in $(seq 3 60); do echo "$(ctx "$n") $(secrets "$n" | tr '\n' ' ')"; done > "$tmp/batch")
+ for n in $(seq 3 60); do batch_line "$n"; done > "$tmp/batch")
 check "a batch of 58 contexts from a file" ha n1 ike add batch "$tmp/batch"
-for n in $(seq 61 100); do echo "$(ctx "$n") $(secrets "$n" | tr '\n' ' ')"; done > "$tmp/batch2"
+for n in $(seq 61 100); do batch_line "$n"; done > "$tmp/batch2"
 check "a batch of 40 contexts from standard input" ha n1 ike add batch - < "$tmp/batch2"
 check_eq "n1 holds 100 contexts" 100 "$(count n1)"
 check_eq "n1 owns them" 100 "$(ha n1 -j ike list | jq '[.[] | select(.local and .owner == 1)] | length')"
