@@ -271,30 +271,6 @@ void ha_inst_sa_counters(struct xfrm_state *x, u64 oseq, u64 seq)
 }
 
 /*
- * The SAD grows its hash tables from a work item, scheduled on a collision
- * once it holds more SAs than buckets. Thousands of inserts in one loop
- * outrun that work, and every insert then walks ever longer chains: wait
- * for a pending resize instead (a handful of times for 10,000 SAs).
- */
-static void ha_inst_sad_settle(struct net *net)
-{
-	if (READ_ONCE(net->xfrm.state_num) > READ_ONCE(net->xfrm.state_hmask))
-		flush_work(&net->xfrm.state_hash_work);
-}
-
-/*
- * The same for the SPD: xfrm_policy_insert() schedules the resize of a
- * direction's hash table once it holds more policies than buckets. dir is
- * below XFRM_POLICY_MAX (the wire decoder bounds it).
- */
-static void ha_inst_spd_settle(struct net *net, u8 dir)
-{
-	if (READ_ONCE(net->xfrm.policy_count[dir]) >
-	    READ_ONCE(net->xfrm.policy_bydst[dir].hmask))
-		flush_work(&net->xfrm.policy_hash_work);
-}
-
-/*
  * Insert x into the SAD. On success the caller keeps a reference; on
  * failure x is gone.
  */
@@ -311,7 +287,6 @@ int ha_inst_sa_add(struct xfrm_state *x)
 		xfrm_state_put(x);
 		return err;
 	}
-	ha_inst_sad_settle(xs_net(x));
 	return 0;
 }
 
@@ -369,7 +344,6 @@ int ha_inst_policy_add(struct net *net, const struct ha_wire_policy *w, const ch
 		return err;
 	}
 	xfrm_pol_put(xp);
-	ha_inst_spd_settle(net, w->dir);
 	return 0;
 }
 
