@@ -42,6 +42,7 @@ struct ha_peers {
 	struct ha_wire_sa sa;		/* scratch for decoding */
 	struct ha_wire_policy pol;
 	u8 buf[HA_WIRE_MAX_LEN];	/* the datagram being read */
+	u8 enc[HA_WIRE_MAX_LEN];	/* scratch for a record rebuilt (TAKEN) */
 };
 
 struct ha_peers *ha_peers(struct ha_net *hn);

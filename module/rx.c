@@ -117,6 +117,85 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 		ha_standby_kick(hn);
 }
 
+/*
+ * One TAKEN entry: the sender took the object over. Its new record is
+ * rebuilt from the one held here; false if that cannot be done (unknown
+ * here, or not the version the sender had): the full record is needed.
+ */
+static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken *e)
+{
+	struct ha_obj *old = ha_store_find(&hn->store, ha_refkey(&e->ref)), *obj;
+	struct ha_peers *ps = hn->peers;
+	struct ha_wire_buf b;
+	int err;
+
+	if (!old || (old->flags & HA_OBJ_DELETED) || old->kind == HA_OBJ_IKE)
+		return false;
+	if (!ha_rx_may_change(old, sender, sender, e->owner_epoch)) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
+		return true;
+	}
+	/* This node's: it must not send on it a moment longer. */
+	if (old->flags & HA_OBJ_LOCAL) {
+		ha_takeover_lost(hn, old, &ps->pol);
+		old->flags |= HA_OBJ_RELEASED;
+	}
+	ha_wire_buf_init(&b, ps->enc, sizeof(ps->enc));
+	if (old->kind == HA_OBJ_SA) {
+		err = ha_obj_decode(old, &ps->sa, NULL);
+		if (!err) {
+			ps->sa.owner = sender;
+			ps->sa.owner_epoch = e->owner_epoch;
+			ps->sa.oseq = e->oseq;
+			ps->sa.seq = e->seq;
+			err = ha_wire_put_sa(&b, &ps->sa);
+		}
+		memzero_explicit(&ps->sa, sizeof(ps->sa));
+	} else {
+		err = ha_obj_decode(old, NULL, &ps->pol);
+		if (!err) {
+			ps->pol.owner = sender;
+			ps->pol.owner_epoch = e->owner_epoch;
+			err = ha_wire_put_policy(&b, &ps->pol);
+		}
+	}
+	obj = err ? NULL : ha_obj_alloc(old->kind, old->refkey, &old->nkey, b.p, b.len);
+	memzero_explicit(ps->enc, b.len);
+	if (!obj || lower_32_bits(obj->digest) != e->check) {
+		ha_obj_free(obj);
+		return false;
+	}
+	obj->owner = sender;
+	obj->owner_epoch = e->owner_epoch;
+	obj->dir = old->dir;
+	obj->oseq = e->oseq;
+	obj->seq = e->seq;
+	if (!ha_store_put(hn, obj) && obj->kind == HA_OBJ_SA && !obj->ready)
+		ha_standby_kick(hn);
+	return true;
+}
+
+/*
+ * TAKEN: objects the sender took over. If any cannot be rebuilt here, the
+ * datagram is asked for again: a resend carries full records.
+ */
+static void ha_rx_taken(struct ha_net *hn, u16 sender, u64 dgram, const struct ha_wire_rec *rec)
+{
+	unsigned int i, n = ha_wire_taken_count(rec);
+	struct ha_wire_taken e;
+	bool again = false;
+
+	if (!n) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+		return;
+	}
+	for (i = 0; i < n && !ha_wire_get_taken(rec, i, &e); i++)
+		if (!ha_rx_take(hn, sender, &e))
+			again = true;
+	if (again)
+		ha_sync_nack(hn, sender, dgram, dgram);
+}
+
 static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 {
 	struct ha_obj *obj;
@@ -131,7 +210,8 @@ static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 		ha_store_remove(hn, obj);
 }
 
-static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_rec *rec)
+static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, u64 dgram,
+			 const struct ha_wire_rec *rec)
 {
 	struct ha_wire_alive alive;
 	struct ha_wire_bulk bulk;
@@ -149,6 +229,9 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, const struct ha_w
 	case HA_REC_CTRS:
 		ha_stat_add(hn, IPSEC_HA_A_STATS_RX_COUNTERS, ha_wire_ctrs_count(rec));
 		ha_ctr_rx(hn, p->node, rec);
+		break;
+	case HA_REC_TAKEN:
+		ha_rx_taken(hn, p->node, dgram, rec);
 		break;
 	case HA_REC_IKE:
 		ha_ike_rx(hn, p->node, rec);
@@ -263,7 +346,7 @@ static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
 	bulk = p->bulk;
 	ha_wire_iter_init(&it, ps->buf + HA_WIRE_HDR_LEN, len - HA_WIRE_MIN_LEN);
 	while ((err = ha_wire_next(&it, &rec)) == 1)
-		ha_rx_record(hn, p, &rec);
+		ha_rx_record(hn, p, h.seq, &rec);
 	if (bulk == HA_BULK_WAITING && p->bulk == HA_BULK_DONE)
 		ha_watch_bulk_done(hn, p);
 	if (err < 0)

@@ -209,10 +209,11 @@ struct ha_obj *ha_store_find_nkey(struct ha_store *st, const struct ha_nkey *nke
 	return ha_store_nkey_lookup(st, nkey, 0, not_refkey);
 }
 
+/* Queue obj to be sent in full (a resend, a bulk: never brief). */
 void ha_store_mark_dirty(struct ha_store *st, struct ha_obj *obj)
 {
 	lockdep_assert_held(&st->lock);
-	obj->flags |= HA_OBJ_DIRTY;
+	obj->flags = (obj->flags | HA_OBJ_DIRTY) & ~HA_OBJ_BRIEF;
 	if (list_empty(&obj->dirty))
 		list_add_tail(&obj->dirty, &st->dirty);
 }

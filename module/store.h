@@ -41,6 +41,7 @@ enum {
 	HA_OBJ_DELETED	= BIT(3),	/* a tombstone: its deletion is being sent */
 	HA_OBJ_RELEASED	= BIT(4),	/* LOCAL, but demoted: not in the SAD/SPD */
 	HA_OBJ_NOPREP	= BIT(5),	/* cannot be prepared here (standby.c) */
+	HA_OBJ_BRIEF	= BIT(6),	/* DIRTY by a takeover: peers need only a TAKEN entry */
 };
 
 struct ha_obj {

@@ -37,6 +37,7 @@ struct ha_tx {
 	struct ha_wire_sa sa;		/* scratch */
 	struct ha_wire_policy pol;	/* scratch */
 	struct ha_wire_ctr ctrs[HA_WIRE_MAX_LEN / HA_WIRE_CTR_LEN];	/* scratch */
+	struct ha_wire_taken taken[HA_WIRE_MAX_LEN / HA_WIRE_TAKEN_LEN];	/* scratch */
 	u8 enc[HA_WIRE_MAX_LEN];	/* scratch: one record */
 	u8 dgram[HA_WIRE_MAX_LEN];	/* the datagram being filled */
 	struct ha_wire_buf b;
@@ -388,6 +389,61 @@ static bool ha_sync_counters(struct ha_net *hn, struct ha_link *link, const stru
 	return false;
 }
 
+/* Close the TAKEN record of the n entries in tx->taken. */
+static void ha_sync_taken_put(struct ha_net *hn, unsigned int n, unsigned int *records)
+{
+	if (!n)
+		return;
+	if (ha_wire_put_taken(&hn->tx->b, hn->tx->taken, n))
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+	else
+		(*records)++;
+}
+
+/*
+ * What a promote took over (HA_OBJ_BRIEF): the peers hold the records
+ * already, so a 28-byte TAKEN entry each says what changed, as many per
+ * datagram as fit, instead of the whole record. True if the burst ended
+ * first.
+ */
+static bool ha_sync_taken(struct ha_net *hn, struct ha_link *link, const struct ha_key *key,
+			  unsigned int *sent, unsigned int *records)
+{
+	struct ha_tx *tx = hn->tx;
+	struct ha_obj *obj, *tmp;
+	unsigned int n = 0, max = 0;
+
+	list_for_each_entry_safe(obj, tmp, &hn->store.dirty, dirty) {
+		struct ha_wire_taken *e;
+
+		if (!(obj->flags & HA_OBJ_BRIEF))
+			continue;
+		if (n == max) {
+			ha_sync_taken_put(hn, n, records);
+			n = 0;
+			if (tx->b.cap - tx->b.len < 3 + HA_WIRE_TAKEN_LEN) {
+				if (*sent >= HA_TX_BURST)
+					return true;
+				if (ha_sync_send(hn, link, key))
+					(*sent)++;
+			}
+			max = min_t(size_t, (tx->b.cap - tx->b.len - 3) / HA_WIRE_TAKEN_LEN,
+				    ARRAY_SIZE(tx->taken));
+		}
+		e = &tx->taken[n++];
+		ha_ref_of(obj->refkey, &e->ref);
+		e->owner_epoch = obj->owner_epoch;
+		e->check = lower_32_bits(obj->digest);
+		e->oseq = obj->kind == HA_OBJ_SA ? obj->oseq : 0;
+		e->seq = obj->kind == HA_OBJ_SA ? obj->seq : 0;
+		obj->sent_seq = tx->seq + 1;	/* the datagram being filled */
+		obj->flags &= ~(HA_OBJ_DIRTY | HA_OBJ_BRIEF);
+		list_del_init(&obj->dirty);
+	}
+	ha_sync_taken_put(hn, n, records);
+	return false;
+}
+
 /*
  * One round of sending, at most HA_TX_BURST datagrams; true if more is
  * waiting. hn->lock (link and key stay) and store.lock held.
@@ -440,10 +496,11 @@ static bool ha_sync_tx(struct ha_net *hn)
 			;
 	tx->nr_nacks = 0;
 
+	more = ha_sync_taken(hn, link, key, &sent, &records);
 	list_for_each_entry_safe(obj, tmp, &hn->store.dirty, dirty) {
 		int err;
 
-		if (sent >= HA_TX_BURST) {
+		if (more || sent >= HA_TX_BURST) {
 			more = true;
 			break;
 		}

@@ -43,15 +43,18 @@ static void ha_takeover_fail(struct ha_takeover *t, const struct ha_obj *obj, in
 
 /*
  * Store the record in t->sa or t->pol (kind of obj), this node's now, in
- * place of obj with flags added, and announce it.
+ * place of obj with flags added, and announce it: briefly (a TAKEN entry)
+ * if the peers hold obj as it is, as a promote finds it.
  */
 static int ha_takeover_put(struct ha_net *hn, struct ha_takeover *t,
-			   const struct ha_obj *obj, u16 flags)
+			   const struct ha_obj *obj, u16 flags, bool brief)
 {
 	bool sa = obj->kind == HA_OBJ_SA;
 	struct ha_wire_buf b;
 	struct ha_obj *new;
 	int err;
+
+	brief = brief && !(obj->flags & HA_OBJ_DIRTY);	/* else they may not */
 
 	ha_wire_buf_init(&b, t->enc, sizeof(t->enc));
 	err = sa ? ha_wire_put_sa(&b, &t->sa) : ha_wire_put_policy(&b, &t->pol);
@@ -72,6 +75,8 @@ static int ha_takeover_put(struct ha_net *hn, struct ha_takeover *t,
 	if (ha_store_put(hn, new))
 		return -ENOMEM;
 	ha_store_mark_dirty(&hn->store, new);
+	if (brief)
+		new->flags |= HA_OBJ_BRIEF;
 	return 0;
 }
 
@@ -147,7 +152,7 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 	w->oseq = oseq;
 	w->seq = seq;
 	it->refkey = obj->refkey;
-	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED);
+	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED, true);
 	if (err) {
 		ha_takeover_fail(t, obj, err, "cannot store the new ownership");
 		ha_inst_sa_discard(x);
@@ -173,7 +178,7 @@ static void ha_promote_prepare_policy(struct ha_net *hn, struct ha_takeover *t,
 	t->pol.owner = hn->node_id;
 	t->pol.owner_epoch = obj->owner_epoch + 1;
 	it->refkey = obj->refkey;
-	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED);
+	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED, true);
 	if (err)
 		ha_takeover_fail(t, obj, err, "cannot store the new ownership");
 	else
@@ -298,7 +303,7 @@ static void ha_demote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_obj
 		ha_takeover_remove_sa(hn, x, &oseq, &seq);
 	w->oseq = max3(w->oseq, obj->oseq, oseq);
 	w->seq = max3(w->seq, obj->seq, seq);
-	if (!ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED))
+	if (!ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED, false))
 		t->sas++;
 	memzero_explicit(w, sizeof(*w));
 }

@@ -1373,6 +1373,58 @@ int ha_wire_get_ctr(const struct ha_wire_rec *rec, unsigned int i,
 	return 0;
 }
 
+int ha_wire_put_taken(struct ha_wire_buf *b, const struct ha_wire_taken *t,
+		      unsigned int n)
+{
+	unsigned int i;
+	int ret;
+	u8 *q;
+
+	if (!n || n > HA_WIRE_TAKEN_MAX)
+		return -EINVAL;
+	ret = rec_open(b, HA_REC_TAKEN, (size_t)n * HA_WIRE_TAKEN_LEN, &q);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		q = w16(q, t[i].ref.origin);
+		q = w16(q, t[i].owner_epoch);
+		q = w32(q, t[i].ref.id);
+		q = w32(q, t[i].check);
+		q = w64(q, t[i].oseq);
+		q = w64(q, t[i].seq);
+	}
+	return 0;
+}
+
+unsigned int ha_wire_taken_count(const struct ha_wire_rec *rec)
+{
+	if (rec->type != HA_REC_TAKEN || rec->len % HA_WIRE_TAKEN_LEN)
+		return 0;
+	return rec->len / HA_WIRE_TAKEN_LEN;
+}
+
+int ha_wire_get_taken(const struct ha_wire_rec *rec, unsigned int i,
+		      struct ha_wire_taken *t)
+{
+	const u8 *p;
+
+	memset(t, 0, sizeof(*t));
+	if (rec->type != HA_REC_TAKEN)
+		return -EINVAL;
+	if (rec->len % HA_WIRE_TAKEN_LEN)
+		return -EBADMSG;
+	if (i >= rec->len / HA_WIRE_TAKEN_LEN)
+		return -EINVAL;
+	p = rec->val + (size_t)i * HA_WIRE_TAKEN_LEN;
+	t->ref.origin = ha_get_be16(p);
+	t->owner_epoch = ha_get_be16(p + 2);
+	t->ref.id = ha_get_be32(p + 4);
+	t->check = ha_get_be32(p + 8);
+	t->oseq = ha_get_be64(p + 12);
+	t->seq = ha_get_be64(p + 20);
+	return 0;
+}
+
 int ha_wire_put_alive(struct ha_wire_buf *b, const struct ha_wire_alive *a)
 {
 	int ret;

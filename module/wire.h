@@ -48,6 +48,7 @@ enum ha_wire_rec_type {
 	HA_REC_POLICY		= 0x82,
 	HA_REC_IKE		= 0x83,
 	HA_REC_CTRS		= 0x84,	/* an array of counter entries */
+	HA_REC_TAKEN		= 0x85,	/* an array of takeover entries */
 };
 
 /*
@@ -248,6 +249,23 @@ struct ha_wire_ctr {
 	u64 value;
 };
 
+/*
+ * One entry of an HA_REC_TAKEN array (28 bytes on the wire): the sender
+ * took over the object of ref, whose record its peers hold already. The
+ * new record is the old one with the sender as owner, this epoch and, for
+ * an SA, these counters; check lets a receiver tell it rebuilt the same
+ * record (else it asks for the datagram again, and gets the full record).
+ */
+#define HA_WIRE_TAKEN_LEN	28
+#define HA_WIRE_TAKEN_MAX	(0xffff / HA_WIRE_TAKEN_LEN)	/* per record */
+
+struct ha_wire_taken {
+	struct ha_ref ref;
+	u16 owner_epoch;
+	u32 check;		/* low 32 bits of the new record's digest */
+	u64 oseq, seq;		/* SAs: the counters it starts from; else 0 */
+};
+
 struct ha_wire_alive {
 	u64 last_seq;		/* sender's last datagram number */
 	u32 count;		/* objects the sender owns */
@@ -321,6 +339,9 @@ int ha_wire_get_ike_del(const struct ha_wire_rec *rec, u64 *spi_i, u64 *spi_r);
 int ha_wire_put_ctrs(struct ha_wire_buf *b, const struct ha_wire_ctr *c, unsigned int n);
 unsigned int ha_wire_ctrs_count(const struct ha_wire_rec *rec);
 int ha_wire_get_ctr(const struct ha_wire_rec *rec, unsigned int i, struct ha_wire_ctr *c);
+int ha_wire_put_taken(struct ha_wire_buf *b, const struct ha_wire_taken *t, unsigned int n);
+unsigned int ha_wire_taken_count(const struct ha_wire_rec *rec);
+int ha_wire_get_taken(const struct ha_wire_rec *rec, unsigned int i, struct ha_wire_taken *t);
 int ha_wire_put_alive(struct ha_wire_buf *b, const struct ha_wire_alive *a);
 int ha_wire_get_alive(const struct ha_wire_rec *rec, struct ha_wire_alive *a);
 int ha_wire_put_nack(struct ha_wire_buf *b, const struct ha_wire_nack *n);

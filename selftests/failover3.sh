@@ -76,6 +76,10 @@ check_eq "promote on n3 succeeds" 0 $rc3
 echo "# n3's promote: $(cl_promote_summary n3)"
 check_eq "n3's promote installed the 6 SAs" "$CL_SAS" "$(cl_promoted n3 sas)"
 check_eq "n3's promote reported no failure" 0 "$(cl_promoted n3 failed)"
+# n2 announced its takeover as TAKEN entries; n3 rebuilt each record from
+# its own copy, and a record it could not rebuild would have been asked for.
+check_eq "n3 took n2's takeover from its TAKEN entries: n2 was asked to resend nothing" 0 \
+	"$(ha n2 -j stats | jq .rx_nacks)"
 check "traffic flows again through every SA pair" wait_until 15 cl_flowing
 flowing=$(cl_now)
 cl_event_at "$flowing" "every SA pair answers a ping again"

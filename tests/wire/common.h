@@ -16,6 +16,7 @@ union wire_obj {
 	struct ha_wire_bulk bulk;
 	struct ha_wire_node_info info;
 	struct ha_wire_ctr ctr;
+	struct ha_wire_taken taken;
 	u64 spi[2];
 };
 
@@ -24,8 +25,8 @@ union wire_obj {
 
 /*
  * Decode @rec as its type says into @o; 0 if decoded, 1 if the type has
- * no decoder, else the decoder's error. For CTRS, decodes every entry
- * into @o (the last one stays) and returns the first error.
+ * no decoder, else the decoder's error. For CTRS and TAKEN, decodes every
+ * entry into @o (the last one stays) and returns the first error.
  */
 static inline int wire_decode(const struct ha_wire_rec *rec, union wire_obj *o)
 {
@@ -63,20 +64,31 @@ static inline int wire_decode(const struct ha_wire_rec *rec, union wire_obj *o)
 				return ret;
 		}
 		return 0;
+	case HA_REC_TAKEN:
+		n = ha_wire_taken_count(rec);
+		if (!n && rec->len)
+			return ha_wire_get_taken(rec, 0, &o->taken);
+		for (i = 0; i < n; i++) {
+			ret = ha_wire_get_taken(rec, i, &o->taken);
+			if (ret)
+				return ret;
+		}
+		return 0;
 	default:
 		return 1;
 	}
 }
 
 /*
- * Encode @o as a record of @type. CTRS re-encodes the entries of @src
- * (the decoded record) one by one.
+ * Encode @o as a record of @type. CTRS and TAKEN re-encode the entries
+ * of @src (the decoded record) one by one.
  */
 static inline int wire_encode(struct ha_wire_buf *b, u8 type,
 			      const union wire_obj *o,
 			      const struct ha_wire_rec *src)
 {
 	static struct ha_wire_ctr c[HA_WIRE_CTRS_MAX];
+	static struct ha_wire_taken t[HA_WIRE_TAKEN_MAX];
 	unsigned int i, n;
 
 	switch (type) {
@@ -106,12 +118,25 @@ static inline int wire_encode(struct ha_wire_buf *b, u8 type,
 			if (ha_wire_get_ctr(src, i, &c[i]))
 				return -EBADMSG;
 		return ha_wire_put_ctrs(b, c, n);
+	case HA_REC_TAKEN:
+		n = ha_wire_taken_count(src);
+		for (i = 0; i < n; i++)
+			if (ha_wire_get_taken(src, i, &t[i]))
+				return -EBADMSG;
+		return ha_wire_put_taken(b, t, n);
 	default:
 		return -EINVAL;
 	}
 }
 
-/* Bytes of the decoded object to compare. */
+/* Bytes of one entry of an array record (CTRS, TAKEN); 0 for others. */
+static inline size_t wire_entry_len(u8 type)
+{
+	return type == HA_REC_CTRS ? HA_WIRE_CTR_LEN :
+	       type == HA_REC_TAKEN ? HA_WIRE_TAKEN_LEN : 0;
+}
+
+/* Bytes of the decoded object to compare (0: an array record). */
 static inline size_t wire_obj_size(u8 type)
 {
 	switch (type) {
@@ -143,7 +168,7 @@ static inline size_t wire_obj_size(u8 type)
 static const u8 wire_types[] = {
 	HA_REC_ALIVE, HA_REC_NACK, HA_REC_BULK_REQ, HA_REC_BULK_END,
 	HA_REC_NODE_INFO, HA_REC_SA_DEL, HA_REC_POLICY_DEL, HA_REC_IKE_DEL,
-	HA_REC_SA, HA_REC_POLICY, HA_REC_IKE, HA_REC_CTRS,
+	HA_REC_SA, HA_REC_POLICY, HA_REC_IKE, HA_REC_CTRS, HA_REC_TAKEN,
 };
 
 #endif

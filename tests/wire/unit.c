@@ -627,6 +627,55 @@ static void test_other_round_trips(void)
 	   "CTRS of more than %u entries refused", HA_WIRE_CTRS_MAX);
 }
 
+static void test_taken(void)
+{
+	static struct ha_wire_taken t[3];
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+	struct ha_wire_buf b;
+	unsigned int i;
+	int ret;
+
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < 3; i++) {
+		t[i].ref.origin = i + 1;
+		t[i].ref.id = 0x10000 + i;
+		t[i].owner_epoch = i == 2 ? 0xffff : i + 1;
+		t[i].check = 0xdeadbeef - i;
+		t[i].oseq = ~0ULL - i;
+		t[i].seq = (u64)i << 40 | 7;
+	}
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ret = ha_wire_put_taken(&b, t, 3);
+	ok(!ret && b.len == 3 + 3 * 28, "TAKEN of 3 entries is 3 + 84 bytes");
+	ok(!memcmp(buf, "\x85\x00\x54\x00\x01\x00\x01\x00\x01\x00\x00\xde\xad\xbe\xef"
+		   "\xff\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\x07", 31),
+	   "TAKEN entry layout: origin, epoch, id, check, oseq, seq");
+	corpus(buf, b.len);
+	ha_wire_iter_init(&it, buf, b.len);
+	ret = ha_wire_next(&it, &rec);
+	ok(ret == 1 && ha_wire_taken_count(&rec) == 3, "TAKEN count");
+	for (i = 0; i < 3; i++) {
+		ret = ha_wire_get_taken(&rec, i, &out.taken);
+		ok(!ret && !memcmp(&out.taken, &t[i], sizeof(t[i])), "TAKEN entry %u round trip", i);
+	}
+	ok(ha_wire_get_taken(&rec, 3, &out.taken) == -EINVAL, "TAKEN index past the end");
+	rec.len = 29;
+	ok(ha_wire_taken_count(&rec) == 0 && ha_wire_get_taken(&rec, 0, &out.taken) == -EBADMSG,
+	   "TAKEN of 29 bytes is malformed");
+	rec.len = 27;
+	ok(ha_wire_taken_count(&rec) == 0 && ha_wire_get_taken(&rec, 0, &out.taken) == -EBADMSG,
+	   "TAKEN of 27 bytes is malformed");
+	rec.type = HA_REC_CTRS;
+	rec.len = 28;
+	ok(ha_wire_get_taken(&rec, 0, &out.taken) == -EINVAL && !ha_wire_taken_count(&rec),
+	   "TAKEN decoder refuses another type");
+	ok(ha_wire_put_taken(&b, t, 0) == -EINVAL, "TAKEN of no entry refused");
+	ok(ha_wire_put_taken(&b, t, HA_WIRE_TAKEN_MAX + 1) == -EINVAL,
+	   "TAKEN of more than %u entries refused", HA_WIRE_TAKEN_MAX);
+	ok((1432 - 3) / HA_WIRE_TAKEN_LEN == 51, "51 takeover entries per 1500-byte datagram");
+}
+
 static void test_capacity(void)
 {
 	static struct ha_wire_ctr c[HA_WIRE_CTRS_MAX];
@@ -1522,6 +1571,7 @@ int main(int argc, char **argv)
 	test_alg_table();
 	test_sa_round_trips();
 	test_other_round_trips();
+	test_taken();
 	test_capacity();
 	test_truncation();
 	test_malformed();
