@@ -299,7 +299,15 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		ha_obj_free(obj);
 		return -ENOSPC;
 	}
-	other = ha_store_find_nkey(st, &obj->nkey, obj->refkey);
+	/*
+	 * Of two live objects with one natural key, the later one is flagged:
+	 * with none flagged, a new version under its old key collides with
+	 * nothing (a takeover's store of thousands need not look).
+	 */
+	if (old && !st->collisions && !memcmp(&old->nkey, &obj->nkey, sizeof(obj->nkey)))
+		other = NULL;
+	else
+		other = ha_store_find_nkey(st, &obj->nkey, obj->refkey);
 	if (other)
 		obj->flags |= HA_OBJ_COLLIDES;
 	/* A new collision of an SA (not each new version of one). */
