@@ -121,12 +121,15 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
  * One TAKEN entry: the sender took the object over. Its new record is
  * rebuilt from the one held here; false if that cannot be done (unknown
  * here, or not the version the sender had): the full record is needed.
+ * Owner, epoch and counters, what a later takeover starts from, apply
+ * at once all the same, to the record held here until the full one comes.
  */
 static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken *e)
 {
 	struct ha_obj *old = ha_store_find(&hn->store, ha_refkey(&e->ref)), *obj;
 	struct ha_peers *ps = hn->peers;
 	struct ha_wire_buf b;
+	bool rebuilt;
 	int err;
 
 	if (!old || (old->flags & HA_OBJ_DELETED) || old->kind == HA_OBJ_IKE)
@@ -136,10 +139,8 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 		return true;
 	}
 	/* This node's: it must not send on it a moment longer. */
-	if (old->flags & HA_OBJ_LOCAL) {
+	if (old->flags & HA_OBJ_LOCAL)
 		ha_takeover_lost(hn, old, &ps->pol);
-		old->flags |= HA_OBJ_RELEASED;
-	}
 	ha_wire_buf_init(&b, ps->enc, sizeof(ps->enc));
 	if (old->kind == HA_OBJ_SA) {
 		err = ha_obj_decode(old, &ps->sa, NULL);
@@ -161,9 +162,14 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 	}
 	obj = err ? NULL : ha_obj_alloc(old->kind, old->refkey, &old->nkey, b.p, b.len);
 	memzero_explicit(ps->enc, b.len);
-	if (!obj || lower_32_bits(obj->digest) != e->check) {
+	rebuilt = obj && lower_32_bits(obj->digest) == e->check;
+	if (!rebuilt) {
 		ha_obj_free(obj);
-		return false;
+		obj = ha_obj_alloc(old->kind, old->refkey, &old->nkey, old->rec, old->len);
+		if (!obj) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+			return false;
+		}
 	}
 	obj->owner = sender;
 	obj->owner_epoch = e->owner_epoch;
@@ -172,7 +178,7 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 	obj->seq = e->seq;
 	if (!ha_store_put(hn, obj) && obj->kind == HA_OBJ_SA && !obj->ready)
 		ha_standby_kick(hn);
-	return true;
+	return rebuilt;
 }
 
 /*
