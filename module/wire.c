@@ -1318,6 +1318,47 @@ int ha_wire_get_ike_del(const struct ha_wire_rec *rec, u64 *spi_i, u64 *spi_r)
 	return 0;
 }
 
+/*
+ * Array records (CTRS, TAKEN): n entries of elen bytes each, 1 <= n <=
+ * max. Opening one reserves it whole, as rec_open() does.
+ */
+static int array_open(struct ha_wire_buf *b, u8 type, unsigned int n, unsigned int max,
+		      size_t elen, u8 **val)
+{
+	if (!n || n > max)
+		return -EINVAL;
+	return rec_open(b, type, (size_t)n * elen, val);
+}
+
+/* Entries in an array record of that type; 0 if of another or malformed. */
+static unsigned int array_count(const struct ha_wire_rec *rec, u8 type, size_t elen)
+{
+	if (rec->type != type || rec->len % elen)
+		return 0;
+	return rec->len / elen;
+}
+
+/*
+ * Entry i of an array record of that type, or NULL with *err: -EINVAL
+ * for another type or an index past the end, -EBADMSG for a length that
+ * is not a whole number of entries.
+ */
+static const u8 *array_entry(const struct ha_wire_rec *rec, u8 type, size_t elen,
+			     unsigned int i, int *err)
+{
+	*err = -EINVAL;
+	if (rec->type != type)
+		return NULL;
+	if (rec->len % elen) {
+		*err = -EBADMSG;
+		return NULL;
+	}
+	if (i >= rec->len / elen)
+		return NULL;
+	*err = 0;
+	return rec->val + (size_t)i * elen;
+}
+
 int ha_wire_put_ctrs(struct ha_wire_buf *b, const struct ha_wire_ctr *c,
 		     unsigned int n)
 {
@@ -1325,9 +1366,7 @@ int ha_wire_put_ctrs(struct ha_wire_buf *b, const struct ha_wire_ctr *c,
 	int ret;
 	u8 *q;
 
-	if (!n || n > HA_WIRE_CTRS_MAX)
-		return -EINVAL;
-	ret = rec_open(b, HA_REC_CTRS, (size_t)n * HA_WIRE_CTR_LEN, &q);
+	ret = array_open(b, HA_REC_CTRS, n, HA_WIRE_CTRS_MAX, HA_WIRE_CTR_LEN, &q);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
@@ -1345,25 +1384,20 @@ int ha_wire_put_ctrs(struct ha_wire_buf *b, const struct ha_wire_ctr *c,
 
 unsigned int ha_wire_ctrs_count(const struct ha_wire_rec *rec)
 {
-	if (rec->type != HA_REC_CTRS || rec->len % HA_WIRE_CTR_LEN)
-		return 0;
-	return rec->len / HA_WIRE_CTR_LEN;
+	return array_count(rec, HA_REC_CTRS, HA_WIRE_CTR_LEN);
 }
 
 int ha_wire_get_ctr(const struct ha_wire_rec *rec, unsigned int i,
 		    struct ha_wire_ctr *c)
 {
 	const u8 *p;
+	int err;
 	u16 e;
 
 	memset(c, 0, sizeof(*c));
-	if (rec->type != HA_REC_CTRS)
-		return -EINVAL;
-	if (rec->len % HA_WIRE_CTR_LEN)
-		return -EBADMSG;
-	if (i >= rec->len / HA_WIRE_CTR_LEN)
-		return -EINVAL;
-	p = rec->val + (size_t)i * HA_WIRE_CTR_LEN;
+	p = array_entry(rec, HA_REC_CTRS, HA_WIRE_CTR_LEN, i, &err);
+	if (!p)
+		return err;
 	e = ha_get_be16(p + 2);
 	c->ref.origin = ha_get_be16(p);
 	c->owner_epoch = e & HA_WIRE_CTR_EPOCH_MASK;
@@ -1380,9 +1414,7 @@ int ha_wire_put_taken(struct ha_wire_buf *b, const struct ha_wire_taken *t,
 	int ret;
 	u8 *q;
 
-	if (!n || n > HA_WIRE_TAKEN_MAX)
-		return -EINVAL;
-	ret = rec_open(b, HA_REC_TAKEN, (size_t)n * HA_WIRE_TAKEN_LEN, &q);
+	ret = array_open(b, HA_REC_TAKEN, n, HA_WIRE_TAKEN_MAX, HA_WIRE_TAKEN_LEN, &q);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
@@ -1398,24 +1430,19 @@ int ha_wire_put_taken(struct ha_wire_buf *b, const struct ha_wire_taken *t,
 
 unsigned int ha_wire_taken_count(const struct ha_wire_rec *rec)
 {
-	if (rec->type != HA_REC_TAKEN || rec->len % HA_WIRE_TAKEN_LEN)
-		return 0;
-	return rec->len / HA_WIRE_TAKEN_LEN;
+	return array_count(rec, HA_REC_TAKEN, HA_WIRE_TAKEN_LEN);
 }
 
 int ha_wire_get_taken(const struct ha_wire_rec *rec, unsigned int i,
 		      struct ha_wire_taken *t)
 {
 	const u8 *p;
+	int err;
 
 	memset(t, 0, sizeof(*t));
-	if (rec->type != HA_REC_TAKEN)
-		return -EINVAL;
-	if (rec->len % HA_WIRE_TAKEN_LEN)
-		return -EBADMSG;
-	if (i >= rec->len / HA_WIRE_TAKEN_LEN)
-		return -EINVAL;
-	p = rec->val + (size_t)i * HA_WIRE_TAKEN_LEN;
+	p = array_entry(rec, HA_REC_TAKEN, HA_WIRE_TAKEN_LEN, i, &err);
+	if (!p)
+		return err;
 	t->ref.origin = ha_get_be16(p);
 	t->owner_epoch = ha_get_be16(p + 2);
 	t->ref.id = ha_get_be32(p + 4);
