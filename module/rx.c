@@ -55,6 +55,13 @@ bool ha_rx_may_change(struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
 	return !(old->flags & HA_OBJ_LOCAL) || ha_epoch_before(old->owner_epoch, epoch);
 }
 
+/* Store a peer's object; an SA not prepared yet is for the standby work. */
+static void ha_rx_store(struct ha_net *hn, struct ha_obj *obj)
+{
+	if (!ha_store_put(hn, obj) && obj->kind == HA_OBJ_SA && !obj->ready)
+		ha_standby_kick(hn);
+}
+
 static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 {
 	struct ha_peers *ps = hn->peers;
@@ -113,8 +120,7 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	obj->seq = seq;
 	if (old && (old->flags & HA_OBJ_LOCAL))	/* another node took it over */
 		ha_takeover_lost(hn, old, &ps->pol);
-	if (!ha_store_put(hn, obj) && kind == HA_OBJ_SA && !obj->ready)
-		ha_standby_kick(hn);
+	ha_rx_store(hn, obj);
 }
 
 /*
@@ -176,8 +182,7 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 	obj->dir = old->dir;
 	obj->oseq = e->oseq;
 	obj->seq = e->seq;
-	if (!ha_store_put(hn, obj) && obj->kind == HA_OBJ_SA && !obj->ready)
-		ha_standby_kick(hn);
+	ha_rx_store(hn, obj);
 	return rebuilt;
 }
 
