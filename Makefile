@@ -72,7 +72,10 @@ check-debug:
 check-7x:
 	tools/kernels/check-7x.sh
 
-demo: deps all
+# The kernels to build for are read when make starts, before deps may have
+# installed them: the build runs in a make of its own, after deps.
+demo: deps
+	$(MAKE) all
 	tools/demo.sh
 
 install: all
