@@ -27,6 +27,12 @@ static const struct rhashtable_params ha_ctr_params = {
 	.automatic_shrinking = true,
 };
 
+/* Packets after which an SA's counter is due: never more than peers know. */
+static u32 ha_ctr_threshold(const struct ha_net *hn)
+{
+	return min(READ_ONCE(hn->sync_packets), READ_ONCE(hn->sync_packets_told));
+}
+
 static unsigned long ha_ctr_interval(const struct ha_net *hn)
 {
 	return max(1UL, msecs_to_jiffies(READ_ONCE(hn->sync_interval_ms)));
@@ -55,7 +61,7 @@ void ha_ctr_touch(struct ha_net *hn, struct xfrm_state *x)
 		return;
 	/* A racy read is enough to tell the threshold is near. */
 	now = x->replay_esn ? READ_ONCE(x->replay_esn->oseq) : READ_ONCE(x->replay.oseq);
-	if ((u32)now - (u32)c->sent_out >= READ_ONCE(hn->sync_packets) &&
+	if ((u32)now - (u32)c->sent_out >= ha_ctr_threshold(hn) &&
 	    !test_and_set_bit(HA_CTR_URGENT, &c->flags))
 		mod_delayed_work(ha_wq, &hn->ctrs.work, 0);
 }
@@ -169,6 +175,7 @@ static void ha_ctr_work(struct work_struct *work)
 	struct ha_net *hn = container_of(to_delayed_work(work), struct ha_net, ctrs.work);
 	unsigned long now = jiffies, interval = ha_ctr_interval(hn);
 	struct llist_node *list;
+	u32 threshold = ha_ctr_threshold(hn);
 	struct ha_ctr *c, *tmp;
 	bool due = false;
 	u64 out, in;
@@ -187,8 +194,8 @@ static void ha_ctr_work(struct work_struct *work)
 		clear_bit(HA_CTR_URGENT, &c->flags);
 		if (ha_ctr_moved(c, &out, &in)) {
 			c->moved_at = now;
-			if (out - c->sent_out >= hn->sync_packets ||
-			    in - c->sent_in >= hn->sync_packets ||
+			if (out - c->sent_out >= threshold ||
+			    in - c->sent_in >= threshold ||
 			    time_after_eq(now, c->sent_at + interval)) {
 				if (!test_and_set_bit(HA_CTR_DUE, &c->flags))
 					list_add_tail(&c->due, &hn->ctrs.due);
@@ -319,13 +326,22 @@ int ha_ctr_net_init(struct ha_net *hn)
 	return rhashtable_init(&hn->ctrs.table, &ha_ctr_params);
 }
 
-/* The hooks are gone (pre_exit): no tracker can be touched any more. */
+/*
+ * The hooks are gone (pre_exit) and km_work and rx_work are stopped:
+ * nothing queues ctr_work any more. Stop it before tx_work is stopped,
+ * since ctr_work queues tx_work when counters are due.
+ */
+void ha_ctr_net_stop(struct ha_net *hn)
+{
+	cancel_delayed_work_sync(&hn->ctrs.work);
+}
+
+/* After ha_ctr_net_stop() and tx_work's end: no tracker is used any more. */
 void ha_ctr_net_exit(struct ha_net *hn)
 {
 	struct ha_ctr *c, *tmp;
 	struct llist_node *list;
 
-	cancel_delayed_work_sync(&hn->ctrs.work);
 	list = llist_del_all(&hn->ctrs.pending);
 	llist_for_each_entry_safe(c, tmp, list, pending)
 		list_add_tail(&c->active, &hn->ctrs.active);

@@ -56,6 +56,7 @@ void ha_hook_unregister(struct ha_net *hn);
 
 /* counters.c: all but the hook side under store.lock, process context */
 int ha_ctr_net_init(struct ha_net *hn);
+void ha_ctr_net_stop(struct ha_net *hn);
 void ha_ctr_net_exit(struct ha_net *hn);
 void ha_ctr_touch(struct ha_net *hn, struct xfrm_state *x);
 int ha_ctr_track(struct ha_net *hn, struct xfrm_state *x, u64 refkey, u16 owner_epoch);

@@ -166,7 +166,8 @@ int ha_ike_local_put(struct ha_net *hn, struct ha_obj *old, const struct ha_wire
 	if (err)
 		goto out;
 
-	refkey = old ? old->refkey : (u64)hn->node_id << 32 | ++hn->store.next_id;
+	/* IKE contexts are found by their SPIs: refs of origin 0 are this node's own. */
+	refkey = old ? old->refkey : ha_store_new_refkey(&hn->store, 0);
 	ha_ike_nkey(ike->spi_i, ike->spi_r, &nkey);
 	obj = ha_obj_alloc(HA_OBJ_IKE, refkey, &nkey, rec, b.len);
 	if (!obj) {
@@ -226,7 +227,9 @@ void ha_ike_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 		goto out;
 	}
 	ha_ike_nkey(ike->spi_i, ike->spi_r, &nkey);
-	obj = ha_obj_alloc(HA_OBJ_IKE, old ? old->refkey : ++hn->store.next_id, &nkey, raw, len);
+	/* A peer's context is found by its SPIs: its ref is this node's own (origin 0). */
+	obj = ha_obj_alloc(HA_OBJ_IKE, old ? old->refkey : ha_store_new_refkey(&hn->store, 0),
+			   &nkey, raw, len);
 	if (!obj) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
 		goto out;

@@ -53,7 +53,14 @@ struct ha_net {
 	struct net *net;
 	struct mutex lock;		/* serialises configuration changes */
 	u16 node_id;			/* 0 until configured */
-	u32 sync_packets;
+	u32 sync_packets;		/* configured counter threshold */
+	/*
+	 * The threshold peers were last told (NODE_INFO): counters follow
+	 * the lower of the two, so that a raised threshold applies only
+	 * once peers know it. READ_ONCE; written by tx_work.
+	 */
+	u32 sync_packets_told;
+	u32 tx_info_sync_packets;	/* in the datagram being filled; under store.lock */
 	u32 sync_interval_ms;
 	u32 max_sas;
 	u32 margin_min;

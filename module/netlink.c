@@ -214,7 +214,7 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(hn->node_id, id);
 	}
 	if (attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS])
-		hn->sync_packets = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS]);
+		WRITE_ONCE(hn->sync_packets, nla_get_u32(attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS]));
 	if (attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL])
 		hn->sync_interval_ms = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL]);
 	if (attrs[IPSEC_HA_A_CONFIG_MAX_SAS])
@@ -229,6 +229,8 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (restart)
 		ha_sync_start(hn);
+	else if (attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS] || !spi)
+		ha_sync_announce(hn);	/* peers learn it now, not at the next ALIVE */
 	ha_nl_notify_config(hn);
 	mutex_unlock(&hn->lock);
 	return 0;

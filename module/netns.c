@@ -28,10 +28,13 @@ static int __net_init ha_net_init(struct net *net)
 
 	int err;
 
+	/* Grows across restarts, so peers can refuse an old epoch's datagrams. */
+	hn->epoch = ktime_get_real_ns();
 	hn->stats = alloc_percpu(struct ha_pcpu_stats);
 	if (!hn->stats)
 		return -ENOMEM;
-	err = ha_store_init(&hn->store);
+	/* Ids start past any an earlier incarnation gave: about 1,000 a second. */
+	err = ha_store_init(&hn->store, (u32)(hn->epoch >> 20));
 	if (err) {
 		free_percpu(hn->stats);
 		return err;
@@ -50,12 +53,11 @@ static int __net_init ha_net_init(struct net *net)
 	hn->net = net;
 	mutex_init(&hn->lock);
 	hn->sync_packets = HA_DEFAULT_SYNC_PACKETS;
+	hn->sync_packets_told = 1;	/* until peers are told: every packet */
 	hn->sync_interval_ms = HA_DEFAULT_SYNC_INTERVAL_MS;
 	hn->max_sas = HA_DEFAULT_MAX_SAS;
 	hn->margin_min = HA_DEFAULT_MARGIN_MIN;
 	hn->prepare_max = HA_DEFAULT_PREPARE_MAX;
-	/* Grows across restarts, so peers can refuse an old epoch's datagrams. */
-	hn->epoch = ktime_get_real_ns();
 	return 0;
 }
 
@@ -73,12 +75,18 @@ static void __net_exit ha_net_pre_exit(struct net *net)
 	mutex_unlock(&hn->lock);
 }
 
+/*
+ * Works stop in the order they queue each other: km_work and rx_work
+ * queue ctr_work's trackers, tx_work and standby work; ctr_work queues
+ * tx_work. Each is stopped after everything that can queue it.
+ */
 static void __net_exit ha_net_exit(struct net *net)
 {
 	struct ha_net *hn = ha_net(net);
 
 	ha_km_net_exit(hn);
 	ha_rx_net_exit(hn);
+	ha_ctr_net_stop(hn);
 	ha_sync_net_exit(hn);
 	ha_ctr_net_exit(hn);
 	ha_peers_destroy(hn);

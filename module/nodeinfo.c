@@ -39,9 +39,17 @@ int ha_node_spi_parse(struct genl_info *info, u64 *range)
 int ha_node_info_put(struct ha_net *hn, struct ha_wire_buf *b)
 {
 	u64 r = READ_ONCE(hn->spi_range);
-	struct ha_wire_node_info ni = { .spi_min = r >> 32, .spi_max = (u32)r };
+	struct ha_wire_node_info ni = {
+		.spi_min = r >> 32,
+		.spi_max = (u32)r,
+		.sync_packets = READ_ONCE(hn->sync_packets),
+	};
+	int err;
 
-	return ha_wire_put_node_info(b, &ni);
+	err = ha_wire_put_node_info(b, &ni);
+	if (!err)
+		hn->tx_info_sync_packets = ni.sync_packets;
+	return err;
 }
 
 /* Report that p's range overlaps other's (a peer, or this node: NULL). */
@@ -72,6 +80,7 @@ void ha_node_info_rx(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 		return;
 	}
+	p->sync_packets = ni.sync_packets;
 	if (ni.spi_min == p->spi_min && ni.spi_max == p->spi_max)
 		return;
 	p->spi_min = ni.spi_min;

@@ -42,8 +42,11 @@ struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node)
 	if (!p)
 		return NULL;
 	p->node = node;
-	if (ps->bulk_started)
+	/* A node heard first after a request to all answers that request. */
+	if (ps->bulk_all) {
 		p->bulk = HA_BULK_WAITING;
+		p->bulk_at = ps->bulk_all_at;
+	}
 	if (xa_err(xa_store(&ps->by_node, node, p, GFP_KERNEL))) {
 		kfree(p);
 		return NULL;
@@ -100,11 +103,15 @@ void ha_peers_bulk_begin(struct ha_net *hn, u16 node)
 
 	if (!ps)
 		return;
-	ps->bulk_started = jiffies;
+	if (!node) {
+		ps->bulk_all = true;
+		ps->bulk_all_at = jiffies;
+	}
 	xa_for_each(&ps->by_node, i, p) {
 		if (node && p->node != node)
 			continue;
 		p->bulk = HA_BULK_WAITING;
+		p->bulk_at = jiffies;
 		p->gaps_at_bulk = p->gaps;
 		p->in_sync = false;
 	}
@@ -112,7 +119,9 @@ void ha_peers_bulk_begin(struct ha_net *hn, u16 node)
 
 /*
  * p sent all it owns: if none of it was lost, what this node still holds
- * of p's that p did not send again since the request is gone there. After
+ * of p's that p did not send again since this node asked p is gone there.
+ * Each peer's request has its own time: a later request to another peer
+ * says nothing of what p sent. After
  * a loss the repairs are still on their way: the next agreeing ALIVE
  * completes the bulk sync instead.
  */
@@ -124,7 +133,7 @@ void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p)
 		return;
 	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
 		if (obj->owner == p->node && !(obj->flags & HA_OBJ_LOCAL) &&
-		    time_before(obj->changed, hn->peers->bulk_started))
+		    time_before(obj->changed, p->bulk_at))
 			ha_store_remove(hn, obj);
 	p->bulk = HA_BULK_DONE;
 	p->mismatches = 0;
@@ -177,7 +186,7 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 	}
 	ha_peer_renack(hn, p);
 	if ((p->bulk == HA_BULK_WAITING &&
-	     time_before(jiffies, hn->peers->bulk_started + HA_BULK_PATIENCE)) ||
+	     time_before(jiffies, p->bulk_at + HA_BULK_PATIENCE)) ||
 	    (p->last_gap && time_before(jiffies, p->last_gap + HA_REPAIR_PATIENCE)))
 		return;		/* repairs are on their way */
 	if (++p->mismatches < HA_PEER_MISMATCH_MAX)
@@ -185,6 +194,20 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 	p->mismatches = 0;
 	ha_peers_bulk_begin(hn, p->node);
 	ha_sync_request_bulk(hn, p->node);
+}
+
+/*
+ * The counter threshold node announced, which bounds what it may have
+ * sent on an SA past its last synced counter; this node's own while
+ * node has not announced one (an older node, or none heard yet).
+ */
+u32 ha_peer_sync_packets(struct ha_net *hn, u16 node)
+{
+	struct ha_peer *p = NULL;
+
+	if (hn->peers && node != hn->node_id)
+		p = xa_load(&hn->peers->by_node, node);
+	return p && p->sync_packets ? p->sync_packets : READ_ONCE(hn->sync_packets);
 }
 
 void ha_peers_destroy(struct ha_net *hn)

@@ -29,8 +29,10 @@ struct ha_peer {
 	unsigned long last_heard;
 	u64 datagrams, gaps, resends;
 	u64 gaps_at_bulk;	/* gaps when the bulk was asked for */
+	unsigned long bulk_at;	/* jiffies when this node asked it for a bulk */
 	unsigned long last_gap;	/* jiffies of the last gap asked to be resent */
 	u32 spi_min, spi_max;	/* its SPI range (NODE_INFO); 0: none */
+	u32 sync_packets;	/* its counter threshold (NODE_INFO); 0: unknown */
 	bool lost;		/* silent for HA_PEER_LOST_AFTER (watch.c) */
 	bool in_sync;		/* its last summary matched what this node holds */
 };
@@ -38,7 +40,8 @@ struct ha_peer {
 struct ha_peers {
 	struct xarray by_node;
 	unsigned int count;
-	unsigned long bulk_started;	/* jiffies of this node's last bulk request */
+	bool bulk_all;			/* this node asked every node for a bulk */
+	unsigned long bulk_all_at;	/* jiffies of the last such request */
 	struct ha_wire_sa sa;		/* scratch for decoding */
 	struct ha_wire_policy pol;
 	u8 buf[HA_WIRE_MAX_LEN];	/* the datagram being read */
@@ -51,6 +54,7 @@ bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_h
 void ha_peers_bulk_begin(struct ha_net *hn, u16 node);
 void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p);
 void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a);
+u32 ha_peer_sync_packets(struct ha_net *hn, u16 node);
 void ha_peers_destroy(struct ha_net *hn);
 
 #endif /* _IPSEC_HA_PEER_H */

@@ -103,6 +103,20 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	}
 
 	old = ha_store_find(&hn->store, ha_refkey(&ref));
+	/*
+	 * Another object under the ref of one this node owns is no takeover
+	 * of it: an earlier incarnation of this node gave the ref, and the
+	 * sender took that object over. The local one moves to a new ref.
+	 */
+	if (old && (old->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) == HA_OBJ_LOCAL &&
+	    (old->kind != kind || memcmp(&old->nkey, &nkey, sizeof(nkey)))) {
+		if (old->kind == HA_OBJ_IKE) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+			return;
+		}
+		ha_sync_local_rekey(hn, old);
+		old = NULL;
+	}
 	if (!ha_rx_may_change(old, sender, owner, epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		return;

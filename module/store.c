@@ -102,10 +102,19 @@ void ha_obj_free(struct ha_obj *obj)
 	kmem_cache_free(ha_obj_caches[cache], obj);
 }
 
-int ha_store_init(struct ha_store *st)
+/*
+ * first_id is where this incarnation's ids start. Ids identify objects
+ * across the cluster for as long as they live, also after this node
+ * restarts and a peer took its objects over, so a new incarnation must
+ * not start where the last one did: the caller derives first_id from the
+ * real time, which ids outrun only if a node creates objects faster than
+ * about a thousand per second over its whole life.
+ */
+int ha_store_init(struct ha_store *st, u32 first_id)
 {
 	int err;
 
+	st->next_id = first_id - 1;
 	mutex_init(&st->lock);
 	INIT_LIST_HEAD(&st->objs);
 	INIT_LIST_HEAD(&st->dirty);
@@ -165,6 +174,25 @@ int ha_obj_decode(const struct ha_obj *obj, struct ha_wire_sa *sa, struct ha_wir
 	if (ha_wire_next(&it, &rec) != 1)
 		return -EBADMSG;
 	return sa ? ha_wire_get_sa(&rec, sa) : ha_wire_get_policy(&rec, pol);
+}
+
+/*
+ * A ref for a new object of origin's, held by no object in the store.
+ * Ids run on from where ha_store_init() started them (see there), and
+ * skip every ref the store holds: a peer may hold one of this origin's
+ * refs from an earlier incarnation at a higher epoch. Under st->lock.
+ */
+u64 ha_store_new_refkey(struct ha_store *st, u16 origin)
+{
+	u64 refkey;
+
+	lockdep_assert_held(&st->lock);
+	do {
+		if (!++st->next_id)	/* 0 is no id */
+			st->next_id = 1;
+		refkey = (u64)origin << 32 | st->next_id;
+	} while (ha_store_find(st, refkey));
+	return refkey;
 }
 
 /* Under st->lock (or RCU): the object of that ref, or NULL. */

@@ -78,7 +78,7 @@ struct ha_store {
 	unsigned int count;		/* objects (tombstones excluded) */
 	unsigned int local;		/* objects this node owns */
 	unsigned int collisions;
-	u32 next_id;			/* for refs of objects learnt here */
+	u32 next_id;			/* last id given (ha_store_new_refkey) */
 };
 
 static inline u64 ha_refkey(const struct ha_ref *ref)
@@ -95,9 +95,10 @@ static inline void ha_ref_of(u64 refkey, struct ha_ref *ref)
 int ha_obj_caches_init(void);
 void ha_obj_caches_exit(void);
 void ha_obj_free(struct ha_obj *obj);
-int ha_store_init(struct ha_store *st);
+int ha_store_init(struct ha_store *st, u32 first_id);
 void ha_store_destroy(struct ha_store *st);
 struct ha_obj *ha_store_find(struct ha_store *st, u64 refkey);
+u64 ha_store_new_refkey(struct ha_store *st, u16 origin);
 struct ha_obj *ha_store_find_nkey(struct ha_store *st, const struct ha_nkey *nkey,
 				  u64 not_refkey);
 struct ha_obj *ha_store_find_nkey_flags(struct ha_store *st, const struct ha_nkey *nkey,

@@ -12,6 +12,7 @@
 #include <net/sock.h>
 
 #include "ike.h"
+#include "install.h"
 #include "key.h"
 #include "link.h"
 #include "nodeinfo.h"
@@ -48,25 +49,27 @@ static struct ha_obj *ha_sync_find_local(struct ha_net *hn, const struct ha_nkey
 	return ha_store_find_nkey_flags(&hn->store, nkey, HA_OBJ_LOCAL);
 }
 
-/* The ref of a local object: the one it had, or the next free one. */
-static void ha_sync_ref(struct ha_net *hn, const struct ha_obj *old, struct ha_ref *ref)
+/* The ref of a local object: the one it had, or a new one. */
+static u64 ha_sync_ref(struct ha_net *hn, const struct ha_obj *old, struct ha_ref *ref)
 {
-	ha_ref_of(old ? old->refkey : (u64)hn->node_id << 32 | (hn->store.next_id + 1), ref);
+	u64 refkey = old ? old->refkey : ha_store_new_refkey(&hn->store, hn->node_id);
+
+	ha_ref_of(refkey, ref);
+	return refkey;
 }
 
 /*
- * Store a record this node owns, replacing old (its previous version);
- * returns what the store holds now, or NULL.
+ * Store a record this node owns under refkey, replacing old (its previous
+ * version); returns what the store holds now, or NULL.
  */
 static struct ha_obj *ha_sync_local_put(struct ha_net *hn, u8 kind, const struct ha_nkey *nkey,
-					struct ha_obj *old, struct ha_wire_buf *b, u8 dir)
+					struct ha_obj *old, u64 refkey, struct ha_wire_buf *b,
+					u8 dir)
 {
 	struct ha_obj *obj;
-	u64 refkey;
 
 	if (old && old->len == b->len && !memcmp(old->rec, b->p, b->len))
 		return old;	/* nothing changed */
-	refkey = old ? old->refkey : (u64)hn->node_id << 32 | ++hn->store.next_id;
 
 	obj = ha_obj_alloc(kind, refkey, nkey, b->p, b->len);
 	if (!obj) {
@@ -101,7 +104,7 @@ void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x)
 	struct ha_obj *old, *obj;
 	struct ha_wire_buf b;
 	struct ha_nkey nkey;
-	u64 add_time;
+	u64 add_time, refkey;
 
 	if (!tx)
 		return;
@@ -112,7 +115,7 @@ void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x)
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 		goto out;
 	}
-	ha_sync_ref(hn, old, &tx->sa.ref);
+	refkey = ha_sync_ref(hn, old, &tx->sa.ref);
 	tx->sa.owner = hn->node_id;
 	tx->sa.owner_epoch = old ? old->owner_epoch : 0;
 	if (add_time)	/* keep the time it was first learnt */
@@ -122,7 +125,7 @@ void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x)
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 		goto out;
 	}
-	obj = ha_sync_local_put(hn, HA_OBJ_SA, &nkey, old, &b, tx->sa.dir);
+	obj = ha_sync_local_put(hn, HA_OBJ_SA, &nkey, old, refkey, &b, tx->sa.dir);
 	memzero_explicit(tx->enc, b.len);
 	if (obj && ha_ctr_track(hn, x, obj->refkey, obj->owner_epoch))
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
@@ -136,20 +139,90 @@ void ha_sync_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir)
 	struct ha_wire_buf b;
 	struct ha_nkey nkey;
 	struct ha_obj *old;
+	u64 refkey;
 
 	if (!tx)
 		return;
 	ha_policy_nkey(xp, dir, &nkey);
 	ha_policy_from_xfrm(xp, dir, &tx->pol);
 	old = ha_sync_find_local(hn, &nkey);
-	ha_sync_ref(hn, old, &tx->pol.ref);
+	refkey = ha_sync_ref(hn, old, &tx->pol.ref);
 	tx->pol.owner = hn->node_id;
 	tx->pol.owner_epoch = old ? old->owner_epoch : 0;
 	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
 	if (ha_wire_put_policy(&b, &tx->pol))
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 	else
-		ha_sync_local_put(hn, HA_OBJ_POLICY, &nkey, old, &b, 0);
+		ha_sync_local_put(hn, HA_OBJ_POLICY, &nkey, old, refkey, &b, 0);
+}
+
+/*
+ * A peer announced an object under the ref of old, an SA or policy this
+ * node owns, but it is another object (another kind or natural key): an
+ * earlier incarnation of this node gave that ref, and the peer took that
+ * object over. The ref is the peer's; old moves to a new ref of its own
+ * and is announced again. No deletion goes out for the ref it leaves.
+ * Returns false if old could not be moved (it is then dropped from the
+ * mirror, not from the SAD or SPD, and counted).
+ */
+bool ha_sync_local_rekey(struct ha_net *hn, struct ha_obj *old)
+{
+	struct ha_tx *tx = hn->tx;
+	struct ha_obj *obj = NULL;
+	struct xfrm_state *x;
+	struct ha_wire_buf b;
+	u64 refkey;
+	int err;
+
+	lockdep_assert_held(&hn->store.lock);
+	if (!tx || (old->kind != HA_OBJ_SA && old->kind != HA_OBJ_POLICY))
+		goto fail;
+	refkey = ha_store_new_refkey(&hn->store, hn->node_id);
+	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
+	if (old->kind == HA_OBJ_SA) {
+		err = ha_obj_decode(old, &tx->sa, NULL);
+		if (!err) {
+			ha_ref_of(refkey, &tx->sa.ref);
+			err = ha_wire_put_sa(&b, &tx->sa);
+		}
+		memzero_explicit(&tx->sa, sizeof(tx->sa));
+	} else {
+		err = ha_obj_decode(old, NULL, &tx->pol);
+		if (!err) {
+			ha_ref_of(refkey, &tx->pol.ref);
+			err = ha_wire_put_policy(&b, &tx->pol);
+		}
+	}
+	if (!err)
+		obj = ha_obj_alloc(old->kind, refkey, &old->nkey, b.p, b.len);
+	memzero_explicit(tx->enc, b.len);
+	if (!obj)
+		goto fail;
+	obj->flags = old->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED);
+	obj->owner = old->owner;
+	obj->owner_epoch = old->owner_epoch;
+	obj->dir = old->dir;
+	obj->oseq = old->oseq;
+	obj->seq = old->seq;
+	ha_store_remove(hn, old);
+	if (ha_store_put(hn, obj))
+		return false;
+	ha_store_mark_dirty(&hn->store, obj);
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_REFS_MOVED);
+	if (obj->kind == HA_OBJ_SA && !(obj->flags & HA_OBJ_RELEASED)) {
+		x = ha_inst_sa_find(hn->net, &obj->nkey);
+		if (x) {
+			if (ha_ctr_track(hn, x, refkey, obj->owner_epoch))
+				ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+			xfrm_state_put(x);
+		}
+	}
+	ha_sync_kick(hn);
+	return true;
+fail:
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+	ha_store_remove(hn, old);
+	return false;
 }
 
 /* Replace a local object by a tombstone, which tx turns into a deletion. */
@@ -234,6 +307,21 @@ void ha_sync_bulk_to(struct ha_net *hn, u16 node)
 			ha_store_mark_dirty(&hn->store, obj);
 	set_bit(node, tx->bulk_end_to);
 	ha_sync_kick(hn);
+}
+
+/*
+ * What this node says of itself (NODE_INFO) changed: send it with the
+ * next round instead of the next ALIVE. hn->lock held.
+ */
+void ha_sync_announce(struct ha_net *hn)
+{
+	lockdep_assert_held(&hn->lock);
+	mutex_lock(&hn->store.lock);
+	if (hn->tx) {
+		hn->tx->alive_at = jiffies;
+		ha_sync_kick(hn);
+	}
+	mutex_unlock(&hn->store.lock);
 }
 
 void ha_sync_request_bulk(struct ha_net *hn, u16 node)
@@ -454,8 +542,8 @@ static bool ha_sync_tx(struct ha_net *hn)
 	const struct ha_key *key;
 	struct ha_link *link;
 	struct ha_obj *obj, *tmp;
+	bool more = false, told = false;
 	struct ha_tx *tx;
-	bool more = false;
 	int i;
 
 	tx = hn->tx;
@@ -559,6 +647,7 @@ static bool ha_sync_tx(struct ha_net *hn)
 		/* What this node says of itself rides with every ALIVE. */
 		while (ha_sync_full(hn, link, key, ha_node_info_put(hn, &tx->b), &sent))
 			;
+		told = true;
 		/* The ALIVE of a datagram names that datagram. */
 		if (tx->b.cap - tx->b.len < HA_ALIVE_REC_LEN && ha_sync_send(hn, link, key))
 			sent++;
@@ -568,6 +657,9 @@ static bool ha_sync_tx(struct ha_net *hn)
 	}
 	if (ha_sync_send(hn, link, key))
 		sent++;
+	/* Sent: the counters may follow the threshold the peers now know. */
+	if (told)
+		WRITE_ONCE(hn->sync_packets_told, hn->tx_info_sync_packets);
 	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_RECORDS, records);
 out:
 	return more;

@@ -18,6 +18,7 @@
 #include "ike.h"
 #include "install.h"
 #include "margin.h"
+#include "peer.h"
 #include "standby.h"
 #include "stats.h"
 #include "sync.h"
@@ -87,7 +88,8 @@ static bool ha_takeover_counters(struct ha_net *hn, struct ha_takeover *t,
 	const struct ha_wire_sa *w = &t->sa;
 	struct ha_margin_in m = {
 		.since_ms = jiffies_to_msecs(jiffies - obj->ctr_at),
-		.sync_packets = hn->sync_packets,
+		/* What the owner was allowed to send unsynced, not this node. */
+		.sync_packets = ha_peer_sync_packets(hn, obj->owner),
 		.margin_min = hn->margin_min,
 	};
 
@@ -241,34 +243,60 @@ static bool ha_promote_wants(struct ha_net *hn, const struct ha_obj *obj, u16 no
 	return !node || obj->owner == node;
 }
 
+/*
+ * The refs of the objects of one kind that wants() selects, appended to
+ * items[] from *n on (at most max in all). Preparing an object replaces
+ * it in the store and can replace others (its IKE context), so promote
+ * and demote first note what to take by ref, then look each one up:
+ * no walk of the store's list outlives a change to it.
+ */
+static void ha_takeover_select(struct ha_net *hn, u8 kind, u16 node,
+			       bool (*wants)(struct ha_net *, const struct ha_obj *, u16),
+			       struct ha_promote_item *items, unsigned int *n, unsigned int max)
+{
+	struct ha_obj *obj;
+
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (*n >= max)
+			return;
+		if (obj->kind == kind && wants(hn, obj, node))
+			items[(*n)++].refkey = obj->refkey;
+	}
+}
+
 int ha_promote(struct ha_net *hn, struct ha_takeover *t)
 {
+	unsigned int n = 0, chosen = 0, max, i;
 	struct ha_promote_item *items;
-	struct ha_obj *obj, *tmp;
-	unsigned int n = 0, i;
+	struct ha_obj *obj;
 	ktime_t start;
-	int pass;
 
 	lockdep_assert_held(&hn->store.lock);
 	if (!hn->node_id || !hn->tx)
 		return -ENOTCONN;
-	items = kvcalloc(hn->store.count + 1, sizeof(*items), GFP_KERNEL);
+	max = hn->store.count + 1;
+	items = kvcalloc(max, sizeof(*items), GFP_KERNEL);
 	if (!items)
 		return -ENOMEM;
 	start = ktime_get();
 	/* SAs first: a policy is of no use before the SAs it needs. */
-	for (pass = HA_OBJ_SA; pass <= HA_OBJ_POLICY; pass++)
-		list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
-			if (obj->kind != pass || !ha_promote_wants(hn, obj, t->node) ||
-			    n > hn->store.count)
-				continue;
-			if (pass == HA_OBJ_SA)
-				ha_promote_prepare_sa(hn, t, obj, &items[n]);
-			else
-				ha_promote_prepare_policy(hn, t, obj, &items[n]);
-			n += items[n].x || items[n].policy;
-			cond_resched();
-		}
+	ha_takeover_select(hn, HA_OBJ_SA, t->node, ha_promote_wants, items, &chosen, max);
+	ha_takeover_select(hn, HA_OBJ_POLICY, t->node, ha_promote_wants, items, &chosen, max);
+	for (i = 0; i < chosen; i++) {
+		struct ha_promote_item it = { };
+
+		/* An earlier step may have taken or replaced it meanwhile. */
+		obj = ha_store_find(&hn->store, items[i].refkey);
+		if (!obj || !ha_promote_wants(hn, obj, t->node))
+			continue;
+		if (obj->kind == HA_OBJ_SA)
+			ha_promote_prepare_sa(hn, t, obj, &it);
+		else
+			ha_promote_prepare_policy(hn, t, obj, &it);
+		if (it.x || it.policy)
+			items[n++] = it;	/* n <= i: never ahead of the reading */
+		cond_resched();
+	}
 	ha_sync_flush(hn);
 	/* Yielding also lets the SAD's and SPD's hash resize work run. */
 	for (i = 0; i < n; i++) {
@@ -329,20 +357,31 @@ static bool ha_demote_wants(struct ha_net *hn, const struct ha_obj *obj, u16 nod
 
 int ha_demote(struct ha_net *hn, struct ha_takeover *t)
 {
-	struct ha_obj *obj, *tmp;
+	unsigned int chosen = 0, max, i;
+	struct ha_promote_item *items;
 	ktime_t start = ktime_get();
+	struct ha_obj *obj;
 
 	lockdep_assert_held(&hn->store.lock);
 	if (!hn->node_id || !hn->tx)
 		return -ENOTCONN;
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
-		if (!ha_demote_wants(hn, obj, t->node))
+	max = hn->store.count + 1;
+	items = kvcalloc(max, sizeof(*items), GFP_KERNEL);
+	if (!items)
+		return -ENOMEM;
+	ha_takeover_select(hn, HA_OBJ_SA, t->node, ha_demote_wants, items, &chosen, max);
+	ha_takeover_select(hn, HA_OBJ_POLICY, t->node, ha_demote_wants, items, &chosen, max);
+	for (i = 0; i < chosen; i++) {
+		obj = ha_store_find(&hn->store, items[i].refkey);
+		if (!obj || !ha_demote_wants(hn, obj, t->node))
 			continue;
 		if (obj->kind == HA_OBJ_POLICY)
 			ha_demote_policy(hn, t, obj);
-		else if (obj->kind == HA_OBJ_SA)
+		else
 			ha_demote_sa(hn, t, obj);
+		cond_resched();
 	}
+	kvfree(items);
 	t->usecs = ktime_us_delta(ktime_get(), start);
 	ha_sync_kick(hn);
 	return 0;

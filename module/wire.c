@@ -20,7 +20,8 @@
 #define HA_ALIVE_LEN	20
 #define HA_NACK_LEN	18
 #define HA_BULK_LEN	6
-#define HA_NODE_INFO_LEN 8
+#define HA_NODE_INFO_LEN 8		/* what every receiver needs */
+#define HA_NODE_INFO_LEN_SP 12		/* with sync_packets */
 #define HA_DEL_LEN	6
 #define HA_IKE_DEL_LEN	16
 #define HA_LFT_CFG_N	8
@@ -1544,11 +1545,12 @@ int ha_wire_put_node_info(struct ha_wire_buf *b, const struct ha_wire_node_info 
 
 	if (ni->spi_min > ni->spi_max)
 		return -EINVAL;
-	ret = rec_open(b, HA_REC_NODE_INFO, HA_NODE_INFO_LEN, &q);
+	ret = rec_open(b, HA_REC_NODE_INFO, HA_NODE_INFO_LEN_SP, &q);
 	if (ret)
 		return ret;
 	q = w32(q, ni->spi_min);
-	w32(q, ni->spi_max);
+	q = w32(q, ni->spi_max);
+	w32(q, ni->sync_packets);
 	return 0;
 }
 
@@ -1557,10 +1559,15 @@ int ha_wire_get_node_info(const struct ha_wire_rec *rec, struct ha_wire_node_inf
 	memset(ni, 0, sizeof(*ni));
 	if (rec->type != HA_REC_NODE_INFO)
 		return -EINVAL;
-	if (rec->len < HA_NODE_INFO_LEN)
+	/* The threshold is whole or absent (an older sender's record). */
+	if (rec->len < HA_NODE_INFO_LEN ||
+	    (rec->len > HA_NODE_INFO_LEN && rec->len < HA_NODE_INFO_LEN_SP))
 		return -EBADMSG;
 	ni->spi_min = ha_get_be32(rec->val);
 	ni->spi_max = ha_get_be32(rec->val + 4);
+	/* Older senders stop after the range: their threshold is unknown. */
+	if (rec->len >= HA_NODE_INFO_LEN_SP)
+		ni->sync_packets = ha_get_be32(rec->val + 8);
 	if (ni->spi_min > ni->spi_max) {
 		memset(ni, 0, sizeof(*ni));
 		return -EBADMSG;

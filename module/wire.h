@@ -283,6 +283,7 @@ struct ha_wire_nack {
  */
 struct ha_wire_node_info {
 	u32 spi_min, spi_max;
+	u32 sync_packets;	/* the sender's counter threshold; 0: not sent */
 };
 
 struct ha_wire_bulk {

@@ -576,8 +576,9 @@ static void test_other_round_trips(void)
 	round_trip(HA_REC_NODE_INFO, &in, "NODE_INFO without an SPI range");
 	in.info.spi_min = 0x1000;
 	in.info.spi_max = 0x1fff;
-	ok(round_trip(HA_REC_NODE_INFO, &in, "NODE_INFO with an SPI range") == 10,
-	   "NODE_INFO is 10 bytes");
+	in.info.sync_packets = 4096;
+	ok(round_trip(HA_REC_NODE_INFO, &in, "NODE_INFO with an SPI range and a threshold") == 14,
+	   "NODE_INFO is 14 bytes");
 	in.info.spi_min = 0xffffffffU;
 	in.info.spi_max = 0xffffffffU;
 	round_trip(HA_REC_NODE_INFO, &in, "NODE_INFO: a range of one SPI");
@@ -742,6 +743,8 @@ static void truncations(const u8 *rec_bytes, size_t total, const char *what)
 		core = 19;
 	else if (r.type == HA_REC_IKE)
 		core = 53 + 2 * (r.val[22] == HA_AF_INET ? 4 : 16);
+	else if (r.type == HA_REC_NODE_INFO)
+		bound[8] = 1;	/* an older sender's: the SPI range alone */
 	if (core) {
 		bound[core] = 1;
 		ha_wire_iter_init(&sit, r.val + core, r.len - core);
@@ -1137,6 +1140,17 @@ static void test_malformed(void)
 	m_add("\x01\x02", 2);
 	ok(!m_decode(HA_REC_NODE_INFO) && out.info.spi_min == 0x100 && out.info.spi_max == 0x1ff,
 	   "NODE_INFO: longer value accepted (fields of a later version)");
+	{
+		static const u8 old[] = { HA_REC_NODE_INFO, 8, 0, 0, 1, 0, 0, 0, 1, 0xff };
+		struct ha_wire_iter it;
+		struct ha_wire_rec r;
+
+		ha_wire_iter_init(&it, old, sizeof(old));
+		ok(ha_wire_next(&it, &r) == 1 && !ha_wire_get_node_info(&r, &out.info) &&
+		   out.info.spi_min == 0x100 && out.info.spi_max == 0x1ff &&
+		   !out.info.sync_packets,
+		   "NODE_INFO of an older sender (8 bytes): the range, no threshold");
+	}
 	m_start(HA_REC_NODE_INFO, &in);
 	mbuf[0] = 0x01;		/* spi_min 0x01000100 > spi_max 0x1ff */
 	ok(m_decode(HA_REC_NODE_INFO) == -EBADMSG && !out.info.spi_min && !out.info.spi_max,
@@ -1151,7 +1165,7 @@ static void test_malformed(void)
 		   "NODE_INFO put: spi_min > spi_max");
 		in.info.spi_min = 1;
 		in.info.spi_max = 1;
-		ha_wire_buf_init(&b, buf, 9);
+		ha_wire_buf_init(&b, buf, 13);
 		ok(ha_wire_put_node_info(&b, &in.info) == -ENOSPC && !b.len,
 		   "NODE_INFO put: -ENOSPC with one byte too few");
 	}
