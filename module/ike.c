@@ -218,7 +218,7 @@ void ha_ike_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 		goto out;
 	}
 	old = ha_ike_find(hn, ike->spi_i, ike->spi_r);
-	if (!ha_rx_may_change(old, sender, ike->owner, ike->owner_epoch)) {
+	if (!ha_rx_may_change(hn, old, sender, ike->owner, ike->owner_epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		goto out;
 	}

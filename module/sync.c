@@ -8,6 +8,7 @@
  */
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 
@@ -385,6 +386,8 @@ static bool ha_sync_send(struct ha_net *hn, struct ha_link *link, const struct h
 
 	if (!rec_len)
 		return false;
+	/* From the kernel's RNG, reseeded when a VM is restored or cloned. */
+	get_random_bytes(h.salt, sizeof(h.salt));
 	ha_wire_hdr_put(tx->dgram, &h);
 	ha_seal(key, tx->dgram, rec_len);
 	iov.iov_base = tx->dgram;

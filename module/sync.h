@@ -45,7 +45,7 @@ void ha_seal(const struct ha_key *key, u8 *dgram, size_t rec_len);
 bool ha_open(const struct ha_key *key, u8 *dgram, size_t len);
 
 /* rx.c */
-bool ha_rx_may_change(struct ha_obj *old, u16 sender, u16 owner, u16 epoch);
+bool ha_rx_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch);
 int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb);
 void ha_rx_net_init(struct ha_net *hn);
 void ha_rx_net_exit(struct ha_net *hn);

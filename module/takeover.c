@@ -97,7 +97,7 @@ static bool ha_takeover_counters(struct ha_net *hn, struct ha_takeover *t,
 	m.rate = obj->rate_out;
 	*oseq = m.last;
 	if (w->dir != HA_DIR_IN) {
-		*oseq = ha_margin_start(&m, w->esn);
+		*oseq = ha_margin_node_start(ha_margin_start(&m, w->esn), w->esn, hn->node_id);
 		if (!*oseq)
 			return false;
 	}

@@ -63,6 +63,23 @@ void ha_watch_bulk_done(struct ha_net *hn, const struct ha_peer *p)
 	ha_watch_peer_event(hn, p, IPSEC_HA_EVENT_TYPE_BULK_DONE, n);
 }
 
+void ha_watch_split_brain(struct ha_net *hn, const struct ha_obj *obj, u16 keeps, u16 gives_up)
+{
+	struct ha_event ev = {
+		.type = IPSEC_HA_EVENT_TYPE_SPLIT_BRAIN,
+		.node = keeps,
+		.other_node = gives_up,
+		.spi = obj->kind == HA_OBJ_SA ? obj->nkey.spi : 0,
+		.proto = obj->kind == HA_OBJ_SA ? obj->nkey.proto : 0,
+		.family = obj->nkey.family,
+	};
+
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_SPLIT_BRAINS);
+	if (obj->kind == HA_OBJ_SA)
+		memcpy(ev.daddr, obj->nkey.addr, sizeof(ev.daddr));
+	ha_nl_event(hn, &ev);
+}
+
 void ha_watch_collision(struct ha_net *hn, const struct ha_obj *obj, const struct ha_obj *other)
 {
 	struct ha_event ev = {

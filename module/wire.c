@@ -162,6 +162,7 @@ int ha_wire_hdr_get(const u8 *buf, size_t len, struct ha_wire_hdr *h)
 	h->key_id = ha_get_be32(buf + 4);
 	h->epoch = ha_get_be64(buf + 8);
 	h->seq = ha_get_be64(buf + 16);
+	memcpy(h->salt, buf + 24, HA_WIRE_SALT_LEN);
 	return 0;
 }
 
@@ -174,18 +175,20 @@ void ha_wire_hdr_put(u8 *buf, const struct ha_wire_hdr *h)
 	q = w16(q, h->node_id);
 	q = w32(q, h->key_id);
 	q = w64(q, h->epoch);
-	w64(q, h->seq);
+	q = w64(q, h->seq);
+	memcpy(q, h->salt, HA_WIRE_SALT_LEN);
 }
 
+/*
+ * The salt, then the sequence number. XChaCha20 derives a subkey from the
+ * nonce's first 16 bytes (HChaCha20), so every datagram is sealed under a
+ * key of its own; a repeated (node, epoch, seq), as a rolled-back node
+ * sends, repeats no nonce unless its salt repeats too.
+ */
 void ha_wire_nonce(const struct ha_wire_hdr *h, u8 nonce[HA_WIRE_NONCE_LEN])
 {
-	u8 *q = nonce;
-
-	q = w16(q, h->node_id);
-	q = w32(q, h->key_id);
-	q = w64(q, h->epoch);
-	q = w64(q, h->seq);
-	w16(q, 0);
+	memcpy(nonce, h->salt, HA_WIRE_SALT_LEN);
+	w64(nonce + HA_WIRE_SALT_LEN, h->seq);
 }
 
 /* Records */

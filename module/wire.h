@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The sync wire format, version 1 (Documentation/wire-protocol.md).
+ * The sync wire format, version 2 (Documentation/wire-protocol.md).
  *
- * A datagram is a 24-byte header, authenticated but not encrypted, then
+ * A datagram is a 40-byte header, authenticated but not encrypted, then
  * records sealed with XChaCha20-Poly1305 and a 16-byte tag. Records are
  * type-length framed: types below 0x80 have a one-byte length, the others
  * a two-byte one, so a receiver can skip any type it does not know.
@@ -15,14 +15,20 @@
 
 #include "wire_types.h"
 
-#define HA_WIRE_VERSION		1
-#define HA_WIRE_HDR_LEN		24
+#define HA_WIRE_VERSION		2
+#define HA_WIRE_SALT_LEN	16
+#define HA_WIRE_HDR_LEN		40
 #define HA_WIRE_TAG_LEN		16
 #define HA_WIRE_NONCE_LEN	24
 #define HA_WIRE_MIN_LEN		(HA_WIRE_HDR_LEN + HA_WIRE_TAG_LEN)
 #define HA_WIRE_MAX_LEN		9000	/* larger datagrams are dropped */
 
-/* Datagram header; every field is authenticated and part of the nonce. */
+/*
+ * Datagram header; every field is authenticated. The nonce is the salt,
+ * random for every datagram, and the sequence number: it stays unique
+ * even when a node's state is rolled back (a restored VM snapshot sends
+ * the same epoch and sequence numbers again, with new salts).
+ */
 struct ha_wire_hdr {
 	u8 version;
 	u8 flags;		/* none defined: sent as 0, ignored */
@@ -30,6 +36,7 @@ struct ha_wire_hdr {
 	u32 key_id;		/* cluster key that sealed it */
 	u64 epoch;		/* sender's epoch: grows across its restarts */
 	u64 seq;		/* sender's datagram number in that epoch */
+	u8 salt[HA_WIRE_SALT_LEN];	/* random, new for every datagram */
 };
 
 enum ha_wire_rec_type {

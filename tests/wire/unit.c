@@ -674,7 +674,7 @@ static void test_taken(void)
 	ok(ha_wire_put_taken(&b, t, 0) == -EINVAL, "TAKEN of no entry refused");
 	ok(ha_wire_put_taken(&b, t, HA_WIRE_TAKEN_MAX + 1) == -EINVAL,
 	   "TAKEN of more than %u entries refused", HA_WIRE_TAKEN_MAX);
-	ok((1432 - 3) / HA_WIRE_TAKEN_LEN == 51, "51 takeover entries per 1500-byte datagram");
+	ok((1416 - 3) / HA_WIRE_TAKEN_LEN == 50, "50 takeover entries per 1500-byte datagram");
 }
 
 static void test_capacity(void)
@@ -685,9 +685,9 @@ static void test_capacity(void)
 	size_t n = (room - 3) / HA_WIRE_CTR_LEN;
 	struct ha_wire_buf b;
 
-	ok(room == 1432, "1500-byte MTU leaves %zu bytes of records", room);
+	ok(room == 1416, "1500-byte MTU leaves %zu bytes of records", room);
 	ok(n >= 80, "%zu counter entries per 1500-byte datagram (>= 80)", n);
-	ok(n == 89, "exactly 89 entries");
+	ok(n == 88, "exactly 88 entries");
 	ha_wire_buf_init(&b, buf, room);
 	ok(!ha_wire_put_ctrs(&b, c, n) && b.len == 3 + 16 * n && b.len <= room,
 	   "%zu entries fit in one record of %zu bytes", n, b.len);
@@ -1328,8 +1328,10 @@ static void test_encode_errors(void)
 static void test_header(void)
 {
 	struct ha_wire_hdr h = {
-		.version = 1, .flags = 0x5a, .node_id = 0x0102, .key_id = 0x03040506,
+		.version = 2, .flags = 0x5a, .node_id = 0x0102, .key_id = 0x03040506,
 		.epoch = 0x0708090a0b0c0d0eULL, .seq = 0x0f10111213141516ULL,
+		.salt = { 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e,
+			  0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26 },
 	}, g;
 	static u8 d[HA_WIRE_MAX_LEN + 1];
 	u8 nonce[HA_WIRE_NONCE_LEN];
@@ -1337,9 +1339,9 @@ static void test_header(void)
 	int good = 1;
 
 	ha_wire_hdr_put(d, &h);
-	for (i = 1; i < 24; i++)
+	for (i = 1; i < 40; i++)
 		good &= d[i] == (i == 1 ? 0x5a : i - 1);
-	ok(d[0] == 1 && good, "header layout: big-endian fields at 0, 1, 2, 4, 8, 16");
+	ok(d[0] == 2 && good, "header layout: big-endian fields at 0, 1, 2, 4, 8, 16, salt at 24");
 	ok(!ha_wire_hdr_get(d, HA_WIRE_MIN_LEN, &g) && !memcmp(&g, &h, sizeof(h)),
 	   "header round trip");
 	ok(ha_wire_hdr_get(d, HA_WIRE_MIN_LEN - 1, &g) == -EBADMSG, "header: %d bytes is -EBADMSG",
@@ -1348,17 +1350,28 @@ static void test_header(void)
 	ok(!ha_wire_hdr_get(d, HA_WIRE_MAX_LEN, &g), "header: %d bytes accepted", HA_WIRE_MAX_LEN);
 	ok(ha_wire_hdr_get(d, HA_WIRE_MAX_LEN + 1, &g) == -EMSGSIZE,
 	   "header: %d bytes is -EMSGSIZE", HA_WIRE_MAX_LEN + 1);
-	d[0] = 2;
-	ok(ha_wire_hdr_get(d, 100, &g) == -EPROTONOSUPPORT, "header: version 2");
+	d[0] = 1;
+	ok(ha_wire_hdr_get(d, 100, &g) == -EPROTONOSUPPORT, "header: version 1 (unsalted)");
+	d[0] = 3;
+	ok(ha_wire_hdr_get(d, 100, &g) == -EPROTONOSUPPORT, "header: version 3");
 	d[0] = 0;
 	ok(ha_wire_hdr_get(d, 100, &g) == -EPROTONOSUPPORT, "header: version 0");
-	d[0] = 1;
+	d[0] = 2;
 	corpus(d, HA_WIRE_MIN_LEN);
 	ha_wire_nonce(&h, nonce);
-	ok(!memcmp(nonce, d + 2, 22) && !nonce[22] && !nonce[23],
-	   "nonce: header bytes 2..23 then two zero bytes");
-	ok(HA_WIRE_NONCE_LEN == 24 && HA_WIRE_HDR_LEN == 24 && HA_WIRE_MIN_LEN == 40,
-	   "sizes: header 24, nonce 24, minimum datagram 40");
+	ok(!memcmp(nonce, d + 24, 16) && !memcmp(nonce + 16, d + 16, 8),
+	   "nonce: the salt (header bytes 24..39), then seq (bytes 16..23)");
+	g = h;
+	g.salt[15] ^= 1;
+	{
+		u8 other[HA_WIRE_NONCE_LEN];
+
+		ha_wire_nonce(&g, other);
+		ok(memcmp(nonce, other, sizeof(other)),
+		   "nonce: the same node, epoch and seq with another salt is another nonce");
+	}
+	ok(HA_WIRE_NONCE_LEN == 24 && HA_WIRE_HDR_LEN == 40 && HA_WIRE_MIN_LEN == 56,
+	   "sizes: header 40, nonce 24, minimum datagram 56");
 }
 
 static void test_iter(void)
@@ -1452,7 +1465,9 @@ static void example(void)
 {
 	static union wire_obj o;
 	struct ha_wire_hdr h = {
-		.version = 1, .node_id = 2, .key_id = 1, .epoch = 5, .seq = 42,
+		.version = 2, .node_id = 2, .key_id = 1, .epoch = 5, .seq = 42,
+		.salt = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+			  0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf },
 	};
 	struct ha_wire_ctr c[2] = {
 		{ .ref = { 1, 0x1234 }, .owner_epoch = 3, .inbound = 0, .value = 1000 },
@@ -1463,7 +1478,7 @@ static void example(void)
 	unsigned int i;
 
 	ha_wire_hdr_put(buf2, &h);
-	ha_wire_buf_init(&b, buf2 + HA_WIRE_HDR_LEN, 1432);
+	ha_wire_buf_init(&b, buf2 + HA_WIRE_HDR_LEN, 1416);
 	sa_gcm_v4(&o.sa);
 	for (i = 0; i < 36; i++)
 		o.sa.aead.key[i] = i;
@@ -1497,6 +1512,45 @@ static void example(void)
  * starts from is always past anything the owner used. Without the rate
  * term, some would not be.
  */
+/*
+ * Split brain (margin.h): every pair of nodes that promote the same SA
+ * from nearby counters sends from ranges that do not meet; the low 32
+ * bits (what goes on the wire) differ for ESN SAs too; a start past the
+ * SA's space is refused.
+ */
+static void test_split_ranges(void)
+{
+	const u64 base = 1000000, jitter = 100000;	/* two nodes' starts differ by this */
+	unsigned int a, b, bad = 0, badlow = 0, bad32 = 0;
+
+	for (a = 1; a <= 64; a++)
+		for (b = a + 1; b <= 64; b++) {
+			u64 sa = ha_margin_node_start(base, true, a);
+			u64 sb = ha_margin_node_start(base + jitter, true, b);
+
+			if (sb - sa < (1ULL << 36) - jitter)
+				bad++;
+			if ((u32)sa == (u32)sb)
+				badlow++;
+			if (a % HA_SPLIT_SLOTS == b % HA_SPLIT_SLOTS)
+				continue;
+			sa = ha_margin_node_start(base, false, a);
+			sb = ha_margin_node_start(base + jitter, false, b);
+			if ((sa > sb ? sa - sb : sb - sa) < HA_SPLIT_STRIDE - jitter)
+				bad32++;
+		}
+	ok(!bad, "split ranges: ESN ranges of nodes 1..64 are 2^36 apart");
+	ok(!badlow, "split ranges: ... and their low 32 bits differ");
+	ok(!bad32, "split ranges: non-ESN ranges of nodes apart modulo 16 are 2^22 apart");
+	ok(ha_margin_node_start(0xffffffffULL - 1000, false, 1) == 0,
+	   "split ranges: a non-ESN start moved past 2^32 - 1 is refused");
+	ok(ha_margin_node_start(~0ULL - (1ULL << 40), true, 65535) == 0,
+	   "split ranges: an ESN start moved past 2^64 - 1 is refused");
+	ok(ha_margin_node_start(0, true, 1) == 0, "split ranges: no start stays none");
+	ok(ha_margin_node_start(5000, false, 16) == 5000,
+	   "split ranges: node 16 shares node 0's non-ESN slot (no offset)");
+}
+
 static void test_margin(void)
 {
 	struct ha_margin_in mi = { .sync_packets = 256, .margin_min = 16 };
@@ -1591,6 +1645,7 @@ int main(int argc, char **argv)
 	test_malformed();
 	test_encode_errors();
 	test_margin();
+	test_split_ranges();
 	printf("1..%u\n", tests);
 	if (corpus_dir[0])
 		printf("# wrote %u seeds to %s\n", corpus_n, corpus_dir);

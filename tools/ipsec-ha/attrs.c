@@ -65,6 +65,7 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_SAS_LOST]		= ATTR("sas-lost", AK_U64),
 	[IPSEC_HA_A_STATS_SPI_COLLISIONS]	= ATTR("spi-collisions", AK_U64),
 	[IPSEC_HA_A_STATS_REFS_MOVED]		= ATTR("refs-moved", AK_U64),
+	[IPSEC_HA_A_STATS_SPLIT_BRAINS]		= ATTR("split-brains", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */

@@ -65,6 +65,7 @@ static const struct fmt_name event_types[] = {
 	{ IPSEC_HA_EVENT_TYPE_PEER_LOST, "peer-lost" },
 	{ IPSEC_HA_EVENT_TYPE_BULK_DONE, "bulk-done" },
 	{ IPSEC_HA_EVENT_TYPE_SPI_COLLISION, "spi-collision" },
+	{ IPSEC_HA_EVENT_TYPE_SPLIT_BRAIN, "split-brain" },
 	{ 0, NULL },
 };
 
@@ -312,6 +313,8 @@ const struct cmd cmd_monitor = {
 		"node); peer-lost (not heard for 3 s: node, last-heard ms);\n"
 		"bulk-done (the bulk sync asked of a peer completed: node, count);\n"
 		"spi-collision (an SA with another's destination, SPI, protocol and\n"
-		"mark: node, other-node, spi, proto, family, daddr).\n",
+		"mark: node, other-node, spi, proto, family, daddr); split-brain\n"
+		"(two nodes took one SA or policy over at the same epoch; the lower\n"
+		"node id keeps it: node, other-node, spi, proto, family, daddr).\n",
 	.summary = "print events as they happen",
 };

@@ -59,6 +59,11 @@ enum ipsec_ha_ike_ext {
  * @IPSEC_HA_EVENT_TYPE_SPI_COLLISION: An SA has the destination, SPI, protocol
  *   and mark of another SA of another ref: node (the new SA's owner),
  *   other-node (the other's), spi, proto, family, daddr.
+ * @IPSEC_HA_EVENT_TYPE_SPLIT_BRAIN: Two nodes took the same SA or policy over
+ *   at the same ownership epoch (both promoted while they could not hear each
+ *   other). The lower node id keeps it on every node: node (the one that keeps
+ *   it), other-node (the one that gives it up), spi, proto, family, daddr (spi
+ *   0 for a policy).
  */
 enum ipsec_ha_event_type {
 	IPSEC_HA_EVENT_TYPE_SPI_OVERLAP = 1,
@@ -66,6 +71,7 @@ enum ipsec_ha_event_type {
 	IPSEC_HA_EVENT_TYPE_PEER_LOST,
 	IPSEC_HA_EVENT_TYPE_BULK_DONE,
 	IPSEC_HA_EVENT_TYPE_SPI_COLLISION,
+	IPSEC_HA_EVENT_TYPE_SPLIT_BRAIN,
 };
 
 enum {
@@ -123,6 +129,7 @@ enum {
 	IPSEC_HA_A_STATS_SAS_LOST,
 	IPSEC_HA_A_STATS_SPI_COLLISIONS,
 	IPSEC_HA_A_STATS_REFS_MOVED,
+	IPSEC_HA_A_STATS_SPLIT_BRAINS,
 
 	__IPSEC_HA_A_STATS_MAX,
 	IPSEC_HA_A_STATS_MAX = (__IPSEC_HA_A_STATS_MAX - 1)
