@@ -8,13 +8,18 @@
 #   - a node that restarts gives its new SAs and policies refs of its own,
 #     never those of objects a peer took over from its earlier life, and
 #     a peer's record under a ref it holds for another object is no
-#     takeover of that object.
+#     takeover of that object (failback: node 1 fails, node 2 takes its
+#     SAs over, node 1 restarts and its IKE daemon makes new SAs: node 1
+#     keeps them, under traffic, and node 2 mirrors them).
 #
 #                        +------ hub: br0 ------+
 #   n1 (node 1) ha0 ---- p1                      |
 #   n2 (node 2) ha0 ---- p2                      |
 #                        +-----------------------+
+#   n1 lan0 10.9.0.1 ---- veth ---- lan0 10.9.0.2 peer  (ESP, transport)
 
+# Helper functions run through check and wait_until:
+# shellcheck disable=SC2317
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
@@ -64,5 +69,74 @@ oseq=$(ip -n n2 xfrm state list spi 0xc1000001 | grep -o ' oseq 0x[0-9a-f]*' | a
 check "n2 installed the SA" test -n "$oseq"
 check "n2 starts past n1's threshold: oseq $oseq > 101000" test "${oseq:-0}" -gt 101000
 ip -n n1 link set ha0 up
+
+# --- failback: a restarted node's new SAs --------------------------------
+# A transport SA pair between n1 and the peer; pings flow through it.
+lan_up() {	# lan_up: n1 and the peer on one veth
+	ip link add lan0 netns n1 type veth peer name lan0 netns peer
+	ip -n n1 addr add 10.9.0.1/24 dev lan0
+	ip -n peer addr add 10.9.0.2/24 dev lan0
+	ip -n n1 link set lan0 up
+	ip -n peer link set lan0 up
+}
+# pair NS SPI_OUT SPI_IN: NS's half of a transport SA pair (NS is n1 or peer).
+pair() {
+	local l=10.9.0.1 r=10.9.0.2 o=$2 i=$3
+	[ "$1" = peer ] && { l=10.9.0.2 r=10.9.0.1 o=$3 i=$2; }
+	ip -n "$1" xfrm state flush
+	ip -n "$1" xfrm policy flush
+	ip -n "$1" xfrm state add src $l dst $r proto esp spi "$o" reqid 9 mode transport \
+		aead 'rfc4106(gcm(aes))' "$key20" 128 replay-window 64
+	ip -n "$1" xfrm state add src $r dst $l proto esp spi "$i" reqid 9 mode transport \
+		aead 'rfc4106(gcm(aes))' "$key20" 128 replay-window 64
+	ip -n "$1" xfrm policy add src $l dst $r dir out tmpl src $l dst $r proto esp reqid 9 mode transport
+	ip -n "$1" xfrm policy add src $r dst $l dir in tmpl src $r dst $l proto esp reqid 9 mode transport
+}
+add_ns peer
+lan_up
+ip -n n1 xfrm state flush
+ip -n n2 xfrm state flush
+pp pair n1 0xa1000001 0xa2000001
+pp pair peer 0xa1000001 0xa2000001
+check "ESP flows between n1 and the peer" ip netns exec peer ping -q -c 3 -W 1 10.9.0.1
+holds() {	# holds NS SPI OWNER: NS mirrors the SA of that SPI, owned by OWNER
+	[ "$(sa_field "$1" "$2" owner)" = "$3" ]
+}
+pair_held() {	# pair_held NS SPI_OUT SPI_IN OWNER
+	holds "$1" "$2" "$4" && holds "$1" "$3" "$4"
+}
+check "n2 mirrors n1's SA pair" wait_until 10 pair_held n2 0xa1000001 0xa2000001 1
+check "n2 is in sync with n1 again" wait_until 10 in_sync n2 1
+
+# n1 fails; n2 takes its SAs and policies over (they are n2's now, at a
+# higher epoch, under the refs n1 gave them).
+ip -n n1 link set ha0 down
+pp ha n2 -j promote node 1 > "$tmp/promote2.json"
+check "n2 owns n1's SA pair" holds n2 0xa1000001 2
+
+# n1 restarts: a new namespace, a new module state, its links back; its
+# IKE daemon negotiates new SAs with the peer.
+ip netns del n1
+add_ns n1
+hub_plug n1 1
+lan_up
+pp join 1
+pp pair n1 0xb1000001 0xb2000001
+pp pair peer 0xb1000001 0xb2000001
+ip netns exec peer ping -q -n -i 0.05 -w 8 10.9.0.1 > "$tmp/ping" 2>&1 &
+ping_pid=$!
+check "n2 mirrors n1's new SA pair, owned by n1" wait_until 10 pair_held n2 0xb1000001 0xb2000001 1
+check "n1 is in sync with n2 (it holds what n2 took over)" wait_until 10 in_sync n1 2
+sleep 3
+check_eq "n1 keeps its new SA pair in its SAD" 2 \
+	"$(ip -n n1 xfrm state | grep -c '^src 10.9.0.[12] dst 10.9.0.[12]')"
+check "n1 still owns its new SA pair" holds n1 0xb1000001 1
+check "n2 still owns what it took over" holds n2 0xa1000001 2
+check_eq "n1 lost no SA" 0 "$(stat_field n1 sas_lost)"
+wait $ping_pid
+read -r tx rx < <(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) \(packets \)\{0,1\}received.*/\1 \2/p' "$tmp/ping")
+echo "# ping peer -> n1 through the new SAs: $tx sent, $rx answered"
+check "pings through n1's new SAs were answered throughout ($rx of $tx)" test "${rx:-0}" -ge $(( ${tx:-0} - 2 ))
+check "the store gave no ref twice: n2 mirrors 4 SAs" test "$(ha n2 -j sa list | jq length)" = 4
 
 finish
