@@ -84,7 +84,9 @@ struct ha_net {
 
 	/* rx.c: datagrams, queued from softirq */
 	struct sk_buff_head rx_queue;
+	atomic_t rx_queued_bytes;	/* truesize of what rx_queue holds */
 	struct work_struct rx_work;
+	u8 *rx_buf;			/* the datagram rx_work opens; its own */
 	struct ha_peers *peers;		/* under store.lock */
 
 	/* sync.c: sending */

@@ -31,6 +31,8 @@ struct ha_peer {
 	u64 gaps_at_bulk;	/* gaps when the bulk was asked for */
 	unsigned long bulk_at;	/* jiffies when this node asked it for a bulk */
 	unsigned long last_gap;	/* jiffies of the last gap asked to be resent */
+	/* jiffies when its NACKs, BULK_REQ and ALIVE last cost a walk (rx.c) */
+	unsigned long resend_at, bulk_served_at, alive_at;
 	u32 spi_min, spi_max;	/* its SPI range (NODE_INFO); 0: none */
 	u32 sync_packets;	/* its counter threshold (NODE_INFO); 0: unknown */
 	bool lost;		/* silent for HA_PEER_LOST_AFTER (watch.c) */

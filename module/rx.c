@@ -18,15 +18,63 @@
 #include "watch.h"
 #include "takeover.h"
 
-#define HA_RX_QUEUE_MAX 4096
+/*
+ * The backlog of datagrams waiting for rx_work, in count and in bytes
+ * (truesize): a flood fills it and is dropped at the door.
+ */
+#define HA_RX_QUEUE_MAX		4096
+#define HA_RX_QUEUE_BYTES	(8 << 20)
+/* Authentic datagrams applied per hold of store.lock. */
+#define HA_RX_BATCH		32
+/* The least time between two walks of the store one peer can cause. */
+#define HA_RX_RESEND_GAP	(HZ / 20)
+#define HA_RX_ALIVE_GAP		(HZ / 20)
+#define HA_RX_BULK_GAP		HZ
+/* How far ahead of this node's clock a peer's epoch may be. */
+#define HA_RX_EPOCH_AHEAD_NS	(600ULL * NSEC_PER_SEC)
 
-/* Softirq: hand the datagram to rx_work, or count it dropped. */
+static const struct ha_key *ha_rx_key(struct ha_net *hn, u32 key_id);
+
+/*
+ * Softirq (UDP encapsulation receive, under RCU): hand the datagram to
+ * rx_work, or count it dropped. What can be checked without the key is
+ * checked here, so that garbage never costs an authentication attempt:
+ * the length, the version, a key id this node knows. (A datagram that
+ * names this node's id is refused only once authentic: only a key holder
+ * given the same id by mistake is counted in drop-own-node.)
+ */
 int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb)
 {
-	if (skb_queue_len(&hn->rx_queue) >= HA_RX_QUEUE_MAX) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+	size_t len = skb->len - sizeof(struct udphdr);
+	u8 hb[8], *h;
+
+	if (len < HA_WIRE_MIN_LEN) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_TRUNCATED);
+		return -EINVAL;
+	}
+	if (len > HA_WIRE_MAX_LEN) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_OVERSIZED);
+		return -EINVAL;
+	}
+	h = skb_header_pointer(skb, sizeof(struct udphdr), sizeof(hb), hb);
+	if (!h) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_TRUNCATED);
+		return -EINVAL;
+	}
+	if (h[0] != HA_WIRE_VERSION) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_VERSION);
+		return -EINVAL;
+	}
+	if (!ha_rx_key(hn, ha_get_be32(h + 4))) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_UNKNOWN_KEY);
+		return -EINVAL;
+	}
+	if (skb_queue_len(&hn->rx_queue) >= HA_RX_QUEUE_MAX ||
+	    atomic_read(&hn->rx_queued_bytes) + skb->truesize > HA_RX_QUEUE_BYTES) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_BACKLOG);
 		return -ENOBUFS;
 	}
+	atomic_add(skb->truesize, &hn->rx_queued_bytes);
 	skb_queue_tail(&hn->rx_queue, skb);
 	queue_work(ha_wq, &hn->rx_work);
 	return 0;
@@ -249,10 +297,73 @@ static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 		ha_store_remove(hn, obj);
 }
 
-static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, u64 dgram,
-			 const struct ha_wire_rec *rec)
-{
+/*
+ * What a datagram asks of this node beyond its objects: each is a walk
+ * of the whole store, so they are gathered while its records are read
+ * and served once at the end (ha_rx_control), within per-peer limits. A
+ * key holder then cannot make one datagram cost hundreds of walks.
+ */
+struct ha_rx_ctl {
+	bool has_alive;
+	bool bulk_req;
+	unsigned int nr_nacks;
 	struct ha_wire_alive alive;
+	struct ha_sync_range nacks[HA_SYNC_RESEND_RANGES];
+};
+
+/* Add a NACK's range; past the room, the last range grows to cover it. */
+static void ha_rx_nack_add(struct ha_rx_ctl *ctl, const struct ha_wire_nack *n)
+{
+	struct ha_sync_range *r;
+
+	if (n->from > n->to)
+		return;
+	if (ctl->nr_nacks < ARRAY_SIZE(ctl->nacks)) {
+		r = &ctl->nacks[ctl->nr_nacks++];
+		r->from = n->from;
+		r->to = n->to;
+		return;
+	}
+	r = &ctl->nacks[ctl->nr_nacks - 1];
+	r->from = min(r->from, n->from);
+	r->to = max(r->to, n->to);
+}
+
+static void ha_rx_control(struct ha_net *hn, struct ha_peer *p, struct ha_rx_ctl *ctl)
+{
+	unsigned long now = jiffies;
+
+	if (ctl->nr_nacks) {
+		if (p->resend_at && time_before(now, p->resend_at + HA_RX_RESEND_GAP)) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_LIMITED);
+		} else {
+			p->resend_at = now;
+			p->resends++;
+			ha_stat_add(hn, IPSEC_HA_A_STATS_RX_NACKS, ctl->nr_nacks);
+			ha_sync_resend(hn, ctl->nacks, ctl->nr_nacks);
+		}
+	}
+	if (ctl->bulk_req) {
+		if (p->bulk_served_at && time_before(now, p->bulk_served_at + HA_RX_BULK_GAP)) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_LIMITED);
+		} else {
+			p->bulk_served_at = now;
+			ha_sync_bulk_to(hn, p->node);
+		}
+	}
+	if (ctl->has_alive) {
+		if (p->alive_at && time_before(now, p->alive_at + HA_RX_ALIVE_GAP)) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_LIMITED);
+		} else {
+			p->alive_at = now;
+			ha_peer_alive(hn, p, &ctl->alive);
+		}
+	}
+}
+
+static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, u64 dgram,
+			 const struct ha_wire_rec *rec, struct ha_rx_ctl *ctl)
+{
 	struct ha_wire_bulk bulk;
 	struct ha_wire_nack nack;
 
@@ -282,19 +393,18 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, u64 dgram,
 		ha_node_info_rx(hn, p, rec);
 		break;
 	case HA_REC_ALIVE:
-		if (!ha_wire_get_alive(rec, &alive))
-			ha_peer_alive(hn, p, &alive);
+		/* Only the last one of a datagram counts: each is a walk. */
+		if (!ha_wire_get_alive(rec, &ctl->alive))
+			ctl->has_alive = true;
 		break;
 	case HA_REC_NACK:
 		if (ha_wire_get_nack(rec, &nack) || nack.node != hn->node_id)
 			break;
-		p->resends++;
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_NACKS);
-		ha_sync_resend(hn, nack.from, nack.to);
+		ha_rx_nack_add(ctl, &nack);
 		break;
 	case HA_REC_BULK_REQ:
 		if (!ha_wire_get_bulk(rec, &bulk) && (!bulk.node || bulk.node == hn->node_id))
-			ha_sync_bulk_to(hn, p->node);
+			ctl->bulk_req = true;
 		break;
 	case HA_REC_BULK_END:
 		if (!ha_wire_get_bulk(rec, &bulk) && (!bulk.node || bulk.node == hn->node_id))
@@ -319,63 +429,84 @@ static const struct ha_key *ha_rx_key(struct ha_net *hn, u32 key_id)
 	return NULL;
 }
 
-static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
+/*
+ * Check and open a datagram into buf, without store.lock: forged or
+ * stale datagrams never hold up what needs the store. Returns its length,
+ * or 0 (counted) if it is not to be applied.
+ */
+static size_t ha_rx_open(struct ha_net *hn, struct sk_buff *skb, u8 *buf, struct ha_wire_hdr *h)
 {
-	struct ha_peers *ps = hn->peers;
 	const struct ha_key *key;
-	struct ha_wire_iter it;
-	struct ha_wire_rec rec;
-	struct ha_wire_hdr h;
-	struct ha_peer *p;
 	size_t len;
-	bool ok, up;
-	u8 bulk;
+	bool ok;
 	int err;
 
 	len = skb->len - sizeof(struct udphdr);
 	if (len < HA_WIRE_MIN_LEN) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_TRUNCATED);
-		return;
+		return 0;
 	}
 	if (len > HA_WIRE_MAX_LEN) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_OVERSIZED);
-		return;
+		return 0;
 	}
-	if (skb_copy_bits(skb, sizeof(struct udphdr), ps->buf, len)) {
+	if (skb_copy_bits(skb, sizeof(struct udphdr), buf, len)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_TRUNCATED);
-		return;
+		return 0;
 	}
-	err = ha_wire_hdr_get(ps->buf, len, &h);
+	err = ha_wire_hdr_get(buf, len, h);
 	if (err) {
 		ha_stat_inc(hn, err == -EPROTONOSUPPORT ? IPSEC_HA_A_STATS_DROP_VERSION :
 				 IPSEC_HA_A_STATS_DROP_MALFORMED);
-		return;
+		return 0;
 	}
 	rcu_read_lock();
-	key = ha_rx_key(hn, h.key_id);
-	ok = key && ha_open(key, ps->buf, len);
+	key = ha_rx_key(hn, h->key_id);
+	ok = key && ha_open(key, buf, len);
 	rcu_read_unlock();
 	if (!key) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_UNKNOWN_KEY);
-		return;
+		return 0;
 	}
 	if (!ok) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_AUTH);
-		return;
+		return 0;
 	}
 	/* Authentic, yet this node's id: another node was given the same one. */
-	if (h.node_id == hn->node_id) {
+	if (h->node_id == READ_ONCE(hn->node_id)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_OWN_NODE);
-		return;
+		return 0;
 	}
+	/*
+	 * An epoch is the sender's real time when it started: one far ahead
+	 * of this node's clock would lock the sender's real datagrams out
+	 * as replays until then.
+	 */
+	if (h->epoch > (u64)ktime_get_real_ns() + HA_RX_EPOCH_AHEAD_NS) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_EPOCH);
+		return 0;
+	}
+	return len;
+}
 
-	p = ha_peer_get(hn, h.node_id);
+/* Apply an authentic datagram, opened in buf. store.lock held. */
+static void ha_rx_apply(struct ha_net *hn, const u8 *buf, size_t len, const struct ha_wire_hdr *h)
+{
+	struct ha_rx_ctl ctl = { };
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+	struct ha_peer *p;
+	bool up;
+	u8 bulk;
+	int err;
+
+	p = ha_peer_get(hn, h->node_id);
 	if (!p) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
 		return;
 	}
-	up = ha_watch_up_due(p, &h);
-	if (!ha_peer_accept(hn, p, &h)) {
+	up = ha_watch_up_due(p, h);
+	if (!ha_peer_accept(hn, p, h)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REPLAY);
 		return;
 	}
@@ -383,29 +514,55 @@ static void ha_rx_one(struct ha_net *hn, struct sk_buff *skb)
 		ha_watch_up(hn, p);
 
 	bulk = p->bulk;
-	ha_wire_iter_init(&it, ps->buf + HA_WIRE_HDR_LEN, len - HA_WIRE_MIN_LEN);
+	ha_wire_iter_init(&it, buf + HA_WIRE_HDR_LEN, len - HA_WIRE_MIN_LEN);
 	while ((err = ha_wire_next(&it, &rec)) == 1)
-		ha_rx_record(hn, p, h.seq, &rec);
+		ha_rx_record(hn, p, h->seq, &rec, &ctl);
+	ha_rx_control(hn, p, &ctl);
 	if (bulk == HA_BULK_WAITING && p->bulk == HA_BULK_DONE)
 		ha_watch_bulk_done(hn, p);
 	if (err < 0)
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
-	memzero_explicit(ps->buf, len);
 }
 
+/*
+ * Up to HA_RX_BATCH authentic datagrams per hold of store.lock, then the
+ * work queues itself again: tx, counters and promote get the lock in
+ * between, however fast datagrams arrive.
+ */
 static void ha_rx_work(struct work_struct *work)
 {
 	struct ha_net *hn = container_of(work, struct ha_net, rx_work);
+	unsigned int applied = 0;
+	struct ha_wire_hdr h;
 	struct sk_buff *skb;
+	bool locked = false;
+	size_t len;
 
-	mutex_lock(&hn->store.lock);
-	while ((skb = skb_dequeue(&hn->rx_queue))) {
-		if (hn->node_id && ha_peers(hn))
-			ha_rx_one(hn, skb);
+	if (!hn->rx_buf) {
+		hn->rx_buf = kvmalloc(HA_WIRE_MAX_LEN, GFP_KERNEL);
+		if (!hn->rx_buf)
+			return;
+	}
+	while (applied < HA_RX_BATCH && (skb = skb_dequeue(&hn->rx_queue))) {
+		atomic_sub(skb->truesize, &hn->rx_queued_bytes);
+		len = READ_ONCE(hn->node_id) ? ha_rx_open(hn, skb, hn->rx_buf, &h) : 0;
 		kfree_skb(skb);
+		if (len) {
+			if (!locked) {
+				mutex_lock(&hn->store.lock);
+				locked = true;
+			}
+			if (hn->node_id && ha_peers(hn))
+				ha_rx_apply(hn, hn->rx_buf, len, &h);
+			applied++;
+			memzero_explicit(hn->rx_buf, len);
+		}
 		cond_resched();
 	}
-	mutex_unlock(&hn->store.lock);
+	if (locked)
+		mutex_unlock(&hn->store.lock);
+	if (!skb_queue_empty(&hn->rx_queue))
+		queue_work(ha_wq, &hn->rx_work);
 }
 
 void ha_rx_net_init(struct ha_net *hn)
@@ -419,4 +576,7 @@ void ha_rx_net_exit(struct ha_net *hn)
 {
 	cancel_work_sync(&hn->rx_work);
 	skb_queue_purge(&hn->rx_queue);
+	atomic_set(&hn->rx_queued_bytes, 0);
+	kvfree(hn->rx_buf);
+	hn->rx_buf = NULL;
 }

@@ -278,20 +278,42 @@ void ha_sync_kick(struct ha_net *hn)
 	}
 }
 
-/*
- * A peer missed datagrams from..to: send the current state of what they
- * carried (deletions included, while their tombstones last) again.
- */
-void ha_sync_resend(struct ha_net *hn, u64 from, u64 to)
+static bool ha_sync_in_ranges(u64 seq, const struct ha_sync_range *r, unsigned int n)
 {
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (seq >= r[i].from && seq <= r[i].to)
+			return true;
+	return false;
+}
+
+/*
+ * A peer missed the datagrams of up to HA_SYNC_RESEND_RANGES ranges: send
+ * the current state of what they carried (deletions included, while
+ * their tombstones last) again, in one walk of the store. Ranges are cut
+ * to the datagrams this node sent; ranges of nothing sent are dropped.
+ */
+void ha_sync_resend(struct ha_net *hn, struct ha_sync_range *r, unsigned int n)
+{
+	unsigned int i, k = 0;
 	struct ha_obj *obj;
 
 	if (!hn->tx)
 		return;
+	for (i = 0; i < n && i < HA_SYNC_RESEND_RANGES; i++) {
+		r[k].from = max(r[i].from, 1ULL);
+		r[k].to = min(r[i].to, hn->tx->seq);
+		if (r[k].from <= r[k].to)
+			k++;
+	}
+	if (!k)
+		return;
 	list_for_each_entry(obj, &hn->store.objs, all)
-		if ((obj->flags & HA_OBJ_LOCAL) && obj->sent_seq >= from && obj->sent_seq <= to)
+		if ((obj->flags & HA_OBJ_LOCAL) && ha_sync_in_ranges(obj->sent_seq, r, k))
 			ha_store_mark_dirty(&hn->store, obj);
-	ha_ctr_resend(hn, from, to);
+	for (i = 0; i < k; i++)
+		ha_ctr_resend(hn, r[i].from, r[i].to);
 	ha_sync_kick(hn);
 }
 

@@ -20,6 +20,12 @@
 /* For how long a deletion is announced again with every ALIVE. */
 #define HA_TOMB_REPEAT		(5 * HZ)
 #define HA_TX_BURST		64	/* datagrams per tx_work run */
+/* NACK ranges served by one walk of the store (ha_sync_resend). */
+#define HA_SYNC_RESEND_RANGES	8
+
+struct ha_sync_range {
+	u64 from, to;
+};
 
 struct ha_key;
 
@@ -32,7 +38,7 @@ void ha_sync_local_flush(struct ha_net *hn, u8 kind, u8 proto);
 void ha_sync_kick(struct ha_net *hn);
 void ha_sync_announce(struct ha_net *hn);
 void ha_sync_flush(struct ha_net *hn);
-void ha_sync_resend(struct ha_net *hn, u64 from, u64 to);
+void ha_sync_resend(struct ha_net *hn, struct ha_sync_range *r, unsigned int n);
 void ha_sync_bulk_to(struct ha_net *hn, u16 node);
 void ha_sync_request_bulk(struct ha_net *hn, u16 node);
 void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to);

@@ -150,14 +150,16 @@ tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 tx.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 255)
 tx.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("198.51.100.9"))
 def send(b): tx.sendto(b, (grp, port))
-hdr = lambda ver, node, kid, seq: struct.pack(">BBHIQQ", ver, 0, node, kid, 1 << 62, seq)
+# version, flags, node, key id, epoch, seq, 16 bytes of salt
+hdr = lambda ver, node, kid, seq: struct.pack(">BBHIQQ", ver, 0, node, kid, 1 << 60, seq) + os.urandom(16)
 send(captured)					# replay
-send(hdr(1, 7, key_id, 1) + os.urandom(64))	# forged: right key id, no key
-send(hdr(1, 7, key_id ^ 1, 1) + os.urandom(64))	# a key id nobody holds
-send(hdr(2, 7, key_id, 1) + os.urandom(64))	# unknown version
-send(hdr(1, 2, key_id, 1) + os.urandom(64))	# claims to be node 2: still not authentic
+send(hdr(2, 7, key_id, 1) + os.urandom(64))	# forged: right key id, no key
+send(hdr(2, 7, key_id ^ 1, 1) + os.urandom(64))	# a key id nobody holds
+send(hdr(3, 7, key_id, 1) + os.urandom(64))	# unknown version
+send(hdr(1, 7, key_id, 1) + os.urandom(64))	# version 1 (unsalted)
+send(hdr(2, 2, key_id, 1) + os.urandom(64))	# claims to be node 2: still not authentic
 send(captured[:30])				# truncated
-send(hdr(1, 7, key_id, 2) + os.urandom(9500))	# oversized
+send(hdr(2, 7, key_id, 2) + os.urandom(9500))	# oversized
 send(os.urandom(3))				# garbage
 print("sent")
 PY

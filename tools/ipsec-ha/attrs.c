@@ -66,6 +66,9 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_SPI_COLLISIONS]	= ATTR("spi-collisions", AK_U64),
 	[IPSEC_HA_A_STATS_REFS_MOVED]		= ATTR("refs-moved", AK_U64),
 	[IPSEC_HA_A_STATS_SPLIT_BRAINS]		= ATTR("split-brains", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_BACKLOG]		= ATTR("drop-backlog", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_EPOCH]		= ATTR("drop-epoch", AK_U64),
+	[IPSEC_HA_A_STATS_RX_LIMITED]		= ATTR("rx-limited", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */
