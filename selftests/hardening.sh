@@ -10,7 +10,10 @@
 #     a peer's record under a ref it holds for another object is no
 #     takeover of that object (failback: node 1 fails, node 2 takes its
 #     SAs over, node 1 restarts and its IKE daemon makes new SAs: node 1
-#     keeps them, under traffic, and node 2 mirrors them).
+#     keeps them, under traffic, and node 2 mirrors them);
+#   - promote of SAs whose IKE contexts follow them in the store: taking
+#     an SA over replaces its IKE context, which promote must not read
+#     after it was freed (KASAN on the debug kernel).
 #
 #                        +------ hub: br0 ------+
 #   n1 (node 1) ha0 ---- p1                      |
@@ -138,5 +141,49 @@ read -r tx rx < <(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) \(packet
 echo "# ping peer -> n1 through the new SAs: $tx sent, $rx answered"
 check "pings through n1's new SAs were answered throughout ($rx of $tx)" test "${rx:-0}" -ge $(( ${tx:-0} - 2 ))
 check "the store gave no ref twice: n2 mirrors 4 SAs" test "$(ha n2 -j sa list | jq length)" = 4
+
+# --- promote with IKE contexts interleaved -------------------------------
+# On n3, each IKE context pushed between its two CHILD SAs, so that the
+# store holds SA, IKE, SA, SA, IKE, SA...: taking the first SA over
+# replaces the context that follows it in the store (its old version
+# freed after a grace period) while promote walks on. n4 mirrors them;
+# n3 fails and n4 promotes: every SA it takes over moves its context.
+for i in 3 4; do
+	add_ns "n$i"
+	hub_plug "n$i" "$i"
+	pp join "$i"
+done
+ctxs=150
+[ "$slow" = 1 ] || ctxs=60
+sec=$(printf 'nonce_i=%s nonce_r=%s sk_d=%s sk_ai=%s sk_ar=%s sk_ei=%s sk_er=%s sk_pi=%s sk_pr=%s' \
+	a1a1a1a1a1a1a1a1 a2a2a2a2a2a2a2a2 d1d1d1d1 b1b1b1b1 b2b2b2b2 e1e1e1e1 e2e2e2e2 f1f1f1f1 f2f2f2f2)
+for i in $(seq 1 $ctxs); do
+	c=$(printf '0x%08x' $((0xc4000000 + i)))
+	d=$(printf '0x%08x' $((0xd4000000 + i)))
+	ip -n n3 xfrm state add src 192.0.2.1 dst 198.51.0.$i proto esp spi "$c" reqid "$i" \
+		mode tunnel aead 'rfc4106(gcm(aes))' "$key20" 128
+	printf 'spi-i 0x1111%012x spi-r 0x2222%012x local 192.0.2.1 remote 198.51.0.%d role responder encr aes-gcm-16 keylen 256 prf hmac-sha2-256 dh-group ecp256 id-i fqdn gw%d.example.com id-r fqdn vpn.example.com mid-send 1 mid-recv 2 child %s,%s %s\n' \
+		"$i" "$i" "$i" "$i" "$c" "$d" "$sec" | ha n3 ike add batch -
+	ip -n n3 xfrm state add src 198.51.0.$i dst 192.0.2.1 proto esp spi "$d" reqid "$i" \
+		mode tunnel aead 'rfc4106(gcm(aes))' "$key20" 128
+done
+all_there() {
+	[ "$(ha n4 -j sa list | jq '[.[] | select(.owner == 3)] | length')" = $((2 * ctxs)) ] &&
+	[ "$(ha n4 -j ike list | jq '[.[] | select(.owner == 3)] | length')" = "$ctxs" ]
+}
+check "n4 mirrors n3's $((2 * ctxs)) SAs and $ctxs IKE contexts" wait_until 30 all_there
+ip -n n3 link set ha0 down
+# Busy CPUs: promote yields between SAs, and grace periods end meanwhile.
+hogs=()
+for _ in 1 2 3; do
+	sh -c 'while :; do :; done' &
+	hogs+=($!)
+done
+ha n4 -j promote node 3 > "$tmp/promote4.json"
+kill "${hogs[@]}"
+wait "${hogs[@]}" 2> /dev/null
+check_eq "n4's promote takes the $((2 * ctxs)) SAs" $((2 * ctxs)) "$(jq .sas "$tmp/promote4.json")"
+check_eq "... and the $ctxs IKE contexts move to n4" "$ctxs" \
+	"$(ha n4 -j ike list | jq '[.[] | select(.owner == 4 and .takeovers == 1)] | length')"
 
 finish
