@@ -112,6 +112,8 @@ bool ha_rx_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 own
 		wins = owner < old->owner;
 		ha_watch_split_brain(hn, old, wins ? owner : old->owner,
 				     wins ? old->owner : owner);
+		if (wins && (old->flags & HA_OBJ_LOCAL) && old->kind != HA_OBJ_IKE)
+			ha_sync_yield(hn, old);
 		return wins;
 	}
 	return !(old->flags & HA_OBJ_LOCAL) || ha_epoch_before(old->owner_epoch, epoch);

@@ -40,6 +40,8 @@ struct ha_tx {
 	struct ha_wire_policy pol;	/* scratch */
 	struct ha_wire_ctr ctrs[HA_WIRE_MAX_LEN / HA_WIRE_CTR_LEN];	/* scratch */
 	struct ha_wire_taken taken[HA_WIRE_MAX_LEN / HA_WIRE_TAKEN_LEN];	/* scratch */
+	struct ha_wire_taken yielded[16];	/* claims given up in a tie, to tell */
+	unsigned int nr_yielded;
 	u8 enc[HA_WIRE_MAX_LEN];	/* scratch: one record */
 	u8 dgram[HA_WIRE_MAX_LEN];	/* the datagram being filled */
 	struct ha_wire_buf b;
@@ -356,6 +358,29 @@ void ha_sync_request_bulk(struct ha_net *hn, u16 node)
 	ha_sync_kick(hn);
 }
 
+/*
+ * This node gave obj up to another that took it over at the same epoch
+ * (a split brain): tell that node, and the others, what this node held,
+ * as a TAKEN entry of its own claim. The winner then sees the tie too,
+ * even if this node's announcement of the takeover was lost during the
+ * partition; every receiver refuses the claim (it loses the tie).
+ */
+void ha_sync_yield(struct ha_net *hn, const struct ha_obj *obj)
+{
+	struct ha_tx *tx = hn->tx;
+	struct ha_wire_taken *e;
+
+	if (!tx || tx->nr_yielded >= ARRAY_SIZE(tx->yielded))
+		return;
+	e = &tx->yielded[tx->nr_yielded++];
+	ha_ref_of(obj->refkey, &e->ref);
+	e->owner_epoch = obj->owner_epoch;
+	e->check = lower_32_bits(obj->digest);
+	e->oseq = obj->kind == HA_OBJ_SA ? obj->oseq : 0;
+	e->seq = obj->kind == HA_OBJ_SA ? obj->seq : 0;
+	ha_sync_kick(hn);
+}
+
 void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
 {
 	struct ha_tx *tx = hn->tx;
@@ -609,6 +634,16 @@ static bool ha_sync_tx(struct ha_net *hn)
 			;
 	tx->nr_nacks = 0;
 
+	if (tx->nr_yielded) {
+		int err;
+
+		do
+			err = ha_wire_put_taken(&tx->b, tx->yielded, tx->nr_yielded);
+		while (ha_sync_full(hn, link, key, err, &sent));
+		if (!err)
+			records++;
+		tx->nr_yielded = 0;
+	}
 	more = ha_sync_taken(hn, link, key, &sent, &records);
 	list_for_each_entry_safe(obj, tmp, &hn->store.dirty, dirty) {
 		int err;

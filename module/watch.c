@@ -71,7 +71,7 @@ void ha_watch_split_brain(struct ha_net *hn, const struct ha_obj *obj, u16 keeps
 		.other_node = gives_up,
 		.spi = obj->kind == HA_OBJ_SA ? obj->nkey.spi : 0,
 		.proto = obj->kind == HA_OBJ_SA ? obj->nkey.proto : 0,
-		.family = obj->nkey.family,
+		.family = obj->kind == HA_OBJ_SA ? obj->nkey.family : 0,
 	};
 
 	ha_stat_inc(hn, IPSEC_HA_A_STATS_SPLIT_BRAINS);
