@@ -271,8 +271,15 @@ int ha_promote(struct ha_net *hn, struct ha_takeover *t)
 	struct ha_obj *obj;
 	ktime_t start;
 
+	lockdep_assert_held(&hn->lock);
 	lockdep_assert_held(&hn->store.lock);
-	if (!hn->node_id || !hn->tx)
+	/*
+	 * A takeover is announced before anything is installed: without a
+	 * link and a key it cannot be, and another node could take the same
+	 * SAs over at the same epoch without ever hearing of this one.
+	 */
+	if (!hn->node_id || !hn->tx || !rcu_access_pointer(hn->link) ||
+	    !rcu_access_pointer(hn->key))
 		return -ENOTCONN;
 	max = hn->store.count + 1;
 	items = kvcalloc(max, sizeof(*items), GFP_KERNEL);

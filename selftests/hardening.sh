@@ -173,6 +173,12 @@ all_there() {
 }
 check "n4 mirrors n3's $((2 * ctxs)) SAs and $ctxs IKE contexts" wait_until 30 all_there
 ip -n n3 link set ha0 down
+# Without a link, a takeover could not be announced: promote refuses.
+pp ha n4 link del
+check_err "promote without a link is refused" "node not syncing" ha n4 promote node 3
+check_eq "... and installs nothing" 0 "$(ip -n n4 xfrm state | grep -c '^src')"
+pp ha n4 link set dev ha0 group 239.192.0.1 port 7731
+check "n4 mirrors them again" wait_until 30 all_there
 # Busy CPUs: promote yields between SAs, and grace periods end meanwhile.
 hogs=()
 for _ in 1 2 3; do
