@@ -5,6 +5,7 @@
  * comparison of its ALIVE summary with what this node mirrors of it.
  * Everything here runs in process context under store.lock.
  */
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "peer.h"
@@ -18,12 +19,24 @@
 /* Time resends of a gap have to arrive before a difference counts. */
 #define HA_REPAIR_PATIENCE (2 * HZ)
 
+/*
+ * A peer lost for this long that owns nothing in the mirror is forgotten,
+ * so that nodes that left for good free their slot (HA_PEERS_MAX). Only
+ * its last epoch is kept, so that its old datagrams stay refused.
+ */
+static unsigned int peer_forget_secs = 600;
+module_param(peer_forget_secs, uint, 0644);
+MODULE_PARM_DESC(peer_forget_secs,
+		 "Seconds after which a silent peer that owns nothing is forgotten (0: never)");
+
 struct ha_peers *ha_peers(struct ha_net *hn)
 {
 	if (!hn->peers) {
 		hn->peers = kvzalloc(sizeof(*hn->peers), GFP_KERNEL);
-		if (hn->peers)
+		if (hn->peers) {
 			xa_init(&hn->peers->by_node);
+			xa_init(&hn->peers->gone);
+		}
 	}
 	return hn->peers;
 }
@@ -31,6 +44,7 @@ struct ha_peers *ha_peers(struct ha_net *hn)
 struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node)
 {
 	struct ha_peers *ps = ha_peers(hn);
+	struct ha_peer_gone *gone;
 	struct ha_peer *p;
 
 	if (!ps)
@@ -42,6 +56,17 @@ struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node)
 	if (!p)
 		return NULL;
 	p->node = node;
+	/*
+	 * Heard before, then forgotten: what it sent before stays refused
+	 * (older epochs, and in its epoch every datagram up to the last).
+	 */
+	gone = xa_load(&ps->gone, node);
+	if (gone) {
+		p->epoch = gone->epoch;
+		p->max_seq = gone->max_seq;
+		p->first_seq = gone->max_seq;
+		bitmap_fill(p->window, HA_PEER_WINDOW);
+	}
 	/* A node heard first after a request to all answers that request. */
 	if (ps->bulk_all) {
 		p->bulk = HA_BULK_WAITING;
@@ -51,6 +76,8 @@ struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node)
 		kfree(p);
 		return NULL;
 	}
+	if (gone)
+		kfree(xa_erase(&ps->gone, node));
 	ps->count++;
 	return p;
 }
@@ -210,9 +237,58 @@ u32 ha_peer_sync_packets(struct ha_net *hn, u16 node)
 	return p && p->sync_packets ? p->sync_packets : READ_ONCE(hn->sync_packets);
 }
 
+/*
+ * With each ALIVE: forget the peers silent for peer_forget_secs that own
+ * nothing this node mirrors. Only one walk of the store, and only when
+ * there is a candidate. Under store.lock.
+ */
+void ha_peers_forget(struct ha_net *hn)
+{
+	unsigned long i, after = READ_ONCE(peer_forget_secs) * HZ;
+	struct ha_peers *ps = hn->peers;
+	struct ha_obj *obj;
+	struct ha_peer *p;
+	bool any = false;
+
+	if (!ps || !after)
+		return;
+	xa_for_each(&ps->by_node, i, p) {
+		p->forget = p->lost && time_after(jiffies, p->last_heard + after);
+		any |= p->forget;
+	}
+	if (!any)
+		return;
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (obj->flags & HA_OBJ_DELETED)
+			continue;
+		p = xa_load(&ps->by_node, obj->owner);
+		if (p)
+			p->forget = false;
+	}
+	xa_for_each(&ps->by_node, i, p) {
+		struct ha_peer_gone *g;
+
+		if (!p->forget)
+			continue;
+		g = kmalloc(sizeof(*g), GFP_KERNEL);
+		if (!g)
+			continue;
+		g->epoch = p->epoch;
+		g->max_seq = p->max_seq;
+		if (xa_err(xa_store(&ps->gone, p->node, g, GFP_KERNEL))) {
+			kfree(g);
+			continue;
+		}
+		xa_erase(&ps->by_node, p->node);
+		ps->count--;
+		kfree(p);
+	}
+}
+
 void ha_peers_destroy(struct ha_net *hn)
 {
 	struct ha_peers *ps = hn->peers;
+	struct ha_peer_gone *g;
 	struct ha_peer *p;
 	unsigned long i;
 
@@ -221,6 +297,9 @@ void ha_peers_destroy(struct ha_net *hn)
 	xa_for_each(&ps->by_node, i, p)
 		kfree(p);
 	xa_destroy(&ps->by_node);
+	xa_for_each(&ps->gone, i, g)
+		kfree(g);
+	xa_destroy(&ps->gone);
 	kvfree(ps);
 	hn->peers = NULL;
 }

@@ -37,10 +37,17 @@ struct ha_peer {
 	u32 sync_packets;	/* its counter threshold (NODE_INFO); 0: unknown */
 	bool lost;		/* silent for HA_PEER_LOST_AFTER (watch.c) */
 	bool in_sync;		/* its last summary matched what this node holds */
+	bool forget;		/* scratch of ha_peers_forget() */
+};
+
+/* What this node keeps of a forgotten peer: enough to refuse its replays. */
+struct ha_peer_gone {
+	u64 epoch, max_seq;
 };
 
 struct ha_peers {
 	struct xarray by_node;
+	struct xarray gone;		/* forgotten peers: node -> struct ha_peer_gone */
 	unsigned int count;
 	bool bulk_all;			/* this node asked every node for a bulk */
 	unsigned long bulk_all_at;	/* jiffies of the last such request */
@@ -57,6 +64,7 @@ void ha_peers_bulk_begin(struct ha_net *hn, u16 node);
 void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p);
 void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a);
 u32 ha_peer_sync_packets(struct ha_net *hn, u16 node);
+void ha_peers_forget(struct ha_net *hn);
 void ha_peers_destroy(struct ha_net *hn);
 
 #endif /* _IPSEC_HA_PEER_H */

@@ -704,6 +704,7 @@ static bool ha_sync_tx(struct ha_net *hn)
 				ha_store_remove(hn, obj);
 		}
 		ha_watch_peers(hn);
+		ha_peers_forget(hn);
 		/* What this node says of itself rides with every ALIVE. */
 		while (ha_sync_full(hn, link, key, ha_node_info_put(hn, &tx->b), &sent))
 			;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Cluster events: what happens to peers, bulk syncs and SPIs, told to
- * the events group. Peers are never forgotten (peer.c); "lost" is a flag
- * that the next authentic datagram clears.
+ * the events group. "Lost" is a flag that the next authentic datagram
+ * clears; a peer lost for long that owns nothing is forgotten (peer.c).
  */
 #include "nl.h"
 #include "stats.h"

@@ -192,4 +192,18 @@ check_eq "n4's promote takes the $((2 * ctxs)) SAs" $((2 * ctxs)) "$(jq .sas "$t
 check_eq "... and the $ctxs IKE contexts move to n4" "$ctxs" \
 	"$(ha n4 -j ike list | jq '[.[] | select(.owner == 4 and .takeovers == 1)] | length')"
 
+# --- peers that left are forgotten ----------------------------------------
+# n3 is silent and owns nothing any more: with a short forget time, n4
+# forgets it (its slot is free), and hears it again when it comes back.
+forget=/sys/module/ipsec_ha/parameters/peer_forget_secs
+old_forget=$(cat $forget)
+echo 2 > $forget
+knows() { ha n4 -j peers | jq -e ".[] | select(.node_id == $1)" > /dev/null; }
+forgot() { ! knows "$1"; }
+check "n4 forgets node 3, silent and owning nothing" wait_until 15 forgot 3
+check "n4 still knows node 2, which it hears" knows 2
+echo "$old_forget" > $forget
+ip -n n3 link set ha0 up
+check "n4 hears node 3 again when it comes back" wait_until 10 knows 3
+
 finish
