@@ -192,6 +192,12 @@ static void ha_km_apply(struct ha_net *hn, struct ha_km_event *ev)
 		break;
 	case XFRM_MSG_NEWSA:
 	case XFRM_MSG_UPDSA:
+		/*
+		 * A larval state of an ACQUIRE (no SPI, no algorithms yet) is
+		 * no SA to mirror: the one the IKE daemon installs follows.
+		 */
+		if (ev->x->km.state == XFRM_STATE_ACQ)
+			break;
 		x = ha_km_installed(hn->net, ev->x);
 		if (x) {
 			ha_sync_local_sa(hn, x);
@@ -261,8 +267,11 @@ void ha_km_net_exit(struct ha_net *hn)
 static int ha_km_walk_sa(struct xfrm_state *x, int count, void *data)
 {
 	struct list_head *states = data;
-	struct ha_km_event *ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	struct ha_km_event *ev;
 
+	if (x->km.state == XFRM_STATE_ACQ)	/* larval: see ha_km_apply() */
+		return 0;
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
 	if (!ev)
 		return -ENOMEM;
 	xfrm_state_hold(x);
