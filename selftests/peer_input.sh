@@ -82,6 +82,10 @@ pp inject 'sa:ref=9/12,spi=0x9012,aead=rfc4106(gcm(aes))/17/128'
 pp inject 'sa:ref=9/13,spi=0x9013,replay=1000,bmp=1'
 pp inject 'sa:ref=0/14,spi=0x9014'
 pp inject 'policy:ref=9/1,index=0x109'
+pp inject 'sa:ref=9/31,spi=0x9031'
+check "a valid SA after the policy of ref 9/1 arrived" wait_until 10 has_sa 9 31
+check "policy reusing the SA's ref 9/1 not stored" eval '! has_pol 9 1'
+check "SA 9/1 is still there" has_sa 9 1
 pp inject 'sa:ref=9/1,spi=0x9999'
 pp inject 'taken:ref=0/14,epoch=1'
 # A last valid one: when it is here, everything before it was handled.
@@ -93,7 +97,6 @@ check "SA of mode 7 not stored" eval '! has_sa 9 11'
 check "SA with a 17-byte rfc4106 key not stored" eval '! has_sa 9 12'
 check "SA with window 1000 and a one-word bitmap not stored" eval '! has_sa 9 13'
 check "SA of origin 0 not stored" eval '! has_sa 0 14'
-check "policy reusing the SA's ref 9/1 not stored" eval '! has_pol 9 1'
 check_eq "SA 9/1 keeps its SPI (a record of another SPI did not replace it)" '"0x00009001"' \
 	"$(ha n1 -j sa list | jq '.[] | select(.origin == 9 and .id == 1) | .spi')"
 check_eq "drop-invalid-selector counts the policy" 1 "$(stat0 drop_invalid_selector)"
@@ -108,7 +111,7 @@ check_eq "nothing counted as malformed" 0 "$(stat0 drop_malformed)"
 
 ha n1 -j promote > "$tmp/promote.json" 2> "$tmp/promote.err"
 echo "# promote: $(cat "$tmp/promote.json" "$tmp/promote.err")"
-check_eq "promote installs the 2 valid SAs of node 9" 2 "$(jq -r .sas "$tmp/promote.json")"
+check_eq "promote installs the 3 valid SAs of node 9" 3 "$(jq -r .sas "$tmp/promote.json")"
 check_eq "promote installs the valid policy" 1 "$(jq -r .policies "$tmp/promote.json")"
 check_eq "promote refuses the packet-offload SA" 1 "$(jq -r .failed "$tmp/promote.json")"
 check "its failure says why" grep -q 'packet offload' "$tmp/promote.json"
@@ -117,6 +120,7 @@ ip -n n1 xfrm state list > "$tmp/states"
 ip -n n1 xfrm policy list > "$tmp/policies"
 check "SA 0x9001 is in the SAD" grep -q 'spi 0x00009001' "$tmp/states"
 check "SA 0x9030 is in the SAD" grep -q 'spi 0x00009030' "$tmp/states"
+check "SA 0x9031 is in the SAD" grep -q 'spi 0x00009031' "$tmp/states"
 check_eq "no invalid or offloaded SA is in the SAD" 0 \
 	"$(grep -cE 'spi 0x0000(9011|9012|9013|9014|9999|9020)' "$tmp/states")"
 check_eq "no policy with a /128 selector is in the SPD" 0 "$(grep -c '/128' "$tmp/policies")"
