@@ -35,6 +35,7 @@ hub_plug inj 9
 ip -n n1 addr add 10.1.0.1/24 dev lo
 ip -n n1 route add 10.2.0.0/24 via 198.51.100.50 dev ha0 onlink
 ip -n n1 route add 10.100.0.0/24 via 198.51.100.50 dev ha0 onlink
+ip -n n1 route add 9.9.9.0/24 via 198.51.100.50 dev ha0 onlink
 ip -n n1 xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir out \
 	tmpl src 198.51.100.1 dst 198.51.100.50 proto esp reqid 50 mode tunnel
 ip netns exec n1 timeout 10 ip xfrm monitor acquire > /dev/null 2>&1 &
@@ -76,7 +77,7 @@ check_eq "and JSON says packet_offload" true \
 	"$(ha n1 -j sa list | jq '.[] | select(.id == 20) | .packet_offload')"
 
 # Invalid ones, each in a datagram of its own.
-pp inject 'policy:ref=9/10,selfamily=0,sel=0.0.0.0/0-0.0.0.0/128'
+pp inject 'policy:ref=9/10,selfamily=0,sel=0.0.0.0/0-9.9.9.0/128'
 pp inject 'sa:ref=9/11,spi=0x9011,mode=7'
 pp inject 'sa:ref=9/12,spi=0x9012,aead=rfc4106(gcm(aes))/17/128'
 pp inject 'sa:ref=9/13,spi=0x9013,replay=1000,bmp=1'
@@ -126,7 +127,11 @@ check_eq "no invalid or offloaded SA is in the SAD" 0 \
 check_eq "no policy with a /128 selector is in the SPD" 0 "$(grep -c '/128' "$tmp/policies")"
 check_eq "the SPD holds n1's own policy and node 9's" 2 "$(grep -c '^src' "$tmp/policies")"
 
-# Traffic through the policy lookup, then the kernel log.
+grep -B1 -A3 '/128' "$tmp/policies" | sed 's/^/#   /'
+
+# Traffic through the policy lookup (below and above n1's own policy in
+# the SPD's tree of destination prefixes), then the kernel log.
+ip netns exec n1 ping -q -c 1 -W 1 9.9.9.9 > /dev/null 2>&1
 ip netns exec n1 ping -q -c 1 -W 1 10.100.0.1 > /dev/null 2>&1
 dmesg | tail -n +"$((klog_start + 1))" > "$tmp/klog"
 check_eq "the kernel log is clean" 0 \
