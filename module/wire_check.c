@@ -37,7 +37,7 @@ struct ha_alg_rule {
 /*
  * Indexed by compact id - 1, as wire.c's ha_alg_table. AEAD and CTR keys
  * carry a 4-byte salt (CCM: 3). HMAC takes a key of any length, as the
- * kernel's hmac does.
+ * kernel's hmac does (the first six AUTH entries are hmac()s).
  */
 static const struct ha_alg_rule ha_alg_rules[HA_ALG_KINDS][HA_CHECK_ALG_IDS] = {
 	[HA_ALG_AEAD] = {
@@ -59,12 +59,12 @@ static const struct ha_alg_rule ha_alg_rules[HA_ALG_KINDS][HA_CHECK_ALG_IDS] = {
 		{ LENS(16, 24, 32) },		/* cbc(camellia) */
 	},
 	[HA_ALG_AUTH] = {
-		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 128 },	/* hmac(md5) */
-		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 160 },	/* hmac(sha1) */
-		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 256 },	/* hmac(sha256) */
-		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 384 },	/* hmac(sha384) */
-		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 512 },	/* hmac(sha512) */
-		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 160 },	/* hmac(rmd160) */
+		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 128 },	/* md5 */
+		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 160 },	/* sha1 */
+		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 256 },	/* sha256 */
+		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 384 },	/* sha384 */
+		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 512 },	/* sha512 */
+		{ RANGE(1, HA_WIRE_KEY_MAX), .icv = HA_ICV_TRUNC, .full = 160 },	/* rmd160 */
 		{ LEN(16), .icv = HA_ICV_TRUNC, .full = 128 },			/* xcbc(aes) */
 		{ LENS(16, 24, 32), .icv = HA_ICV_TRUNC, .full = 128 },		/* cmac(aes) */
 		{ RANGE(0, 0), .icv = HA_ICV_NONE },				/* digest_null */
@@ -136,7 +136,8 @@ static enum ha_check alg_check(const struct ha_wire_alg *a, enum ha_alg_kind kin
 	if (!key_len_ok(r, a->key_len))
 		return fail(HA_CHECK_ALG, "key length does not fit the algorithm", why);
 	if (!icv_ok(r, a->icv_len))
-		return fail(HA_CHECK_ALG, "ICV or truncation length does not fit the algorithm", why);
+		return fail(HA_CHECK_ALG, "ICV or truncation length does not fit the algorithm",
+			    why);
 	return HA_CHECK_OK;
 }
 
@@ -306,8 +307,8 @@ static enum ha_check tmpl_check(const struct ha_wire_policy *pol, const char **w
 			return fail(HA_CHECK_TMPL, "template mode out of range", why);
 		if (t->mode == HA_MODE_TUNNEL || t->mode == HA_MODE_BEET) {
 			if (t->optional && pol->dir == HA_POLICY_OUT)
-				return fail(HA_CHECK_TMPL, "optional tunnel template on an outbound policy",
-					    why);
+				return fail(HA_CHECK_TMPL,
+					    "optional tunnel template on an outbound policy", why);
 		} else if (family != prev) {
 			return fail(HA_CHECK_TMPL, "template changes family without a tunnel", why);
 		}
