@@ -68,6 +68,9 @@ static int ha_km_notify(struct xfrm_state *x, const struct km_event *c)
 
 	if (!ha_km_active(hn))
 		return 0;
+	/* A larval ACQUIRE state is no SA to mirror (see ha_km_apply()). */
+	if (x && x->km.state == XFRM_STATE_ACQ)
+		return 0;
 	switch (c->event) {
 	case XFRM_MSG_NEWSA:
 	case XFRM_MSG_UPDSA:
@@ -87,9 +90,16 @@ static int ha_km_notify(struct xfrm_state *x, const struct km_event *c)
 		return 0;
 	if (c->event == XFRM_MSG_FLUSHSA) {
 		ev->proto = c->data.proto;
-	} else {
-		xfrm_state_hold(x);
+	} else if (refcount_inc_not_zero(&x->refcnt)) {
 		ev->x = x;
+	} else {
+		/*
+		 * The expiry of a state nobody else held (a larval one, say):
+		 * __xfrm_state_delete() dropped its last reference before
+		 * the notification, and it is being freed.
+		 */
+		kfree(ev);
+		return 0;
 	}
 	ha_km_queue(hn, ev);
 	return 0;

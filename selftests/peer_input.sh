@@ -32,6 +32,8 @@ hub_plug inj 9
 
 # A larval state on n1 before it joins: a policy with no SA, traffic, and
 # a listener that takes the ACQUIRE (so the kernel keeps the larval state).
+# It expires after 5 s, during the test: its expiry is notified too.
+ip netns exec n1 sysctl -q -w net.core.xfrm_acq_expires=5
 ip -n n1 addr add 10.1.0.1/24 dev lo
 ip -n n1 route add 10.2.0.0/24 via 198.51.100.50 dev ha0 onlink
 ip -n n1 route add 10.100.0.0/24 via 198.51.100.50 dev ha0 onlink
@@ -128,6 +130,11 @@ check_eq "no policy with a /128 selector is in the SPD" 0 "$(grep -c '/128' "$tm
 check_eq "the SPD holds n1's own policy and node 9's" 2 "$(grep -c '^src' "$tmp/policies")"
 
 grep -B1 -A3 '/128' "$tmp/policies" | sed 's/^/#   /'
+
+if [ "$larval" -ge 1 ]; then
+	check "the larval state expired" wait_until 15 \
+		sh -c "! ip -n n1 xfrm state list | grep -q 'spi 0x00000000'"
+fi
 
 # Traffic through the policy lookup (below and above n1's own policy in
 # the SPD's tree of destination prefixes), then the kernel log.
