@@ -68,6 +68,16 @@ static inline void ha_udp_tunnel_sock_release(struct socket *sock)
 #define ha_xfrm_init_state(x) __xfrm_init_state((x), NULL)
 #endif
 
+/*
+ * Packet offload (XFRM_DEV_OFFLOAD_PACKET: 6.2, and Debian's 6.1): the NIC
+ * runs the whole SA, sequence counters included. Probed by Kbuild.
+ */
+#ifdef HA_HAVE_XFRM_DEV_OFFLOAD_PACKET
+#define ha_xfrm_packet_offload(x) ((x)->xso.type == XFRM_DEV_OFFLOAD_PACKET)
+#else
+#define ha_xfrm_packet_offload(x) false
+#endif
+
 /* The unbound system workqueue is system_dfl_wq from 6.12 on (the old name warns in 7.x). */
 #ifdef HA_HAVE_SYSTEM_DFL_WQ
 #define ha_wq system_dfl_wq

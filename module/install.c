@@ -11,6 +11,62 @@
 
 #include "install.h"
 #include "ipsec_ha.h"
+#include "stats.h"
+#include "wire_check.h"
+
+/* wire_check.h's numbers are the kernel's. */
+static_assert(HA_IPPROTO_ROUTING == IPPROTO_ROUTING && HA_IPPROTO_ESP == IPPROTO_ESP &&
+	      HA_IPPROTO_AH == IPPROTO_AH && HA_IPPROTO_DSTOPTS == IPPROTO_DSTOPTS &&
+	      HA_IPPROTO_COMP == IPPROTO_COMP);
+static_assert(HA_MODE_TRANSPORT == XFRM_MODE_TRANSPORT && HA_MODE_TUNNEL == XFRM_MODE_TUNNEL &&
+	      HA_MODE_BEET == XFRM_MODE_BEET && HA_MODE_MAX == XFRM_MODE_MAX);
+static_assert(HA_STATE_AF_UNSPEC == XFRM_STATE_AF_UNSPEC && HA_STATE_ESN == XFRM_STATE_ESN);
+static_assert(HA_POLICY_OUT == XFRM_POLICY_OUT && HA_SHARE_UNIQUE == XFRM_SHARE_UNIQUE);
+static_assert(HA_ENCAP_ESPINUDP_NON_IKE == UDP_ENCAP_ESPINUDP_NON_IKE);
+static_assert(HA_ENCAP_ESPINUDP == UDP_ENCAP_ESPINUDP && HA_ENCAP_ESPINTCP == TCP_ENCAP_ESPINTCP);
+static_assert(HA_REPLAY_BMP_MAX * sizeof(u32) * 8 == XFRMA_REPLAY_ESN_MAX);
+static_assert(HA_WIRE_TMPL_MAX == XFRM_MAX_DEPTH);
+static_assert(HA_AF_INET == AF_INET && HA_AF_INET6 == AF_INET6);
+
+/* The drop counter of each reason a record is refused for. */
+static const u8 ha_check_stat[HA_CHECKS] = {
+	[HA_CHECK_REF]		= IPSEC_HA_A_STATS_DROP_INVALID_REF,
+	[HA_CHECK_FAMILY]	= IPSEC_HA_A_STATS_DROP_INVALID_FAMILY,
+	[HA_CHECK_SELECTOR]	= IPSEC_HA_A_STATS_DROP_INVALID_SELECTOR,
+	[HA_CHECK_PROTO]	= IPSEC_HA_A_STATS_DROP_INVALID_PROTO,
+	[HA_CHECK_ALG]		= IPSEC_HA_A_STATS_DROP_INVALID_ALG,
+	[HA_CHECK_REPLAY]	= IPSEC_HA_A_STATS_DROP_INVALID_REPLAY,
+	[HA_CHECK_POLICY]	= IPSEC_HA_A_STATS_DROP_INVALID_POLICY,
+	[HA_CHECK_TMPL]		= IPSEC_HA_A_STATS_DROP_INVALID_TMPL,
+};
+
+/*
+ * A record from a peer, decoded: -EPERM, counted under its reason, if it
+ * could never be installed (wire_check.c); else 0. Exactly one of sa and
+ * pol is given.
+ */
+int ha_inst_rx_check(struct ha_net *hn, const struct ha_wire_sa *sa,
+		     const struct ha_wire_policy *pol)
+{
+	enum ha_check c = sa ? ha_check_sa(sa, NULL) : ha_check_policy(pol, NULL);
+
+	if (c == HA_CHECK_OK)
+		return 0;
+	if (c < HA_CHECKS && ha_check_stat[c])
+		ha_stat_inc(hn, ha_check_stat[c]);
+	else
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+	return -EPERM;
+}
+
+/* A TAKEN entry naming a ref of origin 0: counted, and true. */
+bool ha_inst_rx_bad_ref(struct ha_net *hn, const struct ha_ref *ref)
+{
+	if (ref->origin)
+		return false;
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_INVALID_REF);
+	return true;
+}
 
 static const char *ha_inst_alg_name(const struct ha_wire_alg *a, enum ha_alg_kind kind)
 {
@@ -173,8 +229,20 @@ void ha_inst_sa_discard(struct xfrm_state *x)
 struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 				    int *err, const char **why)
 {
-	struct xfrm_state *x = xfrm_state_alloc(net);
+	struct xfrm_state *x;
 
+	/* What xfrm_user would refuse never reaches the kernel's builders. */
+	if (ha_check_sa(w, why) != HA_CHECK_OK) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	/* Sync never saw its counters: where to start them is unknown. */
+	if (w->offload == HA_OFFLOAD_PACKET) {
+		*why = "packet offload: its counters are in the owner's NIC";
+		*err = -EOPNOTSUPP;
+		return NULL;
+	}
+	x = xfrm_state_alloc(net);
 	*why = "cannot build the SA";
 	if (!x) {
 		*err = -ENOMEM;
@@ -299,9 +367,12 @@ struct xfrm_state *ha_inst_sa_find(struct net *net, const struct ha_nkey *k)
 
 int ha_inst_policy_add(struct net *net, const struct ha_wire_policy *w, const char **why)
 {
-	struct xfrm_policy *xp = xfrm_policy_alloc(net, GFP_KERNEL);
+	struct xfrm_policy *xp;
 	int i, err;
 
+	if (ha_check_policy(w, why) != HA_CHECK_OK)
+		return -EINVAL;
+	xp = xfrm_policy_alloc(net, GFP_KERNEL);
 	*why = "cannot build the policy";
 	if (!xp)
 		return -ENOMEM;
@@ -312,7 +383,7 @@ int ha_inst_policy_add(struct net *net, const struct ha_wire_policy *w, const ch
 	xp->action = w->action;
 	xp->flags = w->flags;
 	xp->type = w->type;
-	xp->family = w->sel.family ? w->sel.family : w->family;
+	xp->family = w->sel.family;	/* as xfrm_policy_construct(); checked to be w->family */
 	xp->mark.v = w->mark_v;
 	xp->mark.m = w->mark_m;
 	xp->if_id = w->if_id;

@@ -68,6 +68,9 @@ static int ha_km_notify(struct xfrm_state *x, const struct km_event *c)
 
 	if (!ha_km_active(hn))
 		return 0;
+	/* A larval ACQUIRE state is no SA to mirror (see ha_km_apply()). */
+	if (x && x->km.state == XFRM_STATE_ACQ)
+		return 0;
 	switch (c->event) {
 	case XFRM_MSG_NEWSA:
 	case XFRM_MSG_UPDSA:
@@ -87,9 +90,16 @@ static int ha_km_notify(struct xfrm_state *x, const struct km_event *c)
 		return 0;
 	if (c->event == XFRM_MSG_FLUSHSA) {
 		ev->proto = c->data.proto;
-	} else {
-		xfrm_state_hold(x);
+	} else if (refcount_inc_not_zero(&x->refcnt)) {
 		ev->x = x;
+	} else {
+		/*
+		 * The expiry of a state nobody else held (a larval one, say):
+		 * __xfrm_state_delete() dropped its last reference before
+		 * the notification, and it is being freed.
+		 */
+		kfree(ev);
+		return 0;
 	}
 	ha_km_queue(hn, ev);
 	return 0;
@@ -192,6 +202,12 @@ static void ha_km_apply(struct ha_net *hn, struct ha_km_event *ev)
 		break;
 	case XFRM_MSG_NEWSA:
 	case XFRM_MSG_UPDSA:
+		/*
+		 * A larval state of an ACQUIRE (no SPI, no algorithms yet) is
+		 * no SA to mirror: the one the IKE daemon installs follows.
+		 */
+		if (ev->x->km.state == XFRM_STATE_ACQ)
+			break;
 		x = ha_km_installed(hn->net, ev->x);
 		if (x) {
 			ha_sync_local_sa(hn, x);
@@ -261,8 +277,11 @@ void ha_km_net_exit(struct ha_net *hn)
 static int ha_km_walk_sa(struct xfrm_state *x, int count, void *data)
 {
 	struct list_head *states = data;
-	struct ha_km_event *ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	struct ha_km_event *ev;
 
+	if (x->km.state == XFRM_STATE_ACQ)	/* larval: see ha_km_apply() */
+		return 0;
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
 	if (!ev)
 		return -ENOMEM;
 	xfrm_state_hold(x);

@@ -63,7 +63,9 @@ static int ha_fill_sa(struct sk_buff *skb, const struct ha_obj *obj,
 	    (sa->mark_m && (nla_put_u32(skb, IPSEC_HA_A_SA_MARK, sa->mark_v) ||
 			    nla_put_u32(skb, IPSEC_HA_A_SA_MARK_MASK, sa->mark_m))) ||
 	    (sa->if_id && nla_put_u32(skb, IPSEC_HA_A_SA_IF_ID, sa->if_id)) ||
-	    nla_put_u32(skb, IPSEC_HA_A_SA_AGE, jiffies_to_msecs(jiffies - obj->changed)))
+	    nla_put_u32(skb, IPSEC_HA_A_SA_AGE, jiffies_to_msecs(jiffies - obj->changed)) ||
+	    (sa->offload == HA_OFFLOAD_PACKET &&
+	     nla_put_u8(skb, IPSEC_HA_A_SA_PACKET_OFFLOAD, 1)))
 		return -EMSGSIZE;
 	if (sa->has_encap &&
 	    (nla_put_u16(skb, IPSEC_HA_A_SA_ENCAP_TYPE, sa->encap_type) ||

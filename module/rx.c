@@ -9,6 +9,7 @@
 #include <linux/udp.h>
 
 #include "ike.h"
+#include "install.h"
 #include "key.h"
 #include "nodeinfo.h"
 #include "peer.h"
@@ -139,6 +140,8 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 
 	if (rec->type == HA_REC_SA) {
 		err = ha_wire_get_sa(rec, &ps->sa);
+		if (!err)	/* what the kernel would refuse is not stored */
+			err = ha_inst_rx_check(hn, &ps->sa, NULL);
 		if (!err) {
 			ha_wire_sa_nkey(&ps->sa, &nkey);
 			ref = ps->sa.ref;
@@ -152,6 +155,8 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 		memzero_explicit(&ps->sa, sizeof(ps->sa));
 	} else {
 		err = ha_wire_get_policy(rec, &ps->pol);
+		if (!err)
+			err = ha_inst_rx_check(hn, NULL, &ps->pol);
 		if (!err) {
 			ha_wire_policy_nkey(&ps->pol, &nkey);
 			ref = ps->pol.ref;
@@ -162,7 +167,8 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 		}
 	}
 	if (err) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+		if (err != -EPERM)	/* else counted under its reason */
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 		return;
 	}
 
@@ -175,11 +181,17 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	if (old && (old->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) == HA_OBJ_LOCAL &&
 	    (old->kind != kind || memcmp(&old->nkey, &nkey, sizeof(nkey)))) {
 		if (old->kind == HA_OBJ_IKE) {
-			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REF_REUSED);
 			return;
 		}
 		ha_sync_local_rekey(hn, old);
 		old = NULL;
+	}
+	/* A peer's ref names one object for good: never another kind or natural key. */
+	if (old && (old->kind != kind || (!(old->flags & HA_OBJ_DELETED) &&
+					  memcmp(&old->nkey, &nkey, sizeof(nkey))))) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REF_REUSED);
+		return;
 	}
 	if (!ha_rx_may_change(hn, old, sender, owner, epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
@@ -216,6 +228,8 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 	bool rebuilt;
 	int err;
 
+	if (ha_inst_rx_bad_ref(hn, &e->ref))
+		return true;	/* counted; asking again would bring the same */
 	if (!old || (old->flags & HA_OBJ_DELETED) || old->kind == HA_OBJ_IKE)
 		return false;
 	if (!ha_rx_may_change(hn, old, sender, sender, e->owner_epoch)) {

@@ -88,6 +88,9 @@ int ha_sa_from_xfrm(struct xfrm_state *x, struct ha_wire_sa *w)
 	w->extra_flags = x->props.extra_flags;
 	w->dir = ha_xfrm_state_dir(x);
 	w->esn = !!(x->props.flags & XFRM_STATE_ESN);
+	/* Its counters are in the NIC: peers must know not to take it over. */
+	if (ha_xfrm_packet_offload(x))
+		w->offload = HA_OFFLOAD_PACKET;
 	memcpy(w->daddr.a, &x->id.daddr, sizeof(w->daddr.a));
 	memcpy(w->saddr.a, &x->props.saddr, sizeof(w->saddr.a));
 	w->spi = ntohl(x->id.spi);

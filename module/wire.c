@@ -654,7 +654,7 @@ static int sa_size(const struct ha_wire_sa *sa)
 	int kind, s;
 
 	if (!family_ok(sa->family) || sa->dir > HA_DIR_OUT || sa->esn > 1 ||
-	    sa->bmp_len > HA_WIRE_BMP_MAX)
+	    sa->bmp_len > HA_WIRE_BMP_MAX || sa->offload > HA_OFFLOAD_PACKET)
 		return -EINVAL;
 	for (kind = 0; kind < HA_ALG_KINDS; kind++) {
 		const struct ha_wire_alg *alg = sa_alg(sa, kind);
@@ -685,6 +685,8 @@ static int sa_size(const struct ha_wire_sa *sa)
 		n += 2 + 4;
 	if (sa->tfcpad)
 		n += 2 + 4;
+	if (sa->offload)
+		n += 2 + 1;
 	if (sa_bmp_sent(sa))
 		n += 3 + sa->bmp_len * 4;
 	if (n > 0xffff)
@@ -760,6 +762,10 @@ int ha_wire_put_sa(struct ha_wire_buf *b, const struct ha_wire_sa *sa)
 		q = u32_put(q, HA_SUB_IF_ID, sa->if_id);
 	if (sa->tfcpad)
 		q = u32_put(q, HA_SUB_TFCPAD, sa->tfcpad);
+	if (sa->offload) {
+		q = tlv_hdr(q, HA_SUB_OFFLOAD, 1);
+		q = w8(q, sa->offload);
+	}
 	if (sa_bmp_sent(sa)) {
 		q = tlv_hdr(q, HA_SUB_BMP, sa->bmp_len * 4);
 		for (i = 0; i < sa->bmp_len; i++)
@@ -810,6 +816,11 @@ static int sa_sub_get(const struct ha_wire_rec *s, struct ha_wire_sa *sa)
 		return u32_get(s, &sa->if_id);
 	case HA_SUB_TFCPAD:
 		return u32_get(s, &sa->tfcpad);
+	case HA_SUB_OFFLOAD:
+		if (s->len != 1 || !s->val[0] || s->val[0] > HA_OFFLOAD_PACKET)
+			return -EBADMSG;
+		sa->offload = s->val[0];
+		return 0;
 	case HA_SUB_BMP:
 		if (!s->len || s->len % 4 || s->len / 4 > HA_WIRE_BMP_MAX ||
 		    all_zero(s->val, s->len))

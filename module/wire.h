@@ -104,6 +104,7 @@ enum ha_wire_sub_type {
 	HA_SUB_CHILD		= 0x0e,	/* IKE */
 	HA_SUB_OWNER		= 0x0f,	/* POLICY: owner node and epoch */
 	HA_SUB_IKE_KEY		= 0x10,	/* IKE: 0x10 + enum ha_ike_key */
+	HA_SUB_OFFLOAD		= 0x17,	/* SA: hardware offload type (enum ha_offload) */
 	HA_SUB_BMP		= 0x80,	/* SA */
 	HA_SUB_NONCE_I		= 0x81,	/* IKE */
 	HA_SUB_NONCE_R		= 0x82,	/* IKE */
@@ -148,6 +149,17 @@ struct ha_wire_lft_cur {
 	u64 bytes, packets, add_time, use_time;
 };
 
+/*
+ * Hardware offload of an SA on its owner (the kernel's XFRM_DEV_OFFLOAD_*
+ * types). Packet offload keeps the sequence counters in the NIC, out of
+ * sync's sight: such an SA cannot be taken over.
+ */
+enum ha_offload {
+	HA_OFFLOAD_NONE		= 0,
+	HA_OFFLOAD_CRYPTO	= 1,
+	HA_OFFLOAD_PACKET	= 2,
+};
+
 enum ha_sa_dir {
 	HA_DIR_UNKNOWN	= 0,
 	HA_DIR_IN	= 1,
@@ -162,6 +174,7 @@ struct ha_wire_sa {
 	u8 family, proto, mode, flags;	/* props.family, id.proto, props.mode, props.flags */
 	u8 dir;			/* enum ha_sa_dir */
 	u8 esn;			/* XFRM_STATE_ESN in effect */
+	u8 offload;		/* enum ha_offload */
 	u32 extra_flags;
 	struct ha_wire_addr daddr, saddr;
 	u32 spi;		/* value of the network-order SPI */

@@ -2,12 +2,14 @@
 /*
  * libFuzzer harness for the wire codec: the input is tried as a datagram
  * header and as a run of records; every record is decoded as every record
- * type, and whatever decodes is encoded again, decoded again and compared.
+ * type, and whatever decodes is encoded again, decoded again and compared;
+ * a decoded SA or policy also goes through the semantic checks.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "common.h"
+#include "wire_check.h"
 
 static union wire_obj o1, o2;
 static u8 b1[WIRE_REC_BUF], b2[WIRE_REC_BUF];
@@ -31,6 +33,10 @@ static void round_trip(const struct ha_wire_rec *rec)
 	ret = wire_decode(rec, &o1);
 	if (ret)
 		return;
+	if (rec->type == HA_REC_SA)
+		check(ha_check_sa(&o1.sa, NULL) < HA_CHECKS, "check", rec->type);
+	if (rec->type == HA_REC_POLICY)
+		check(ha_check_policy(&o1.pol, NULL) < HA_CHECKS, "check", rec->type);
 	/* an empty array decodes, but nobody sends one: put_* want n >= 1 */
 	if ((rec->type == HA_REC_CTRS && !ha_wire_ctrs_count(rec)) ||
 	    (rec->type == HA_REC_TAKEN && !ha_wire_taken_count(rec)))

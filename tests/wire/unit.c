@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the wire codec (module/wire.c), TAP output.
+ * Unit tests of the wire codec (module/wire.c) and of the semantic checks
+ * of SA and POLICY records (module/wire_check.c), TAP output.
  *
  *   ./unit                     run the tests
  *   ./unit --write-corpus DIR  write a seed corpus for the fuzzer
@@ -13,6 +14,7 @@
 
 #include "common.h"
 #include "margin.h"
+#include "wire_check.h"
 
 static unsigned int tests, failed;
 static char corpus_dir[512];
@@ -1428,6 +1430,399 @@ static void test_iter(void)
 	   -EINVAL && out.sa.lft.soft_byte == ~0ULL, "get_sa of an IKE record; output initialised");
 }
 
+/*
+ * Semantic checks (wire_check.c): each rule once with a record that
+ * passes and once with one that breaks it, and the reason it gives.
+ */
+static struct ha_wire_sa chk_sa;
+static struct ha_wire_policy chk_pol;
+
+static void chk_sa_ok(void)
+{
+	sa_gcm_v4(&chk_sa);
+}
+
+static void chk_sa_esn(void)
+{
+	sa_esn_v6(&chk_sa);
+	chk_sa.flags = HA_STATE_ESN;
+}
+
+/* A valid outbound IPv4 tunnel policy with one template. */
+static void chk_pol_ok(void)
+{
+	pol_base(&chk_pol, HA_AF_INET, 1);
+	chk_pol.tmpl[0].optional = 0;
+}
+
+static void sa_is(enum ha_check want, const char *what)
+{
+	const char *why = NULL;
+	enum ha_check got = ha_check_sa(&chk_sa, &why);
+
+	ok(got == want && (want == HA_CHECK_OK || why), "check SA: %s (%d, %s)", what, got,
+	   why ? why : "-");
+}
+
+static void pol_is(enum ha_check want, const char *what)
+{
+	const char *why = NULL;
+	enum ha_check got = ha_check_policy(&chk_pol, &why);
+
+	ok(got == want && (want == HA_CHECK_OK || why), "check policy: %s (%d, %s)", what,
+	   got, why ? why : "-");
+}
+
+static void test_check_sa(void)
+{
+	chk_sa_ok();
+	sa_is(HA_CHECK_OK, "typical SA passes");
+	chk_sa_esn();
+	sa_is(HA_CHECK_OK, "IPv6 ESN cbc(aes)+hmac(sha256) passes");
+	sa_natt(&chk_sa);
+	sa_is(HA_CHECK_OK, "NAT-T SA passes");
+
+	/* ref */
+	chk_sa_ok();
+	chk_sa.ref.origin = 0;
+	sa_is(HA_CHECK_REF, "origin 0 refused");
+
+	/* family */
+	chk_sa_ok();
+	chk_sa.family = 0;
+	sa_is(HA_CHECK_FAMILY, "family 0 refused");
+	chk_sa.family = 17;
+	sa_is(HA_CHECK_FAMILY, "family 17 refused");
+
+	/* protocol and mode */
+	chk_sa_ok();
+	chk_sa.proto = 17;
+	sa_is(HA_CHECK_PROTO, "protocol UDP refused");
+	chk_sa_ok();
+	chk_sa.proto = HA_IPPROTO_ROUTING;
+	sa_is(HA_CHECK_PROTO, "protocol ROUTING refused (no care-of address carried)");
+	chk_sa_ok();
+	chk_sa.mode = HA_MODE_BEET;
+	sa_is(HA_CHECK_OK, "BEET mode passes");
+	chk_sa.mode = HA_MODE_TRANSPORT;
+	sa_is(HA_CHECK_OK, "transport mode passes");
+	chk_sa.mode = 2;
+	sa_is(HA_CHECK_PROTO, "route optimization mode refused");
+	chk_sa.mode = 3;
+	sa_is(HA_CHECK_PROTO, "in-trigger mode refused");
+	chk_sa.mode = HA_MODE_MAX;
+	sa_is(HA_CHECK_PROTO, "mode XFRM_MODE_MAX refused");
+	chk_sa.mode = 200;
+	sa_is(HA_CHECK_PROTO, "mode 200 refused");
+	chk_sa_ok();
+	chk_sa.spi = 0;
+	sa_is(HA_CHECK_PROTO, "ESP SPI 0 (a larval state) refused");
+	chk_sa_ok();
+	chk_sa.tfcpad = 64;
+	sa_is(HA_CHECK_OK, "TFC padding in tunnel mode passes");
+	chk_sa.mode = HA_MODE_TRANSPORT;
+	sa_is(HA_CHECK_PROTO, "TFC padding in transport mode refused");
+	sa_natt(&chk_sa);
+	chk_sa.encap_type = 3;
+	sa_is(HA_CHECK_PROTO, "unknown encapsulation type refused");
+	chk_sa.encap_type = HA_ENCAP_ESPINTCP;
+	sa_is(HA_CHECK_OK, "ESP in TCP passes");
+
+	/* AH */
+	chk_sa_ok();
+	memset(&chk_sa.aead, 0, sizeof(chk_sa.aead));
+	chk_sa.proto = HA_IPPROTO_AH;
+	alg_set(&chk_sa.aalg, HA_ALG_AUTH, "hmac(sha1)", 20, 96);
+	sa_is(HA_CHECK_OK, "AH hmac(sha1) passes");
+	chk_sa.aalg.id = HA_ALG_NONE;
+	sa_is(HA_CHECK_ALG, "AH without authentication refused");
+	alg_set(&chk_sa.aalg, HA_ALG_AUTH, "hmac(sha1)", 20, 96);
+	alg_set(&chk_sa.ealg, HA_ALG_ENCR, "cbc(aes)", 16, 0);
+	sa_is(HA_CHECK_ALG, "AH with encryption refused");
+	chk_sa.ealg.id = HA_ALG_NONE;
+	chk_sa.has_encap = 1;
+	chk_sa.encap_type = HA_ENCAP_ESPINUDP;
+	sa_is(HA_CHECK_PROTO, "AH with UDP encapsulation refused");
+	chk_sa.has_encap = 0;
+	chk_sa.tfcpad = 8;
+	sa_is(HA_CHECK_PROTO, "AH with TFC padding refused");
+
+	/* ESP algorithm combinations */
+	chk_sa_ok();
+	alg_set(&chk_sa.aalg, HA_ALG_AUTH, "hmac(sha256)", 32, 128);
+	sa_is(HA_CHECK_ALG, "ESP with AEAD and authentication refused");
+	chk_sa_ok();
+	chk_sa.aead.id = HA_ALG_NONE;
+	sa_is(HA_CHECK_ALG, "ESP without any algorithm refused");
+	alg_set(&chk_sa.ealg, HA_ALG_ENCR, "cbc(aes)", 16, 0);
+	sa_is(HA_CHECK_OK, "ESP with encryption only passes");
+	alg_set(&chk_sa.calg, HA_ALG_COMP, "deflate", 0, 0);
+	sa_is(HA_CHECK_ALG, "ESP with compression refused");
+
+	/* IPcomp */
+	chk_sa_ok();
+	chk_sa.aead.id = HA_ALG_NONE;
+	chk_sa.proto = HA_IPPROTO_COMP;
+	chk_sa.spi = 0x1234;
+	alg_set(&chk_sa.calg, HA_ALG_COMP, "deflate", 0, 0);
+	sa_is(HA_CHECK_OK, "IPcomp deflate passes");
+	chk_sa.spi = 0x10000;
+	sa_is(HA_CHECK_PROTO, "IPcomp CPI 0x10000 refused");
+	chk_sa.spi = 0x1234;
+	chk_sa.calg.key_len = 4;
+	sa_is(HA_CHECK_ALG, "IPcomp with a key refused");
+	chk_sa.calg.key_len = 0;
+	chk_sa.calg.id = HA_ALG_NONE;
+	sa_is(HA_CHECK_ALG, "IPcomp without an algorithm refused");
+	alg_set(&chk_sa.calg, HA_ALG_COMP, "deflate", 0, 0);
+	alg_set(&chk_sa.aalg, HA_ALG_AUTH, "hmac(sha1)", 20, 96);
+	sa_is(HA_CHECK_ALG, "IPcomp with authentication refused");
+
+	/* key and ICV lengths against the algorithm */
+	chk_sa_ok();
+	chk_sa.aead.key_len = 20;
+	sa_is(HA_CHECK_OK, "rfc4106 128-bit key + salt passes");
+	chk_sa.aead.key_len = 16;
+	sa_is(HA_CHECK_ALG, "rfc4106 key without its salt refused");
+	chk_sa.aead.key_len = 36;
+	chk_sa.aead.icv_len = 64;
+	sa_is(HA_CHECK_OK, "rfc4106 ICV 64 passes");
+	chk_sa.aead.icv_len = 100;
+	sa_is(HA_CHECK_ALG, "rfc4106 ICV 100 refused");
+	alg_set(&chk_sa.aead, HA_ALG_AEAD, "rfc7539esp(chacha20,poly1305)", 36, 96);
+	sa_is(HA_CHECK_ALG, "chacha20poly1305 ICV 96 refused");
+	chk_sa.aead.icv_len = 128;
+	sa_is(HA_CHECK_OK, "chacha20poly1305 ICV 128 passes");
+	alg_set(&chk_sa.aead, HA_ALG_AEAD, "rfc4309(ccm(aes))", 19, 128);
+	sa_is(HA_CHECK_OK, "rfc4309 128-bit key + 3-byte salt passes");
+	chk_sa.aead.key_len = 20;
+	sa_is(HA_CHECK_ALG, "rfc4309 with a 4-byte salt refused");
+	alg_set(&chk_sa.aead, HA_ALG_AEAD, "rfc4106(gcm(aes))", 36, 128);
+	chk_sa.aead.id = 9;
+	sa_is(HA_CHECK_ALG, "AEAD id without an algorithm refused");
+	chk_sa_ok();
+	chk_sa.aead.id = HA_ALG_NONE;
+	alg_set(&chk_sa.ealg, HA_ALG_ENCR, "cbc(aes)", 17, 0);
+	sa_is(HA_CHECK_ALG, "cbc(aes) 17-byte key refused");
+	alg_set(&chk_sa.ealg, HA_ALG_ENCR, "cbc(des3_ede)", 24, 0);
+	sa_is(HA_CHECK_OK, "cbc(des3_ede) 24-byte key passes");
+	chk_sa.ealg.key_len = 16;
+	sa_is(HA_CHECK_ALG, "cbc(des3_ede) 16-byte key refused");
+	alg_set(&chk_sa.ealg, HA_ALG_ENCR, "ecb(cipher_null)", 0, 0);
+	sa_is(HA_CHECK_OK, "ecb(cipher_null) without a key passes");
+	chk_sa.ealg.key_len = 1;
+	sa_is(HA_CHECK_ALG, "ecb(cipher_null) with a key refused");
+	alg_set(&chk_sa.ealg, HA_ALG_ENCR, "cbc(aes)", 16, 0);
+	chk_sa.ealg.icv_len = 96;
+	sa_is(HA_CHECK_ALG, "encryption with an ICV length refused");
+	alg_set(&chk_sa.ealg, HA_ALG_ENCR, "cbc(aes)", 16, 0);
+	alg_set(&chk_sa.aalg, HA_ALG_AUTH, "hmac(sha256)", 32, 256);
+	sa_is(HA_CHECK_OK, "hmac(sha256) untruncated passes");
+	chk_sa.aalg.icv_len = 0;
+	sa_is(HA_CHECK_OK, "hmac(sha256) default truncation passes");
+	chk_sa.aalg.icv_len = 257;
+	sa_is(HA_CHECK_ALG, "hmac(sha256) truncation above 256 refused");
+	chk_sa.aalg.icv_len = 128;
+	chk_sa.aalg.key_len = 0;
+	sa_is(HA_CHECK_ALG, "hmac(sha256) without a key refused");
+	alg_set(&chk_sa.aalg, HA_ALG_AUTH, "xcbc(aes)", 16, 96);
+	sa_is(HA_CHECK_OK, "xcbc(aes) 16-byte key passes");
+	chk_sa.aalg.key_len = 32;
+	sa_is(HA_CHECK_ALG, "xcbc(aes) 32-byte key refused");
+	alg_set(&chk_sa.aalg, HA_ALG_AUTH, "hmac(whirlpool)", 64, 512);
+	sa_is(HA_CHECK_OK, "named algorithm: lengths left to the kernel");
+	chk_sa.aalg.key_len = HA_WIRE_KEY_MAX + 1;
+	sa_is(HA_CHECK_ALG, "named algorithm: key above the wire's bound refused");
+
+	/* selector */
+	chk_sa_ok();
+	chk_sa.sel.prefixlen_d = 32;
+	sa_is(HA_CHECK_OK, "IPv4 selector /32 passes");
+	chk_sa.sel.prefixlen_d = 33;
+	sa_is(HA_CHECK_SELECTOR, "IPv4 selector /33 refused");
+	chk_sa.sel.prefixlen_d = 24;
+	chk_sa.sel.prefixlen_s = 128;
+	sa_is(HA_CHECK_SELECTOR, "IPv4 selector source /128 refused");
+	chk_sa_ok();
+	chk_sa.sel.family = 0;
+	chk_sa.sel.prefixlen_d = 32;
+	sa_is(HA_CHECK_OK, "selector of family 0 takes the SA's (IPv4 /32 passes)");
+	chk_sa.sel.prefixlen_d = 128;
+	sa_is(HA_CHECK_SELECTOR, "selector of family 0 on an IPv4 SA, /128 refused");
+	chk_sa.flags = HA_STATE_AF_UNSPEC;
+	sa_is(HA_CHECK_SELECTOR, "AF_UNSPEC selector with a prefix refused");
+	chk_sa.sel.prefixlen_d = 0;
+	chk_sa.sel.prefixlen_s = 0;
+	sa_is(HA_CHECK_OK, "AF_UNSPEC selector without prefixes passes");
+	chk_sa_esn();
+	chk_sa.sel.prefixlen_d = 128;
+	sa_is(HA_CHECK_OK, "IPv6 selector /128 passes");
+	chk_sa.sel.prefixlen_d = 129;
+	sa_is(HA_CHECK_SELECTOR, "IPv6 selector /129 refused");
+
+	/* replay */
+	chk_sa_esn();
+	chk_sa.flags = 0;
+	sa_is(HA_CHECK_REPLAY, "ESN state without the ESN flag refused");
+	chk_sa_esn();
+	chk_sa.replay_window = 129;
+	sa_is(HA_CHECK_REPLAY, "window 129 with a 4-word bitmap refused");
+	chk_sa.bmp_len = 5;
+	sa_is(HA_CHECK_OK, "window 129 with a 5-word bitmap passes");
+	chk_sa.replay_window = HA_REPLAY_WINDOW_MAX;
+	chk_sa.bmp_len = HA_REPLAY_BMP_MAX;
+	sa_is(HA_CHECK_OK, "window 4096 with a 128-word bitmap passes");
+	chk_sa.replay_window = HA_REPLAY_WINDOW_MAX + 1;
+	chk_sa.bmp_len = HA_REPLAY_BMP_MAX + 1;
+	sa_is(HA_CHECK_REPLAY, "window 4097 refused");
+	chk_sa.replay_window = 64;
+	sa_is(HA_CHECK_REPLAY, "bitmap of 129 words refused");
+	chk_sa_esn();
+	chk_sa.replay_window = 0;
+	chk_sa.bmp_len = 0;
+	sa_is(HA_CHECK_REPLAY, "ESN with window 0 refused");
+	chk_sa_ok();
+	chk_sa.oseq = 1ULL << 32;
+	sa_is(HA_CHECK_REPLAY, "64-bit counter without ESN refused");
+	chk_sa_esn();
+	chk_sa.oseq = 1ULL << 32;
+	sa_is(HA_CHECK_OK, "64-bit counter with ESN passes");
+	chk_sa_ok();
+	chk_sa.bmp_len = 1;
+	chk_sa.bmp[0] = 0x5;
+	sa_is(HA_CHECK_OK, "legacy window 32 with its one-word bitmap passes");
+	chk_sa.replay_window = 33;
+	sa_is(HA_CHECK_REPLAY, "window 33 with a one-word bitmap refused");
+	chk_sa.replay_window = 1000;
+	chk_sa.bmp_len = 1;
+	sa_is(HA_CHECK_REPLAY, "window 1000 with a one-word bitmap refused");
+}
+
+static void test_check_policy(void)
+{
+	chk_pol_ok();
+	pol_is(HA_CHECK_OK, "typical outbound IPv4 tunnel policy passes");
+	pol_base(&chk_pol, HA_AF_INET6, 0);
+	chk_pol.dir = 0;
+	chk_pol.index = 0x200;
+	pol_is(HA_CHECK_OK, "IPv6 inbound policy without templates passes");
+
+	chk_pol_ok();
+	chk_pol.ref.origin = 0;
+	pol_is(HA_CHECK_REF, "origin 0 refused");
+	chk_pol_ok();
+	chk_pol.family = 0;
+	pol_is(HA_CHECK_FAMILY, "family 0 refused");
+
+	/* selector */
+	chk_pol_ok();
+	chk_pol.sel.family = 0;
+	chk_pol.sel.prefixlen_d = 128;
+	pol_is(HA_CHECK_SELECTOR, "selector of family 0 with /128 refused");
+	chk_pol.sel.prefixlen_d = 0;
+	chk_pol.sel.prefixlen_s = 0;
+	pol_is(HA_CHECK_SELECTOR, "selector of family 0 refused");
+	chk_pol_ok();
+	chk_pol.sel.family = HA_AF_INET6;
+	pol_is(HA_CHECK_SELECTOR, "selector family other than the policy's refused");
+	chk_pol_ok();
+	chk_pol.sel.prefixlen_s = 32;
+	pol_is(HA_CHECK_OK, "IPv4 selector /32 passes");
+	chk_pol.sel.prefixlen_s = 33;
+	pol_is(HA_CHECK_SELECTOR, "IPv4 selector /33 refused");
+	pol_base(&chk_pol, HA_AF_INET6, 0);
+	chk_pol.sel.prefixlen_s = 129;
+	pol_is(HA_CHECK_SELECTOR, "IPv6 selector /129 refused");
+
+	/* direction, action, type, index */
+	chk_pol_ok();
+	chk_pol.dir = 3;
+	chk_pol.index = 0;
+	pol_is(HA_CHECK_POLICY, "socket direction refused");
+	chk_pol.dir = 2;
+	pol_is(HA_CHECK_OK, "fwd direction without an index passes");
+	chk_pol.index = 0x1f9;
+	pol_is(HA_CHECK_POLICY, "index of another direction refused");
+	chk_pol_ok();
+	chk_pol.action = 2;
+	pol_is(HA_CHECK_POLICY, "action 2 refused");
+	chk_pol_ok();
+	chk_pol.type = 2;
+	pol_is(HA_CHECK_POLICY, "type 2 refused");
+
+	/* templates */
+	chk_pol_ok();
+	chk_pol.nr_tmpl = HA_WIRE_TMPL_MAX + 1;
+	pol_is(HA_CHECK_TMPL, "7 templates refused");
+	chk_pol_ok();
+	chk_pol.tmpl[0].mode = HA_MODE_MAX;
+	pol_is(HA_CHECK_TMPL, "template mode XFRM_MODE_MAX refused");
+	chk_pol_ok();
+	chk_pol.tmpl[0].proto = 17;
+	pol_is(HA_CHECK_TMPL, "template protocol UDP refused");
+	chk_pol.tmpl[0].proto = HA_IPPROTO_COMP;
+	pol_is(HA_CHECK_OK, "template protocol IPcomp passes");
+	chk_pol_ok();
+	chk_pol.tmpl[0].optional = 1;
+	pol_is(HA_CHECK_TMPL, "optional tunnel template on an outbound policy refused");
+	chk_pol.dir = 0;
+	chk_pol.index = 0x200;
+	pol_is(HA_CHECK_OK, "optional tunnel template on an inbound policy passes");
+	chk_pol_ok();
+	chk_pol.tmpl[0].family = HA_AF_INET6;
+	pol_is(HA_CHECK_OK, "IPv6 tunnel template of an IPv4 policy passes");
+	chk_pol.tmpl[0].mode = HA_MODE_TRANSPORT;
+	pol_is(HA_CHECK_TMPL, "IPv6 transport template of an IPv4 policy refused");
+	chk_pol.tmpl[0].family = 0;
+	pol_is(HA_CHECK_OK, "template of family 0 takes the policy's");
+	chk_pol.tmpl[0].family = 17;
+	pol_is(HA_CHECK_TMPL, "template of family 17 refused");
+	chk_pol_ok();
+	chk_pol.tmpl[0].share = HA_SHARE_UNIQUE;
+	pol_is(HA_CHECK_OK, "template share unique passes");
+	chk_pol.tmpl[0].share = HA_SHARE_UNIQUE + 1;
+	pol_is(HA_CHECK_TMPL, "template share 4 refused");
+	chk_pol_ok();
+	chk_pol.nr_tmpl = 2;
+	chk_pol.tmpl[1] = chk_pol.tmpl[0];
+	chk_pol.tmpl[1].mode = HA_MODE_TRANSPORT;
+	chk_pol.tmpl[1].family = HA_AF_INET6;
+	chk_pol.tmpl[0].family = HA_AF_INET6;
+	pol_is(HA_CHECK_OK, "IPv6 tunnel then IPv6 transport template passes");
+	chk_pol.tmpl[0].family = HA_AF_INET;
+	pol_is(HA_CHECK_TMPL, "IPv4 tunnel then IPv6 transport template refused");
+}
+
+/* The offload sub-TLV: round trip, bounds, and skipped by an old decoder's rules. */
+static void test_offload(void)
+{
+	struct ha_wire_sa *sa = &in.sa;
+	struct ha_wire_buf b;
+	size_t plain;
+
+	sa_gcm_v4(sa);
+	plain = ha_wire_sa_len(sa);
+	sa->offload = HA_OFFLOAD_PACKET;
+	ok(ha_wire_sa_len(sa) == plain + 3, "SA: packet offload takes 3 bytes");
+	round_trip(HA_REC_SA, &in, "SA: packet offload");
+	sa->offload = HA_OFFLOAD_CRYPTO;
+	round_trip(HA_REC_SA, &in, "SA: crypto offload");
+	sa->offload = HA_OFFLOAD_PACKET + 1;
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ok(ha_wire_put_sa(&b, sa) == -EINVAL && !b.len, "SA: unknown offload type not encoded");
+	sa->offload = HA_OFFLOAD_NONE;
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_OFFLOAD, 2, 2) == -EBADMSG,
+	   "SA: offload sub-TLV of 2 bytes refused");
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_OFFLOAD, 1, 0) == -EBADMSG,
+	   "SA: offload type 0 on the wire refused");
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_OFFLOAD, 1, 3) == -EBADMSG,
+	   "SA: offload type 3 refused");
+	ok(!bad_sub(HA_REC_SA, &in, HA_SUB_OFFLOAD, 1, 2) && out.sa.offload == HA_OFFLOAD_PACKET,
+	   "SA: offload type 2 decodes as packet offload");
+	sa->offload = HA_OFFLOAD_PACKET;
+	ok(ha_check_sa(sa, NULL) == HA_CHECK_OK, "check SA: offload does not make it invalid");
+}
+
 static void test_alg_table(void)
 {
 	unsigned int kind, i, bad = 0;
@@ -1646,6 +2041,9 @@ int main(int argc, char **argv)
 	test_encode_errors();
 	test_margin();
 	test_split_ranges();
+	test_offload();
+	test_check_sa();
+	test_check_policy();
 	printf("1..%u\n", tests);
 	if (corpus_dir[0])
 		printf("# wrote %u seeds to %s\n", corpus_n, corpus_dir);

@@ -69,6 +69,15 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_DROP_BACKLOG]		= ATTR("drop-backlog", AK_U64),
 	[IPSEC_HA_A_STATS_DROP_EPOCH]		= ATTR("drop-epoch", AK_U64),
 	[IPSEC_HA_A_STATS_RX_LIMITED]		= ATTR("rx-limited", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_INVALID_REF]	= ATTR("drop-invalid-ref", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_INVALID_FAMILY]	= ATTR("drop-invalid-family", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_INVALID_SELECTOR] = ATTR("drop-invalid-selector", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_INVALID_PROTO]	= ATTR("drop-invalid-proto", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_INVALID_ALG]	= ATTR("drop-invalid-alg", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_INVALID_REPLAY]	= ATTR("drop-invalid-replay", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_INVALID_POLICY]	= ATTR("drop-invalid-policy", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_INVALID_TMPL]	= ATTR("drop-invalid-tmpl", AK_U64),
+	[IPSEC_HA_A_STATS_DROP_REF_REUSED]	= ATTR("drop-ref-reused", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */
@@ -104,6 +113,7 @@ static const struct attr_desc sa_attrs[] = {
 	[IPSEC_HA_A_SA_ENCAP_SPORT]		= ATTR("encap-sport", AK_U16),
 	[IPSEC_HA_A_SA_ENCAP_DPORT]		= ATTR("encap-dport", AK_U16),
 	[IPSEC_HA_A_SA_AGE]			= ATTR("age", AK_U32),
+	[IPSEC_HA_A_SA_PACKET_OFFLOAD]		= ATTR("packet-offload", AK_U8),
 };
 
 static const struct attr_desc policy_attrs[] = {

@@ -13,7 +13,7 @@
  * owner 2 id 1/17 dir out 192.0.2.1 -> 198.51.100.2 spi 0x0000c0de
  * proto esp mode tunnel reqid 1 aead rfc4106(gcm(aes)) icv 128 esn
  * replay-window 128 oseq 1000 seq 0 mark 0x1/0xff if-id 0x5
- * encap espinudp sport 4500 dport 4500 local COLLISION age 1.2s
+ * encap espinudp sport 4500 dport 4500 local COLLISION PACKET-OFFLOAD age 1.2s
  * (one line)
  */
 static void sa_text(FILE *f, const struct attr_vals *v)
@@ -76,6 +76,7 @@ static void sa_text(FILE *f, const struct attr_vals *v)
 
 	dump_word_flag(&l, "local", v, IPSEC_HA_A_SA_LOCAL);
 	dump_word_flag(&l, "COLLISION", v, IPSEC_HA_A_SA_COLLIDES);
+	dump_word_flag(&l, "PACKET-OFFLOAD", v, IPSEC_HA_A_SA_PACKET_OFFLOAD);
 	if (attr_has(v, IPSEC_HA_A_SA_AGE))
 		dump_word(&l, "age %s", fmt_ms(v->num[IPSEC_HA_A_SA_AGE], buf, sizeof(buf)));
 	dump_line_end(&l);
@@ -118,6 +119,7 @@ static void sa_json(struct json *j, const struct attr_vals *v)
 	dump_json_num(j, v, IPSEC_HA_A_SA_ENCAP_SPORT);
 	dump_json_num(j, v, IPSEC_HA_A_SA_ENCAP_DPORT);
 	dump_json_num(j, v, IPSEC_HA_A_SA_AGE);
+	dump_json_bool(j, v, IPSEC_HA_A_SA_PACKET_OFFLOAD);
 	json_obj_end(j);
 }
 
@@ -157,7 +159,9 @@ const struct cmd cmd_sa = {
 		"comp NAME), esn, replay-window, oseq, seq, mark, if-id and\n"
 		"encapsulation when set, \"local\" when this node owns the SA,\n"
 		"\"COLLISION\" when another SA has its destination, SPI and protocol,\n"
-		"and its age (since it last changed here). Keys are never shown.\n"
+		"\"PACKET-OFFLOAD\" when its owner runs it in packet offload (its\n"
+		"counters are in the NIC: promote refuses it), and its age (since\n"
+		"it last changed here). Keys are never shown.\n"
 		"With -j, a JSON array of objects.\n",
 	.summary = "list the mirrored SAs",
 };

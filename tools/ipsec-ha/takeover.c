@@ -18,18 +18,44 @@
 
 #define FAILURES_MAX 64
 
+#define KEPT_MAX 128	/* bytes of a failure's reason or address kept */
+
 struct takeover_reply {
 	struct attr_vals top;
 	unsigned int nr;
 	struct attr_vals failures[FAILURES_MAX];
+	char kept[FAILURES_MAX][2][KEPT_MAX];
 };
+
+/*
+ * Copy an attribute's bytes out of the receive buffer, which the ACK that
+ * follows the reply overwrites; drop it if it does not fit.
+ */
+static void keep(struct attr_vals *f, unsigned int type, char *buf)
+{
+	if (!attr_has(f, type))
+		return;
+	if (f->len[type] >= KEPT_MAX) {
+		f->has[type] = false;
+		return;
+	}
+	memcpy(buf, f->ptr[type], f->len[type]);
+	buf[f->len[type]] = '\0';
+	f->ptr[type] = buf;
+}
 
 static int takeover_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct takeover_reply *r = data;
+	struct attr_vals *f;
 
-	if (mnl_attr_get_type(attr) == IPSEC_HA_A_TAKEOVER_FAILURE && r->nr < FAILURES_MAX)
-		attr_vals_parse_nested(attr, &attrs_takeover_failure, &r->failures[r->nr++]);
+	if (mnl_attr_get_type(attr) != IPSEC_HA_A_TAKEOVER_FAILURE || r->nr >= FAILURES_MAX)
+		return MNL_CB_OK;
+	f = &r->failures[r->nr];
+	attr_vals_parse_nested(attr, &attrs_takeover_failure, f);
+	keep(f, IPSEC_HA_A_TAKEOVER_FAILURE_REASON, r->kept[r->nr][0]);
+	keep(f, IPSEC_HA_A_TAKEOVER_FAILURE_DADDR, r->kept[r->nr][1]);
+	r->nr++;
 	return MNL_CB_OK;
 }
 
