@@ -57,25 +57,25 @@ static inline u64 ha_margin_start(const struct ha_margin_in *in, bool esn)
 /*
  * Split brain: two nodes that both take an SA over while they cannot hear
  * each other start from about the same counter. Each adds an offset of
- * its own, so that their outbound sequence numbers stay apart:
- *   - ESN SAs: node id times 2^36 + 2^22. Two nodes' ranges are 2^36
- *     packets apart or more (19 hours at a million packets a second),
- *     and the low 32 bits, the part of the sequence number on the wire,
- *     differ too;
- *   - other SAs, whose 32-bit space is small: (node id mod 16) times
- *     2^22, at most 63 million; ranges of nodes whose ids differ modulo
- *     16 stay 4 million packets apart.
+ * its own, (node id mod 16) times a stride, so that their outbound
+ * sequence numbers stay apart:
+ *   - ESN SAs: a stride of 2^27. Only the low 32 bits of the sequence
+ *     number travel; the receiver infers the high bits from its replay
+ *     window, which works for a jump of up to 2^32 minus the window. The
+ *     offset stays below 2^31 (15 x 2^27), and ranges of nodes whose ids
+ *     differ modulo 16 are 134 million packets apart;
+ *   - other SAs, whose whole space is 2^32: a stride of 2^22, at most 63
+ *     million; ranges 4 million packets apart.
  * The tie is resolved when the nodes hear each other again (rx.c).
  */
-#define HA_SPLIT_STRIDE_ESN	((1ULL << 36) + (1ULL << 22))
+#define HA_SPLIT_STRIDE_ESN	(1ULL << 27)
 #define HA_SPLIT_STRIDE		(1ULL << 22)
 #define HA_SPLIT_SLOTS		16
 
 /* start moved to node's own range; 0 when that passes the SA's space. */
 static inline u64 ha_margin_node_start(u64 start, bool esn, u16 node)
 {
-	u64 off = esn ? (u64)node * HA_SPLIT_STRIDE_ESN :
-			(u64)(node % HA_SPLIT_SLOTS) * HA_SPLIT_STRIDE;
+	u64 off = (u64)(node % HA_SPLIT_SLOTS) * (esn ? HA_SPLIT_STRIDE_ESN : HA_SPLIT_STRIDE);
 	u64 limit = esn ? ~0ULL : 0xffffffffULL;
 
 	if (!start || start >= limit || limit - start <= off)
