@@ -259,24 +259,21 @@ void ha_link_track(struct ha_net *hn)
 static int ha_link_rejoin(struct ha_link *link)
 {
 	const struct ha_link_cfg *cfg = &link->cfg;
+	struct ipv6_mreq mreq6 = {
+		.ipv6mr_multiaddr = cfg->group.v6,
+		.ipv6mr_ifindex = cfg->ifindex,
+	};
+	struct ip_mreqn mreq = {
+		.imr_multiaddr.s_addr = cfg->group.v4,
+		.imr_ifindex = cfg->ifindex,
+	};
 
 	if (cfg->family == AF_INET) {
-		struct ip_mreqn mreq = {
-			.imr_multiaddr.s_addr = cfg->group.v4,
-			.imr_ifindex = cfg->ifindex,
-		};
-
 		ha_setsockopt(link->sock, SOL_IP, IP_DROP_MEMBERSHIP, &mreq, sizeof(mreq));
 		return ha_setsockopt(link->sock, SOL_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq));
-	} else {
-		struct ipv6_mreq mreq = {
-			.ipv6mr_multiaddr = cfg->group.v6,
-			.ipv6mr_ifindex = cfg->ifindex,
-		};
-
-		ha_setsockopt(link->sock, SOL_IPV6, IPV6_DROP_MEMBERSHIP, &mreq, sizeof(mreq));
-		return ha_setsockopt(link->sock, SOL_IPV6, IPV6_ADD_MEMBERSHIP, &mreq, sizeof(mreq));
 	}
+	ha_setsockopt(link->sock, SOL_IPV6, IPV6_DROP_MEMBERSHIP, &mreq6, sizeof(mreq6));
+	return ha_setsockopt(link->sock, SOL_IPV6, IPV6_ADD_MEMBERSHIP, &mreq6, sizeof(mreq6));
 }
 
 static void ha_link_event(struct ha_net *hn, u8 reason, int mtu)

@@ -26,8 +26,8 @@
 #define HA_ALIVE_REC_LEN (2 + 8 + 4 + 8)
 
 /* A link at its minimum MTU carries the largest fixed records in one datagram. */
-static_assert(HA_LINK_ROOM_MIN >= HA_ALIVE_REC_LEN + 3 + 2 * HA_WIRE_CTR_LEN &&
-	      HA_LINK_ROOM_MIN >= HA_ALIVE_REC_LEN + 3 + HA_WIRE_TAKEN_LEN);
+static_assert(HA_ALIVE_REC_LEN + 3 + 2 * HA_WIRE_CTR_LEN <= HA_LINK_ROOM_MIN &&
+	      HA_ALIVE_REC_LEN + 3 + HA_WIRE_TAKEN_LEN <= HA_LINK_ROOM_MIN);
 
 struct ha_tx {
 	u64 seq;			/* last datagram number sent */
