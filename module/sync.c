@@ -261,10 +261,13 @@ void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
 	ha_sync_kick(hn);
 }
 
-/* Append a record the codec encoded earlier (the store keeps them so). */
+/*
+ * Append a record the codec encoded earlier (the store keeps them so).
+ * Nothing is written past cap, as with the codec's own writers.
+ */
 static int ha_sync_put_rec(struct ha_wire_buf *b, const u8 *rec, size_t len)
 {
-	if (b->cap - b->len < len)
+	if (b->len > b->cap || len > b->cap - b->len)
 		return -ENOSPC;
 	memcpy(b->p + b->len, rec, len);
 	b->len += len;
