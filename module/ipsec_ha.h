@@ -69,6 +69,11 @@ struct ha_net {
 	u64 epoch;			/* real time at creation: grows across restarts */
 	struct ha_link_cfg link_cfg;	/* under lock */
 	struct ha_link __rcu *link;	/* written under lock */
+	/* link.c: the link follows its interface (netdevice notifier) */
+	int link_ifindex;		/* interface watched, 0: none; READ_ONCE */
+	u8 link_down;			/* enum ipsec_ha_link_down_reason, 0: up; under lock */
+	bool link_rejoin;		/* its MTU was too small since it was opened; under lock */
+	struct work_struct link_work;
 	struct ha_key __rcu *key;	/* written under lock */
 	struct ha_key __rcu *key_prev;	/* the key before: accepted, never used */
 	unsigned long key_prev_until;	/* jiffies; written under lock */
@@ -119,6 +124,13 @@ void ha_nl_notify_config(struct ha_net *hn);
 int ha_link_open(struct ha_net *hn, const struct ha_link_cfg *cfg,
 		 struct netlink_ext_ack *extack, struct ha_link **linkp);
 void ha_link_close(struct ha_link *link);
+u8 ha_link_dev_state(struct ha_net *hn, const struct ha_link_cfg *cfg,
+		     char ifname[IFNAMSIZ], int *mtu);
+void ha_link_track(struct ha_net *hn);
+void ha_link_net_init(struct ha_net *hn);
+void ha_link_net_exit(struct ha_net *hn);
+int ha_link_notifier_init(void);
+void ha_link_notifier_exit(void);
 
 /* key.c */
 struct ha_key *ha_key_create(const u8 *secret, size_t len);

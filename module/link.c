@@ -3,6 +3,11 @@
  * The HA link: one kernel UDP socket per namespace, bound to the link's
  * interface and port and joined to its multicast group. Datagrams arrive
  * through the UDP encapsulation hook in softirq context.
+ *
+ * The link follows its interface through a netdevice notifier: it is down
+ * while the interface is missing, down, or has an MTU below the link
+ * minimum (IPSEC_HA_LINK_MTU_MIN4/6). Sending stops for the MTU alone
+ * (sync.c measures the MTU itself); the events group hears of each change.
  */
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -18,6 +23,7 @@
 #include "ipsec_ha.h"
 #include "key.h"
 #include "link.h"
+#include "nl.h"
 #include "stats.h"
 #include "sync.h"
 
@@ -187,4 +193,179 @@ void ha_link_close(struct ha_link *link)
 	ha_udp_tunnel_sock_release(link->sock);
 	synchronize_net();
 	kfree(link);
+}
+
+/*
+ * State of the link of cfg: 0 when it is up, else why it is down (enum
+ * ipsec_ha_link_down_reason). Fills ifname (if not NULL) with the
+ * interface's current name, else the configured one, and *mtu with the
+ * interface's MTU, -1 when it does not exist.
+ */
+u8 ha_link_dev_state(struct ha_net *hn, const struct ha_link_cfg *cfg,
+		     char ifname[IFNAMSIZ], int *mtu)
+{
+	struct net_device *dev;
+	u8 reason;
+
+	if (ifname)
+		strscpy(ifname, cfg->ifname, IFNAMSIZ);
+	*mtu = -1;
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(hn->net, cfg->ifindex);
+	if (!dev) {
+		reason = IPSEC_HA_LINK_DOWN_REASON_NO_INTERFACE;
+	} else {
+		unsigned int m = READ_ONCE(dev->mtu);
+
+		if (ifname)
+			strscpy(ifname, dev->name, IFNAMSIZ);
+		*mtu = min_t(unsigned int, m, INT_MAX);
+		if (!(READ_ONCE(dev->flags) & IFF_UP) || !rcu_access_pointer(hn->link))
+			reason = IPSEC_HA_LINK_DOWN_REASON_INTERFACE_DOWN;
+		else if (m < ha_link_mtu_min(cfg->family))
+			reason = IPSEC_HA_LINK_DOWN_REASON_MTU;
+		else
+			reason = 0;
+	}
+	rcu_read_unlock();
+	return reason;
+}
+
+/*
+ * hn->link changed (set, replaced, deleted): watch its interface, and take
+ * its present state as the last one reported. hn->lock held.
+ */
+void ha_link_track(struct ha_net *hn)
+{
+	int mtu;
+
+	lockdep_assert_held(&hn->lock);
+	hn->link_rejoin = false;
+	if (!rcu_access_pointer(hn->link)) {
+		WRITE_ONCE(hn->link_ifindex, 0);
+		hn->link_down = 0;
+		return;
+	}
+	WRITE_ONCE(hn->link_ifindex, hn->link_cfg.ifindex);
+	hn->link_down = ha_link_dev_state(hn, &hn->link_cfg, NULL, &mtu);
+}
+
+/*
+ * Below 68 (IPv4) or 1280 (IPv6) the kernel takes the protocol off the
+ * interface, and the group membership with it, while the socket still
+ * lists it: leave the group (nothing to undo on the interface any more)
+ * and join it again. hn->lock held.
+ */
+static int ha_link_rejoin(struct ha_link *link)
+{
+	const struct ha_link_cfg *cfg = &link->cfg;
+	struct ipv6_mreq mreq6 = {
+		.ipv6mr_multiaddr = cfg->group.v6,
+		.ipv6mr_ifindex = cfg->ifindex,
+	};
+	struct ip_mreqn mreq = {
+		.imr_multiaddr.s_addr = cfg->group.v4,
+		.imr_ifindex = cfg->ifindex,
+	};
+
+	if (cfg->family == AF_INET) {
+		ha_setsockopt(link->sock, SOL_IP, IP_DROP_MEMBERSHIP, &mreq, sizeof(mreq));
+		return ha_setsockopt(link->sock, SOL_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq));
+	}
+	ha_setsockopt(link->sock, SOL_IPV6, IPV6_DROP_MEMBERSHIP, &mreq6, sizeof(mreq6));
+	return ha_setsockopt(link->sock, SOL_IPV6, IPV6_ADD_MEMBERSHIP, &mreq6, sizeof(mreq6));
+}
+
+static void ha_link_event(struct ha_net *hn, u8 reason, int mtu)
+{
+	struct ha_event ev = {
+		.type = reason ? IPSEC_HA_EVENT_TYPE_LINK_DOWN : IPSEC_HA_EVENT_TYPE_LINK_UP,
+		.reason = reason,
+		.mtu = mtu,
+		.has_mtu = mtu >= 0,
+	};
+
+	ha_nl_event(hn, &ev);
+}
+
+/*
+ * The link's interface changed (notifier, under RTNL): compare its state
+ * with the one last reported. Runs as a work because hn->lock is taken
+ * before RTNL elsewhere (joining a group takes RTNL).
+ */
+static void ha_link_work(struct work_struct *work)
+{
+	struct ha_net *hn = container_of(work, struct ha_net, link_work);
+	struct ha_link *link;
+	u8 reason, was;
+	int mtu;
+
+	mutex_lock(&hn->lock);
+	if (!rcu_access_pointer(hn->link))
+		goto out;
+	reason = ha_link_dev_state(hn, &hn->link_cfg, NULL, &mtu);
+	was = hn->link_down;
+	if (reason == was)
+		goto out;
+	hn->link_down = reason;
+	if (reason == IPSEC_HA_LINK_DOWN_REASON_MTU) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_LINK_MTU_DOWN);
+		hn->link_rejoin = true;
+	}
+	ha_link_event(hn, reason, mtu);
+	if (!reason && hn->link_rejoin) {
+		/* What waited is sent now; what this node missed is asked for. */
+		link = rcu_dereference_protected(hn->link, lockdep_is_held(&hn->lock));
+		hn->link_rejoin = ha_link_rejoin(link) != 0;
+		ha_sync_start(hn);
+	}
+out:
+	mutex_unlock(&hn->lock);
+}
+
+void ha_link_net_init(struct ha_net *hn)
+{
+	INIT_WORK(&hn->link_work, ha_link_work);
+}
+
+/* After the namespace's interfaces are gone: nothing queues the work any more. */
+void ha_link_net_exit(struct ha_net *hn)
+{
+	cancel_work_sync(&hn->link_work);
+}
+
+static int ha_link_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ha_net *hn;
+
+	switch (event) {
+	case NETDEV_REGISTER:
+	case NETDEV_UNREGISTER:
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGEMTU:
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+	/* NULL while a namespace is being set up, before this module's part. */
+	hn = ha_net(dev_net(dev));
+	if (hn && READ_ONCE(hn->link_ifindex) == dev->ifindex)
+		queue_work(ha_wq, &hn->link_work);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ha_link_notifier = {
+	.notifier_call = ha_link_netdev_event,
+};
+
+int ha_link_notifier_init(void)
+{
+	return register_netdevice_notifier(&ha_link_notifier);
+}
+
+void ha_link_notifier_exit(void)
+{
+	unregister_netdevice_notifier(&ha_link_notifier);
 }

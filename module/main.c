@@ -20,13 +20,18 @@ static int __init ha_init(void)
 	err = ha_netns_init();
 	if (err)
 		goto err_caches;
-	err = ha_nl_init();
+	err = ha_link_notifier_init();
 	if (err)
 		goto err_netns;
+	err = ha_nl_init();
+	if (err)
+		goto err_notifier;
 	ha_km_init();
 	pr_info("ipsec_ha " IPSEC_HA_VERSION " loaded\n");
 	return 0;
 
+err_notifier:
+	ha_link_notifier_exit();
 err_netns:
 	ha_netns_exit();
 err_caches:
@@ -38,6 +43,7 @@ static void __exit ha_exit(void)
 {
 	ha_km_exit();
 	ha_nl_exit();
+	ha_link_notifier_exit();
 	ha_netns_exit();
 	/* Keys are wiped by RCU callbacks: let them finish before the code goes. */
 	rcu_barrier();

@@ -6,12 +6,14 @@
  */
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
 
 #include "ipsec_ha.h"
 #include "key.h"
+#include "link.h"
 #include "nl.h"
 #include "nodeinfo.h"
 #include "stats.h"
@@ -73,27 +75,6 @@ int ha_nl_reject_duplicates(const struct genl_info *info)
 	return 0;
 }
 
-/*
- * The link is up while its socket is open and its interface exists and is
- * up; the interface is reported under its current name.
- */
-static bool ha_nl_link_dev_state(struct ha_net *hn, const struct ha_link_cfg *lc,
-				 char ifname[IFNAMSIZ])
-{
-	struct net_device *dev;
-	bool up = false;
-
-	strscpy(ifname, lc->ifname, IFNAMSIZ);
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(hn->net, lc->ifindex);
-	if (dev) {
-		strscpy(ifname, dev->name, IFNAMSIZ);
-		up = (dev->flags & IFF_UP) && rcu_access_pointer(hn->link);
-	}
-	rcu_read_unlock();
-	return up;
-}
-
 static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 {
 	const struct ha_link_cfg *lc = &hn->link_cfg;
@@ -118,13 +99,17 @@ static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 
 	if (lc->family) {
 		char ifname[IFNAMSIZ];
-		bool up;
+		u8 reason;
+		int mtu;
 
-		up = ha_nl_link_dev_state(hn, lc, ifname);
+		/* The interface under its current name; the state as it is now. */
+		reason = ha_link_dev_state(hn, lc, ifname, &mtu);
 		if (nla_put_u32(skb, IPSEC_HA_A_CONFIG_IFINDEX, lc->ifindex) ||
 		    nla_put_string(skb, IPSEC_HA_A_CONFIG_IFNAME, ifname) ||
 		    nla_put_u16(skb, IPSEC_HA_A_CONFIG_PORT, lc->port) ||
-		    nla_put_u8(skb, IPSEC_HA_A_CONFIG_LINK_UP, up))
+		    nla_put_u8(skb, IPSEC_HA_A_CONFIG_LINK_UP, !reason) ||
+		    (reason && nla_put_u8(skb, IPSEC_HA_A_CONFIG_LINK_DOWN_REASON, reason)) ||
+		    (mtu >= 0 && nla_put_u32(skb, IPSEC_HA_A_CONFIG_LINK_MTU, mtu)))
 			return -EMSGSIZE;
 		if (lc->family == AF_INET ?
 		    nla_put_in_addr(skb, IPSEC_HA_A_CONFIG_GROUP4, lc->group.v4) :
@@ -236,6 +221,9 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+#define HA_NL_MTU_MSG(min, family) \
+	"interface MTU is below the HA link minimum (" __stringify(min) " for " family ")"
+
 /* Resolve and check the link's interface; fills cfg->ifindex and ifname. */
 static int ha_nl_link_dev(struct net *net, struct genl_info *info, struct ha_link_cfg *cfg)
 {
@@ -268,6 +256,15 @@ static int ha_nl_link_dev(struct net *net, struct genl_info *info, struct ha_lin
 		NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
 				    "interface does not support multicast");
 		err = -EOPNOTSUPP;
+	} else if (READ_ONCE(dev->mtu) < ha_link_mtu_min(cfg->family)) {
+		/* Too small for a datagram with a useful record in it. */
+		if (cfg->family == AF_INET)
+			NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
+					    HA_NL_MTU_MSG(IPSEC_HA_LINK_MTU_MIN4, "IPv4"));
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
+					    HA_NL_MTU_MSG(IPSEC_HA_LINK_MTU_MIN6, "IPv6"));
+		err = -EINVAL;
 	} else {
 		struct in_device *in_dev = __in_dev_get_rcu(dev);
 
@@ -340,6 +337,7 @@ static int ha_nl_link_set(struct sk_buff *skb, struct genl_info *info)
 		old = rcu_replace_pointer(hn->link, link, lockdep_is_held(&hn->lock));
 		hn->link_cfg = cfg;
 		ha_link_close(old);
+		ha_link_track(hn);
 		ha_sync_start(hn);
 		ha_nl_notify_config(hn);
 	}
@@ -356,6 +354,7 @@ static int ha_nl_link_del(struct sk_buff *skb, struct genl_info *info)
 	old = rcu_replace_pointer(hn->link, NULL, lockdep_is_held(&hn->lock));
 	memset(&hn->link_cfg, 0, sizeof(hn->link_cfg));
 	ha_link_close(old);
+	ha_link_track(hn);
 	ha_nl_notify_config(hn);
 	mutex_unlock(&hn->lock);
 	return 0;

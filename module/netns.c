@@ -49,6 +49,7 @@ static int __net_init ha_net_init(struct net *net)
 	ha_rx_net_init(hn);
 	ha_sync_net_init(hn);
 	ha_standby_net_init(hn);
+	ha_link_net_init(hn);
 
 	hn->net = net;
 	mutex_init(&hn->lock);
@@ -69,6 +70,7 @@ static void __net_exit ha_net_pre_exit(struct net *net)
 	mutex_lock(&hn->lock);
 	WRITE_ONCE(hn->node_id, 0);	/* the key manager stops queueing */
 	ha_link_close(rcu_replace_pointer(hn->link, NULL, lockdep_is_held(&hn->lock)));
+	ha_link_track(hn);
 	mutex_lock(&hn->store.lock);
 	ha_hook_unregister(hn);
 	mutex_unlock(&hn->store.lock);
@@ -84,6 +86,7 @@ static void __net_exit ha_net_exit(struct net *net)
 {
 	struct ha_net *hn = ha_net(net);
 
+	ha_link_net_exit(hn);
 	ha_km_net_exit(hn);
 	ha_rx_net_exit(hn);
 	ha_ctr_net_stop(hn);

@@ -32,6 +32,9 @@ struct ha_event {
 	u32 spi;
 	u8 proto, family;		/* family 0: no daddr */
 	u8 daddr[16];
+	u8 reason;			/* link-down */
+	bool has_mtu;			/* link-down, link-up: mtu, even 0 */
+	u32 mtu;
 };
 
 void ha_nl_event(struct ha_net *hn, const struct ha_event *ev);

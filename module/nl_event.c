@@ -2,7 +2,8 @@
 /*
  * event-ntf: what happened in the cluster, to the events group of the
  * namespace. Nothing is built when nobody listens. Attributes that are 0
- * are left out, except the count of a bulk-done.
+ * are left out, except the count of a bulk-done and the mtu of a link
+ * event.
  */
 #include <net/genetlink.h>
 
@@ -41,7 +42,9 @@ void ha_nl_event(struct ha_net *hn, const struct ha_event *ev)
 	    (ev->family &&
 	     (nla_put_u8(skb, IPSEC_HA_A_EVENT_FAMILY, ev->family) ||
 	      nla_put(skb, IPSEC_HA_A_EVENT_DADDR, ev->family == AF_INET ? 4 : 16,
-		      ev->daddr)))) {
+		      ev->daddr))) ||
+	    (ev->reason && nla_put_u8(skb, IPSEC_HA_A_EVENT_REASON, ev->reason)) ||
+	    (ev->has_mtu && nla_put_u32(skb, IPSEC_HA_A_EVENT_MTU, ev->mtu))) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -9,6 +9,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/random.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 
@@ -25,6 +26,10 @@
 
 /* An ALIVE record: two bytes of header, last_seq, count, digest. */
 #define HA_ALIVE_REC_LEN (2 + 8 + 4 + 8)
+
+/* A link at its minimum MTU carries the largest fixed records in one datagram. */
+static_assert(HA_ALIVE_REC_LEN + 3 + 2 * HA_WIRE_CTR_LEN <= HA_LINK_ROOM_MIN &&
+	      HA_ALIVE_REC_LEN + 3 + HA_WIRE_TAKEN_LEN <= HA_LINK_ROOM_MIN);
 
 struct ha_tx {
 	u64 seq;			/* last datagram number sent */
@@ -392,10 +397,13 @@ void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
 	ha_sync_kick(hn);
 }
 
-/* Append a record the codec encoded earlier (the store keeps them so). */
+/*
+ * Append a record the codec encoded earlier (the store keeps them so).
+ * Nothing is written past cap, as with the codec's own writers.
+ */
 static int ha_sync_put_rec(struct ha_wire_buf *b, const u8 *rec, size_t len)
 {
-	if (b->cap - b->len < len)
+	if (b->len > b->cap || len > b->cap - b->len)
 		return -ENOSPC;
 	memcpy(b->p + b->len, rec, len);
 	b->len += len;
@@ -464,21 +472,28 @@ static bool ha_sync_send(struct ha_net *hn, struct ha_link *link, const struct h
 	return true;
 }
 
-/* Room for records in one datagram on this link. */
+/*
+ * Room for records in one datagram on this link: the interface's MTU less
+ * the IP and UDP headers, the datagram header and the tag, and never more
+ * than tx->dgram holds. 0 while the MTU is below the link minimum: the
+ * link is down (link.c tells) and sends nothing.
+ */
 static size_t ha_sync_room(struct ha_net *hn, const struct ha_link *link)
 {
+	unsigned int hdrs = sizeof(struct udphdr) + (link->cfg.family == AF_INET ?
+						     sizeof(struct iphdr) : sizeof(struct ipv6hdr));
 	struct net_device *dev;
-	unsigned int mtu = 1500;
+	unsigned int mtu = 1500, room;
 
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(hn->net, link->cfg.ifindex);
 	if (dev)
 		mtu = READ_ONCE(dev->mtu);
 	rcu_read_unlock();
-	mtu -= link->cfg.family == AF_INET ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
-	mtu -= sizeof(struct udphdr);
-	mtu = min_t(unsigned int, mtu, HA_WIRE_MAX_LEN);
-	return mtu - HA_WIRE_HDR_LEN - HA_WIRE_TAG_LEN;
+	if (mtu < ha_link_mtu_min(link->cfg.family) ||
+	    check_sub_overflow(mtu, hdrs + HA_WIRE_MIN_LEN, &room))
+		return 0;
+	return min_t(size_t, room, HA_WIRE_MAX_LEN - HA_WIRE_MIN_LEN);
 }
 
 /*
@@ -594,6 +609,7 @@ static bool ha_sync_tx(struct ha_net *hn)
 	struct ha_obj *obj, *tmp;
 	bool more = false, told = false;
 	struct ha_tx *tx;
+	size_t room;
 	int i;
 
 	tx = hn->tx;
@@ -604,7 +620,20 @@ static bool ha_sync_tx(struct ha_net *hn)
 	if (!tx || !link || !key || !hn->node_id)
 		goto out;
 
-	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, ha_sync_room(hn, link));
+	room = ha_sync_room(hn, link);
+	if (room < HA_LINK_ROOM_MIN) {
+		/*
+		 * The MTU is too small for a datagram: what is due waits in the
+		 * store until it grows again. Peers are still watched, and
+		 * this work runs once a second, not once a jiffy.
+		 */
+		if (time_after_eq(jiffies, tx->alive_at)) {
+			ha_watch_peers(hn);
+			tx->alive_at = jiffies + HA_ALIVE_INTERVAL;
+		}
+		goto out;
+	}
+	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, room);
 
 	/*
 	 * A lost deletion leaves no gap a resend could fill once its NACK is

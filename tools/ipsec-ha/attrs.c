@@ -34,6 +34,8 @@ static const struct attr_desc config_attrs[] = {
 	[IPSEC_HA_A_CONFIG_SPI_MAX]		= ATTR("spi-max", AK_U32),
 	[IPSEC_HA_A_CONFIG_PREPARE_MAX]		= ATTR("prepare-max", AK_U32),
 	[IPSEC_HA_A_CONFIG_PREPARED]		= ATTR("prepared", AK_U32),
+	[IPSEC_HA_A_CONFIG_LINK_DOWN_REASON]	= ATTR("link-down-reason", AK_U8),
+	[IPSEC_HA_A_CONFIG_LINK_MTU]		= ATTR("link-mtu", AK_U32),
 };
 
 static const struct attr_desc stats_attrs[] = {
@@ -78,6 +80,7 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_DROP_INVALID_POLICY]	= ATTR("drop-invalid-policy", AK_U64),
 	[IPSEC_HA_A_STATS_DROP_INVALID_TMPL]	= ATTR("drop-invalid-tmpl", AK_U64),
 	[IPSEC_HA_A_STATS_DROP_REF_REUSED]	= ATTR("drop-ref-reused", AK_U64),
+	[IPSEC_HA_A_STATS_LINK_MTU_DOWN]	= ATTR("link-mtu-down", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */
@@ -235,6 +238,8 @@ static const struct attr_desc event_attrs[] = {
 	[IPSEC_HA_A_EVENT_PROTO]		= ATTR("proto", AK_U8),
 	[IPSEC_HA_A_EVENT_FAMILY]		= ATTR("family", AK_U8),
 	[IPSEC_HA_A_EVENT_DADDR]		= ATTR("daddr", AK_BINARY),
+	[IPSEC_HA_A_EVENT_REASON]		= ATTR("reason", AK_U8),
+	[IPSEC_HA_A_EVENT_MTU]			= ATTR("mtu", AK_U32),
 };
 
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,

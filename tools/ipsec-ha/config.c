@@ -8,6 +8,7 @@
 
 #include "attrs.h"
 #include "config.h"
+#include "fmt.h"
 
 /*
  * The sync thresholds, printed in this order. Text keywords are those of
@@ -123,6 +124,33 @@ static const char *link_dev(const struct ha_config *cfg, char *buf)
 	return NULL;
 }
 
+/*
+ * Why the link is down, in words for show: "mtu 100 below 576",
+ * "interface down", "no interface"; NULL when the kernel did not say.
+ */
+static const char *link_down_text(const struct ha_config *cfg, char *buf, size_t len)
+{
+	uint64_t min = cfg->group.family == AF_INET6 ? IPSEC_HA_LINK_MTU_MIN6 :
+						       IPSEC_HA_LINK_MTU_MIN4;
+
+	if (!cfg->has[IPSEC_HA_A_CONFIG_LINK_DOWN_REASON])
+		return NULL;
+	switch (cfg->num[IPSEC_HA_A_CONFIG_LINK_DOWN_REASON]) {
+	case IPSEC_HA_LINK_DOWN_REASON_NO_INTERFACE:
+		return "no interface";
+	case IPSEC_HA_LINK_DOWN_REASON_INTERFACE_DOWN:
+		return "interface down";
+	case IPSEC_HA_LINK_DOWN_REASON_MTU:
+		if (!cfg->has[IPSEC_HA_A_CONFIG_LINK_MTU])
+			return "mtu";
+		snprintf(buf, len, "mtu %" PRIu64 " below %" PRIu64,
+			 cfg->num[IPSEC_HA_A_CONFIG_LINK_MTU], min);
+		return buf;
+	}
+	return fmt_name(fmt_link_down, cfg->num[IPSEC_HA_A_CONFIG_LINK_DOWN_REASON],
+			buf, len);
+}
+
 static void key_id_str(const struct ha_config *cfg, char buf[11])
 {
 	snprintf(buf, 11, "0x%08" PRIx32,
@@ -131,8 +159,9 @@ static void key_id_str(const struct ha_config *cfg, char buf[11])
 
 void config_print_text(FILE *f, const struct ha_config *cfg, const char *sep)
 {
-	char dev[IF_NAMESIZE], grp[INET6_ADDRSTRLEN], id[11];
+	char dev[IF_NAMESIZE], grp[INET6_ADDRSTRLEN], id[11], why[64];
 	char fp[2 * CONFIG_FP_MAX + 1];
+	const char *down;
 
 	/* node id 1 sync-packets 256 sync-interval 100 max-sas N margin-min N */
 	if (has_node(cfg))
@@ -149,7 +178,10 @@ void config_print_text(FILE *f, const struct ha_config *cfg, const char *sep)
 			cfg->num[IPSEC_HA_A_CONFIG_SPI_MAX]);
 	fputs(sep, f);
 
-	/* link dev ha0 ifindex 3 group 239.192.0.1 port 7731 state up */
+	/*
+	 * link dev ha0 ifindex 3 group 239.192.0.1 port 7731 state up
+	 * ... state down (mtu 100 below 576)
+	 */
 	if (has_link(cfg)) {
 		const char *d = link_dev(cfg, dev);
 
@@ -165,6 +197,9 @@ void config_print_text(FILE *f, const struct ha_config *cfg, const char *sep)
 			fprintf(f, " port %" PRIu64, cfg->num[IPSEC_HA_A_CONFIG_PORT]);
 		fprintf(f, " state %s",
 			cfg->num[IPSEC_HA_A_CONFIG_LINK_UP] ? "up" : "down");
+		down = link_down_text(cfg, why, sizeof(why));
+		if (down && !cfg->num[IPSEC_HA_A_CONFIG_LINK_UP])
+			fprintf(f, " (%s)", down);
 	} else {
 		fputs("link none", f);
 	}
@@ -217,6 +252,13 @@ void config_print_json(struct json *j, const char *key,
 		else
 			json_null(j, "port");
 		json_bool(j, "up", cfg->num[IPSEC_HA_A_CONFIG_LINK_UP] != 0);
+		if (cfg->has[IPSEC_HA_A_CONFIG_LINK_DOWN_REASON])
+			json_str(j, "down_reason",
+				 fmt_name(fmt_link_down,
+					  cfg->num[IPSEC_HA_A_CONFIG_LINK_DOWN_REASON],
+					  buf, sizeof(buf)));
+		if (cfg->has[IPSEC_HA_A_CONFIG_LINK_MTU])
+			json_u64(j, "mtu", cfg->num[IPSEC_HA_A_CONFIG_LINK_MTU]);
 		json_obj_end(j);
 	} else {
 		json_null(j, "link");

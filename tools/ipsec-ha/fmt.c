@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include <linux/ipsec_ha.h>
+
 #include "fmt.h"
 
 const char *fmt_addr(unsigned int family, const void *addr, size_t len,
@@ -98,4 +100,12 @@ const struct fmt_name fmt_family[] = {
 /* The spec's peer bulk. */
 const struct fmt_name fmt_bulk[] = {
 	{ 0, "none" }, { 1, "waiting" }, { 2, "complete" }, { 0, NULL },
+};
+
+/* enum ipsec_ha_link_down_reason, under its spec names */
+const struct fmt_name fmt_link_down[] = {
+	{ IPSEC_HA_LINK_DOWN_REASON_NO_INTERFACE, "no-interface" },
+	{ IPSEC_HA_LINK_DOWN_REASON_INTERFACE_DOWN, "interface-down" },
+	{ IPSEC_HA_LINK_DOWN_REASON_MTU, "mtu" },
+	{ 0, NULL },
 };

@@ -46,5 +46,6 @@ extern const struct fmt_name fmt_policy_action[]; /* allow, block */
 extern const struct fmt_name fmt_ip_proto[];	/* any, tcp, udp, ... */
 extern const struct fmt_name fmt_family[];	/* inet, inet6 */
 extern const struct fmt_name fmt_bulk[];	/* none, waiting, complete */
+extern const struct fmt_name fmt_link_down[];	/* no-interface, interface-down, mtu */
 
 #endif

@@ -66,6 +66,8 @@ static const struct fmt_name event_types[] = {
 	{ IPSEC_HA_EVENT_TYPE_BULK_DONE, "bulk-done" },
 	{ IPSEC_HA_EVENT_TYPE_SPI_COLLISION, "spi-collision" },
 	{ IPSEC_HA_EVENT_TYPE_SPLIT_BRAIN, "split-brain" },
+	{ IPSEC_HA_EVENT_TYPE_LINK_DOWN, "link-down" },
+	{ IPSEC_HA_EVENT_TYPE_LINK_UP, "link-up" },
 	{ 0, NULL },
 };
 
@@ -100,6 +102,9 @@ static const char *event_attr_word(const struct attr_vals *v, unsigned int type,
 		break;
 	case IPSEC_HA_A_EVENT_FAMILY:
 		names = fmt_family;
+		break;
+	case IPSEC_HA_A_EVENT_REASON:
+		names = fmt_link_down;
 		break;
 	default:
 		return NULL;

@@ -12,6 +12,23 @@
 #define IPSEC_HA_KEY_LEN		32
 #define IPSEC_HA_FINGERPRINT_LEN	8
 #define IPSEC_HA_NODE_ID_MAX		65535
+#define IPSEC_HA_LINK_MTU_MIN4		576
+#define IPSEC_HA_LINK_MTU_MIN6		1280
+
+/**
+ * enum ipsec_ha_link_down_reason - Why the HA link is down.
+ * @IPSEC_HA_LINK_DOWN_REASON_NO_INTERFACE: Its interface does not exist (any
+ *   more).
+ * @IPSEC_HA_LINK_DOWN_REASON_INTERFACE_DOWN: Its interface is down.
+ * @IPSEC_HA_LINK_DOWN_REASON_MTU: Its interface's MTU is below link-mtu-min4
+ *   (IPv4 link) or link-mtu-min6 (IPv6 link): the link sends nothing until the
+ *   MTU is raised again.
+ */
+enum ipsec_ha_link_down_reason {
+	IPSEC_HA_LINK_DOWN_REASON_NO_INTERFACE = 1,
+	IPSEC_HA_LINK_DOWN_REASON_INTERFACE_DOWN,
+	IPSEC_HA_LINK_DOWN_REASON_MTU,
+};
 
 /**
  * enum ipsec_ha_inbound_policy - What a promoted inbound SA accepts above the
@@ -64,6 +81,12 @@ enum ipsec_ha_ike_ext {
  *   other). The lower node id keeps it on every node: node (the one that keeps
  *   it), other-node (the one that gives it up), spi, proto, family, daddr (spi
  *   0 for a policy).
+ * @IPSEC_HA_EVENT_TYPE_LINK_DOWN: The HA link went down: reason, mtu (the
+ *   interface's MTU, when it exists). While the reason is mtu, the link sends
+ *   nothing.
+ * @IPSEC_HA_EVENT_TYPE_LINK_UP: The HA link is up again: mtu. After a
+ *   link-down for its MTU, the link joins its group again and asks the peers
+ *   for a bulk sync.
  */
 enum ipsec_ha_event_type {
 	IPSEC_HA_EVENT_TYPE_SPI_OVERLAP = 1,
@@ -72,6 +95,8 @@ enum ipsec_ha_event_type {
 	IPSEC_HA_EVENT_TYPE_BULK_DONE,
 	IPSEC_HA_EVENT_TYPE_SPI_COLLISION,
 	IPSEC_HA_EVENT_TYPE_SPLIT_BRAIN,
+	IPSEC_HA_EVENT_TYPE_LINK_DOWN,
+	IPSEC_HA_EVENT_TYPE_LINK_UP,
 };
 
 enum {
@@ -95,6 +120,8 @@ enum {
 	IPSEC_HA_A_CONFIG_SPI_MAX,
 	IPSEC_HA_A_CONFIG_PREPARE_MAX,
 	IPSEC_HA_A_CONFIG_PREPARED,
+	IPSEC_HA_A_CONFIG_LINK_DOWN_REASON,
+	IPSEC_HA_A_CONFIG_LINK_MTU,
 
 	__IPSEC_HA_A_CONFIG_MAX,
 	IPSEC_HA_A_CONFIG_MAX = (__IPSEC_HA_A_CONFIG_MAX - 1)
@@ -142,6 +169,7 @@ enum {
 	IPSEC_HA_A_STATS_DROP_INVALID_POLICY,
 	IPSEC_HA_A_STATS_DROP_INVALID_TMPL,
 	IPSEC_HA_A_STATS_DROP_REF_REUSED,
+	IPSEC_HA_A_STATS_LINK_MTU_DOWN,
 
 	__IPSEC_HA_A_STATS_MAX,
 	IPSEC_HA_A_STATS_MAX = (__IPSEC_HA_A_STATS_MAX - 1)
@@ -312,6 +340,8 @@ enum {
 	IPSEC_HA_A_EVENT_PROTO,
 	IPSEC_HA_A_EVENT_FAMILY,
 	IPSEC_HA_A_EVENT_DADDR,
+	IPSEC_HA_A_EVENT_REASON,
+	IPSEC_HA_A_EVENT_MTU,
 
 	__IPSEC_HA_A_EVENT_MAX,
 	IPSEC_HA_A_EVENT_MAX = (__IPSEC_HA_A_EVENT_MAX - 1)
