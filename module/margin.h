@@ -68,8 +68,8 @@ static inline u64 ha_margin_start(const struct ha_margin_in *in, bool esn)
  *     million; ranges 4 million packets apart.
  * The tie is resolved when the nodes hear each other again (rx.c).
  */
-#define HA_SPLIT_STRIDE_ESN	(1ULL << 27)
-#define HA_SPLIT_STRIDE		(1ULL << 22)
+#define HA_SPLIT_STRIDE_ESN	0x8000000ULL	/* 2^27 */
+#define HA_SPLIT_STRIDE		0x400000ULL	/* 2^22 */
 #define HA_SPLIT_SLOTS		16
 
 /* start moved to node's own range; 0 when that passes the SA's space. */
