@@ -18,6 +18,7 @@
 # SOAK_SEED the seed of the random choices (printed), SOAK_OUT a directory
 # for the analyses, the cuts and the timeline (build/soak/<date>).
 
+SOAK_INTERVAL=${SOAK_INTERVAL:-200}	# (before soak_lib.sh gives its own default)
 # shellcheck source=selftests/soak_lib.sh
 source "$(dirname "$0")/../selftests/soak_lib.sh"
 require
@@ -29,7 +30,6 @@ esac
 SOAK_FAILOVERS=${1:-50}
 SOAK_N=${2:-200}
 SOAK_LOSS=${3:-20}
-SOAK_INTERVAL=${SOAK_INTERVAL:-200}
 SOAK_OUT=${SOAK_OUT:-$top/build/soak/$(date +%Y%m%d-%H%M%S)}
 SOAK_PFX=
 soak_main
