@@ -76,7 +76,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		ha_wire_hdr_put(hb, &h);
 		check(!memcmp(hb, data, sizeof(hb)), "header", 0);
 		ha_wire_nonce(&h, nonce);
-		check(!memcmp(nonce, data + 2, 22) && !nonce[22] && !nonce[23], "nonce", 0);
+		/* salt (header bytes 24..39), then the sequence number (16..23) */
+		check(!memcmp(nonce, data + 24, HA_WIRE_SALT_LEN) &&
+		      !memcmp(nonce + HA_WIRE_SALT_LEN, data + 16, 8), "nonce", 0);
 		/* The payload after the header, as if it had been opened. */
 		ha_wire_iter_init(&it, data + HA_WIRE_HDR_LEN,
 				  size - HA_WIRE_HDR_LEN - HA_WIRE_TAG_LEN);
