@@ -279,17 +279,30 @@ void ha_ctr_resend(struct ha_net *hn, u64 from, u64 to)
 			list_add_tail(&c->due, &hn->ctrs.due);
 }
 
-/* A peer's counter record: keep the highest value and how fast it moves. */
-void ha_ctr_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
+/* Is epoch a (the bits a counter entry carries) after b? RFC 1982. */
+static bool ha_ctr_epoch_after(u16 a, u16 b)
+{
+	u16 d = (a - b) & HA_WIRE_CTR_EPOCH_MASK;
+
+	return d && d <= HA_WIRE_CTR_EPOCH_MASK / 2;
+}
+
+/*
+ * A peer's counter record: keep the highest value and how fast it moves.
+ * True if the sender counts on an SA in an ownership epoch newer than
+ * the one held here: it took the SA over and this node missed that.
+ */
+bool ha_ctr_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 {
 	unsigned int i, n = ha_wire_ctrs_count(rec);
 	unsigned long now = jiffies;
 	struct ha_wire_ctr e;
 	struct ha_obj *obj;
+	bool behind = false;
 
 	if (!n) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
-		return;
+		return false;
 	}
 	for (i = 0; i < n; i++) {
 		u64 *ctr, ms;
@@ -298,10 +311,15 @@ void ha_ctr_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 		if (ha_wire_get_ctr(rec, i, &e))
 			break;
 		obj = ha_store_find(&hn->store, ha_refkey(&e.ref));
+		if (!obj || obj->kind != HA_OBJ_SA || (obj->flags & HA_OBJ_DELETED)) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
+			continue;
+		}
 		/* Only the owner speaks, and only in its own epoch. */
-		if (!obj || obj->kind != HA_OBJ_SA || obj->owner != sender ||
-		    (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) ||
+		if (obj->owner != sender || (obj->flags & HA_OBJ_LOCAL) ||
 		    (obj->owner_epoch & HA_WIRE_CTR_EPOCH_MASK) != e.owner_epoch) {
+			if (ha_ctr_epoch_after(e.owner_epoch, obj->owner_epoch))
+				behind = true;
 			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 			continue;
 		}
@@ -314,6 +332,7 @@ void ha_ctr_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 		*ctr = e.value;
 		obj->ctr_at = now;
 	}
+	return behind;
 }
 
 int ha_ctr_net_init(struct ha_net *hn)

@@ -67,6 +67,6 @@ unsigned int ha_ctr_fill(struct ha_net *hn, struct ha_wire_ctr *c, unsigned int 
 			 u64 dgram_seq);
 bool ha_ctr_pending(struct ha_net *hn);
 void ha_ctr_resend(struct ha_net *hn, u64 from, u64 to);
-void ha_ctr_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec);
+bool ha_ctr_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec);
 
 #endif /* _IPSEC_HA_COUNTERS_H */

@@ -18,6 +18,12 @@
 #define HA_BULK_PATIENCE (3 * HZ)
 /* Time resends of a gap have to arrive before a difference counts. */
 #define HA_REPAIR_PATIENCE (2 * HZ)
+/*
+ * Longest a difference waits for repairs: under steady loss a new gap
+ * comes every few datagrams, and a mirror that missed what fell out of
+ * the window would otherwise wait for its bulk sync for ever.
+ */
+#define HA_DIFFER_PATIENCE (5 * HZ)
 
 /*
  * A peer lost for this long that owns nothing in the mirror is forgotten,
@@ -191,12 +197,35 @@ static void ha_peer_renack(struct ha_net *hn, struct ha_peer *p)
 	}
 }
 
+/* Ask p for a bulk sync, unless the last one still has time to complete. */
+static void ha_peer_resync(struct ha_net *hn, struct ha_peer *p)
+{
+	if (p->bulk == HA_BULK_WAITING && time_before(jiffies, p->bulk_at + HA_BULK_PATIENCE))
+		return;
+	p->mismatches = 0;
+	p->differs = false;
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_RESYNCS);
+	ha_peers_bulk_begin(hn, p->node);
+	ha_sync_request_bulk(hn, p->node);
+}
+
+/*
+ * p spoke of an SA in an ownership epoch newer than the one this node
+ * holds: p took it over and this node missed that (it was cut off, and
+ * what p sent then is past any resend). Only a bulk sync brings it.
+ */
+void ha_peer_behind(struct ha_net *hn, struct ha_peer *p)
+{
+	ha_peer_resync(hn, p);
+}
+
 /* Compare p's summary of what it owns with this node's mirror of it. */
 void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a)
 {
 	struct ha_obj *obj;
 	u64 digest = 0;
 	u32 count = 0;
+	bool patient;
 
 	list_for_each_entry(obj, &hn->store.objs, all) {
 		if (obj->owner != p->node || (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)))
@@ -207,20 +236,24 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 	p->in_sync = count == a->count && digest == a->digest;
 	if (p->in_sync) {
 		p->mismatches = 0;
+		p->differs = false;
 		if (p->bulk == HA_BULK_WAITING)
 			p->bulk = HA_BULK_DONE;
 		return;
 	}
 	ha_peer_renack(hn, p);
-	if ((p->bulk == HA_BULK_WAITING &&
-	     time_before(jiffies, p->bulk_at + HA_BULK_PATIENCE)) ||
-	    (p->last_gap && time_before(jiffies, p->last_gap + HA_REPAIR_PATIENCE)))
+	if (!p->differs) {
+		p->differs = true;
+		p->differs_at = jiffies;
+	}
+	patient = time_before(jiffies, p->differs_at + HA_DIFFER_PATIENCE);
+	if (patient && ((p->bulk == HA_BULK_WAITING &&
+			 time_before(jiffies, p->bulk_at + HA_BULK_PATIENCE)) ||
+			(p->last_gap && time_before(jiffies, p->last_gap + HA_REPAIR_PATIENCE))))
 		return;		/* repairs are on their way */
 	if (++p->mismatches < HA_PEER_MISMATCH_MAX)
 		return;
-	p->mismatches = 0;
-	ha_peers_bulk_begin(hn, p->node);
-	ha_sync_request_bulk(hn, p->node);
+	ha_peer_resync(hn, p);
 }
 
 /*

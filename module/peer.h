@@ -37,6 +37,8 @@ struct ha_peer {
 	u32 sync_packets;	/* its counter threshold (NODE_INFO); 0: unknown */
 	bool lost;		/* silent for HA_PEER_LOST_AFTER (watch.c) */
 	bool in_sync;		/* its last summary matched what this node holds */
+	bool differs;		/* its summaries differ since differs_at (jiffies) */
+	unsigned long differs_at;
 	bool forget;		/* scratch of ha_peers_forget() */
 };
 
@@ -62,6 +64,7 @@ struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node);
 bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_hdr *h);
 void ha_peers_bulk_begin(struct ha_net *hn, u16 node);
 void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p);
+void ha_peer_behind(struct ha_net *hn, struct ha_peer *p);
 void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a);
 u32 ha_peer_sync_packets(struct ha_net *hn, u16 node);
 void ha_peers_forget(struct ha_net *hn);

@@ -348,8 +348,11 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 			goto err_free;
 		rhltable_remove(&st->by_nkey, &old->by_nkey, ha_nkey_params);
 		list_replace_rcu(&old->all, &obj->all);
-		if (!list_empty(&old->dirty))
+		/* Only this node's objects are sent: a peer's replaces no duty. */
+		if (!list_empty(&old->dirty) && (obj->flags & HA_OBJ_LOCAL))
 			list_replace_init(&old->dirty, &obj->dirty);
+		else
+			list_del_init(&old->dirty);
 		ha_store_count(st, old, -1);
 		/* A new version under another natural key (a tombstone, say). */
 		rekeyed = memcmp(&old->nkey, &obj->nkey, sizeof(obj->nkey));

@@ -145,10 +145,11 @@ soak_converged() {
 	[ "$(soak_sad_count "$1")" = "$sad" ] && [ "$(soak_spd_count "$1")" = "$spd" ]
 }
 
-# soak_owners NODE: NODE's mirror of the SAs as OWNER@EPOCH:COUNT words.
+# soak_owners NODE: NODE's mirror of the SAs as OWNER@EPOCH[L]:COUNT words
+# (L: this node's, by its own account).
 soak_owners() {
-	ha "$1" -j sa list | jq -r 'group_by([.owner, .owner_epoch]) |
-		map("\(.[0].owner)@\(.[0].owner_epoch):\(length)") | join(" ")'
+	ha "$1" -j sa list | jq -r 'group_by([.owner, .owner_epoch, .local]) |
+		map("\(.[0].owner)@\(.[0].owner_epoch)\(if .[0].local then "L" else "" end):\(length)") | join(" ")'
 }
 
 # soak_flowing: every pair of cluster_lib's answers a ping.

@@ -81,6 +81,7 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_DROP_INVALID_TMPL]	= ATTR("drop-invalid-tmpl", AK_U64),
 	[IPSEC_HA_A_STATS_DROP_REF_REUSED]	= ATTR("drop-ref-reused", AK_U64),
 	[IPSEC_HA_A_STATS_LINK_MTU_DOWN]	= ATTR("link-mtu-down", AK_U64),
+	[IPSEC_HA_A_STATS_RESYNCS]		= ATTR("resyncs", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */
