@@ -32,7 +32,10 @@
  *            tmpl=SRC-DST/PROTO/MODE/REQID[/FAMILY[/OPTIONAL[/SHARE]]] (repeatable)
  *   sa-del:O/ID   policy-del:O/ID
  *   taken:   ref=O/ID epoch=E check=N oseq=N seq=N
+ *   nack:    node=N from=F to=T          bulk-req:node=N
+ *   bulk-end:node=N count=C              alive:last=S count=N digest=D
  *   raw:HEX  record bytes as they are (type, length, value)
+ * A RECORD ending in *N is appended N times (1..1000).
  * Numbers are C literals (0x.. hex). Defaults make a valid IPv4 ESP
  * tunnel SA with rfc4106(gcm(aes)) 256 and a valid outbound policy, of
  * ref NODE/1 and owner NODE. Family 4 and 6 stand for AF_INET, AF_INET6.
@@ -478,6 +481,32 @@ static void taken_field(char *k, char *v)
 		die(2, "taken: unknown field '%s'", k);
 }
 
+static struct ha_wire_nack nk;
+static struct ha_wire_bulk bk;
+static struct ha_wire_alive al;
+
+/* The fields of nack, bulk-req, bulk-end and alive records. */
+static void ctl_field(char *k, char *v)
+{
+	if (!strcmp(k, "node")) {
+		nk.node = num(v, k);
+		bk.node = nk.node;
+	} else if (!strcmp(k, "from")) {
+		nk.from = num(v, k);
+	} else if (!strcmp(k, "to")) {
+		nk.to = num(v, k);
+	} else if (!strcmp(k, "count")) {
+		bk.count = num(v, k);
+		al.count = bk.count;
+	} else if (!strcmp(k, "last")) {
+		al.last_seq = num(v, k);
+	} else if (!strcmp(k, "digest")) {
+		al.digest = num(v, k);
+	} else {
+		die(2, "unknown field '%s' of a control record", k);
+	}
+}
+
 static void put_or_die(int err, const char *what)
 {
 	if (err == -ENOSPC)
@@ -516,6 +545,19 @@ static void record(const char *arg)
 		memset(&tk, 0, sizeof(tk));
 		fields(body, taken_field);
 		put_or_die(ha_wire_put_taken(&pb, &tk, 1), arg);
+	} else if (!strcmp(spec, "nack") || !strcmp(spec, "bulk-req") ||
+		   !strcmp(spec, "bulk-end") || !strcmp(spec, "alive")) {
+		memset(&nk, 0, sizeof(nk));
+		memset(&bk, 0, sizeof(bk));
+		memset(&al, 0, sizeof(al));
+		fields(body, ctl_field);
+		if (spec[0] == 'n')
+			put_or_die(ha_wire_put_nack(&pb, &nk), arg);
+		else if (spec[0] == 'a')
+			put_or_die(ha_wire_put_alive(&pb, &al), arg);
+		else
+			put_or_die(ha_wire_put_bulk(&pb, spec[5] == 'r' ? HA_REC_BULK_REQ :
+							 HA_REC_BULK_END, &bk), arg);
 	} else if (!strcmp(spec, "raw")) {
 		n = hex_bytes(body, pb.p + pb.len, pb.cap - pb.len);
 		if (n < 0)
@@ -531,7 +573,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: ha_inject -k KEYFILE -i IFACE -g GROUP -p PORT -n NODE [-e EPOCH] [-s SEQ]\n"
 		"                 [--count N] [--flood] [--interval MS] [-v] RECORD...\n"
-		"RECORD: sa:F=V,... policy:F=V,... sa-del:O/ID policy-del:O/ID taken:F=V,... raw:HEX\n"
+		"RECORD: sa:F=V,... policy:F=V,... sa-del:O/ID policy-del:O/ID taken:F=V,...\n"
+		"        nack:F=V,... bulk-req:F=V bulk-end:F=V,... alive:F=V,... raw:HEX [*N]\n"
 		"(fields: see the comment at the top of selftests/ha_inject.c)\n");
 	exit(2);
 }
@@ -653,8 +696,19 @@ int main(int argc, char **argv)
 	derive();
 
 	ha_wire_buf_init(&pb, payload, sizeof(payload) - HA_WIRE_MIN_LEN);
-	for (a = optind; a < argc; a++)
-		record(argv[a]);
+	for (a = optind; a < argc; a++) {
+		char *star = strrchr(argv[a], '*');
+		unsigned long long times = 1, t;
+
+		if (star && star[1] && !strpbrk(star + 1, ",:=")) {
+			times = num(star + 1, "repeat");
+			if (!times || times > 1000)
+				die(2, "repeat: 1..1000");
+			*star = '\0';
+		}
+		for (t = 0; t < times; t++)
+			record(argv[a]);
+	}
 
 	fd = open_socket(ifname, group, port, &to, &tolen);
 	for (i = 0; i < count; i++) {
