@@ -77,6 +77,7 @@ struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node)
 	if (ps->bulk_all) {
 		p->bulk = HA_BULK_WAITING;
 		p->bulk_at = ps->bulk_all_at;
+		p->bulk_req_seq = ps->bulk_all_seq;
 	}
 	if (xa_err(xa_store(&ps->by_node, node, p, GFP_KERNEL))) {
 		kfree(p);
@@ -101,6 +102,8 @@ bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_h
 	if (h->epoch > p->epoch) {	/* the peer restarted */
 		p->epoch = h->epoch;
 		p->max_seq = 0;
+		p->bulk_req_rx = 0;	/* its requests were of its last life */
+		p->bulk_deferred = false;
 		bitmap_zero(p->window, HA_PEER_WINDOW);
 	}
 	if (!p->max_seq)
@@ -139,30 +142,62 @@ void ha_peers_bulk_begin(struct ha_net *hn, u16 node)
 	if (!node) {
 		ps->bulk_all = true;
 		ps->bulk_all_at = jiffies;
+		ps->bulk_all_seq = U64_MAX;
 	}
 	xa_for_each(&ps->by_node, i, p) {
 		if (node && p->node != node)
 			continue;
 		p->bulk = HA_BULK_WAITING;
 		p->bulk_at = jiffies;
+		p->bulk_req_seq = U64_MAX;
 		p->gaps_at_bulk = p->gaps;
 		p->in_sync = false;
 	}
+}
+
+/* The BULK_REQ to node (0: all) went out in this node's datagram seq. */
+void ha_peers_bulk_sent(struct ha_net *hn, u16 node, u64 seq)
+{
+	struct ha_peers *ps = hn->peers;
+	struct ha_peer *p;
+	unsigned long i;
+
+	if (!ps)
+		return;
+	if (!node && ps->bulk_all && ps->bulk_all_seq == U64_MAX)
+		ps->bulk_all_seq = seq;
+	xa_for_each(&ps->by_node, i, p)
+		if ((!node || p->node == node) && p->bulk == HA_BULK_WAITING &&
+		    p->bulk_req_seq == U64_MAX)
+			p->bulk_req_seq = seq;
+}
+
+/* The datagram of node's last BULK_REQ this node served (0: none). */
+u64 ha_peer_bulk_req(struct ha_net *hn, u16 node)
+{
+	struct ha_peer *p = hn->peers ? xa_load(&hn->peers->by_node, node) : NULL;
+
+	return p ? p->bulk_req_rx : 0;
 }
 
 /*
  * p sent all it owns: if none of it was lost, what this node still holds
  * of p's that p did not send again since this node asked p is gone there.
  * Each peer's request has its own time: a later request to another peer
- * says nothing of what p sent. After
- * a loss the repairs are still on their way: the next agreeing ALIVE
- * completes the bulk sync instead.
+ * says nothing of what p sent. Only the answer to this node's last
+ * request counts: the end of an earlier bulk (p limits how often it
+ * serves one node, and a request crosses the end of the bulk before
+ * it) says nothing of what p sent since, nor does the bulk p sends to
+ * all when it starts. After a loss the repairs are still on their way:
+ * the next agreeing ALIVE completes the bulk sync instead.
  */
-void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p)
+void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_bulk *bk)
 {
 	struct ha_obj *obj, *tmp;
 
 	if (p->bulk != HA_BULK_WAITING || p->gaps != p->gaps_at_bulk)
+		return;
+	if (bk->has_req && (bk->node != hn->node_id || bk->req < p->bulk_req_seq))
 		return;
 	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
 		if (obj->owner == p->node && !(obj->flags & HA_OBJ_LOCAL) &&

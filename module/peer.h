@@ -30,6 +30,14 @@ struct ha_peer {
 	u64 datagrams, gaps, resends;
 	u64 gaps_at_bulk;	/* gaps when the bulk was asked for */
 	unsigned long bulk_at;	/* jiffies when this node asked it for a bulk */
+	/*
+	 * This node's datagram that carried that request (U64_MAX until it
+	 * is sent): only a BULK_END that answers it or a later one ends it.
+	 */
+	u64 bulk_req_seq;
+	/* Its datagram that carried its last BULK_REQ served: BULK_END names it. */
+	u64 bulk_req_rx;
+	bool bulk_deferred;	/* its BULK_REQ waits for the per-peer limit */
 	unsigned long last_gap;	/* jiffies of the last gap asked to be resent */
 	/* jiffies when its NACKs, BULK_REQ and ALIVE last cost a walk (rx.c) */
 	unsigned long resend_at, bulk_served_at, alive_at;
@@ -53,6 +61,7 @@ struct ha_peers {
 	unsigned int count;
 	bool bulk_all;			/* this node asked every node for a bulk */
 	unsigned long bulk_all_at;	/* jiffies of the last such request */
+	u64 bulk_all_seq;		/* its datagram (U64_MAX until sent) */
 	struct ha_wire_sa sa;		/* scratch for decoding */
 	struct ha_wire_policy pol;
 	u8 buf[HA_WIRE_MAX_LEN];	/* the datagram being read */
@@ -63,7 +72,9 @@ struct ha_peers *ha_peers(struct ha_net *hn);
 struct ha_peer *ha_peer_get(struct ha_net *hn, u16 node);
 bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_hdr *h);
 void ha_peers_bulk_begin(struct ha_net *hn, u16 node);
-void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p);
+void ha_peers_bulk_sent(struct ha_net *hn, u16 node, u64 seq);
+u64 ha_peer_bulk_req(struct ha_net *hn, u16 node);
+void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_bulk *bk);
 void ha_peer_behind(struct ha_net *hn, struct ha_peer *p);
 void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a);
 u32 ha_peer_sync_packets(struct ha_net *hn, u16 node);

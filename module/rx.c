@@ -322,6 +322,7 @@ static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 struct ha_rx_ctl {
 	bool has_alive;
 	bool bulk_req;
+	u64 bulk_req_dgram;		/* the datagram that carried it */
 	unsigned int nr_nacks;
 	struct ha_wire_alive alive;
 	struct ha_sync_range nacks[HA_SYNC_RESEND_RANGES];
@@ -359,11 +360,22 @@ static void ha_rx_control(struct ha_net *hn, struct ha_peer *p, struct ha_rx_ctl
 			ha_sync_resend(hn, ctl->nacks, ctl->nr_nacks);
 		}
 	}
+	/*
+	 * A BULK_REQ within the limit waits for it rather than being lost:
+	 * it is served with a later datagram of that peer (one comes with
+	 * every ALIVE), and its BULK_END names the last request served.
+	 */
 	if (ctl->bulk_req) {
+		p->bulk_req_rx = ctl->bulk_req_dgram;
+		p->bulk_deferred = true;
+	}
+	if (p->bulk_deferred) {
 		if (p->bulk_served_at && time_before(now, p->bulk_served_at + HA_RX_BULK_GAP)) {
-			ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_LIMITED);
+			if (ctl->bulk_req)
+				ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_LIMITED);
 		} else {
 			p->bulk_served_at = now;
+			p->bulk_deferred = false;
 			ha_sync_bulk_to(hn, p->node);
 		}
 	}
@@ -420,12 +432,14 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, u64 dgram,
 		ha_rx_nack_add(ctl, &nack);
 		break;
 	case HA_REC_BULK_REQ:
-		if (!ha_wire_get_bulk(rec, &bulk) && (!bulk.node || bulk.node == hn->node_id))
+		if (!ha_wire_get_bulk(rec, &bulk) && (!bulk.node || bulk.node == hn->node_id)) {
 			ctl->bulk_req = true;
+			ctl->bulk_req_dgram = dgram;
+		}
 		break;
 	case HA_REC_BULK_END:
 		if (!ha_wire_get_bulk(rec, &bulk) && (!bulk.node || bulk.node == hn->node_id))
-			ha_peer_bulk_end(hn, p);
+			ha_peer_bulk_end(hn, p, &bulk);
 		break;
 	default:	/* a newer peer's record: skip it */
 		return;

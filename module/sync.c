@@ -358,6 +358,9 @@ void ha_sync_request_bulk(struct ha_net *hn, u16 node)
 {
 	if (!hn->tx)
 		return;
+	/* One request waits at a time: to two nodes, it is to all. */
+	if (hn->tx->bulk_req && hn->tx->bulk_req_node != node)
+		node = 0;
 	hn->tx->bulk_req = true;
 	hn->tx->bulk_req_node = node;
 	ha_sync_kick(hn);
@@ -655,8 +658,11 @@ static bool ha_sync_tx(struct ha_net *hn)
 		do
 			err = ha_wire_put_bulk(&tx->b, HA_REC_BULK_REQ, &bk);
 		while (ha_sync_full(hn, link, key, err, &sent));
-		if (!err)
+		if (!err) {
 			tx->bulk_req = false;
+			/* the datagram being filled: its BULK_END names it */
+			ha_peers_bulk_sent(hn, bk.node, tx->seq + 1);
+		}
 	}
 	for (i = 0; i < tx->nr_nacks; i++)
 		while (ha_sync_full(hn, link, key, ha_wire_put_nack(&tx->b, &tx->nacks[i]), &sent))
@@ -707,6 +713,8 @@ static bool ha_sync_tx(struct ha_net *hn)
 					     node + 1)) <= IPSEC_HA_NODE_ID_MAX) {
 			struct ha_wire_bulk bk = { .node = node, .count = hn->store.local };
 			int err;
+
+			bk.req = node ? ha_peer_bulk_req(hn, node) : 0;
 
 			do
 				err = ha_wire_put_bulk(&tx->b, HA_REC_BULK_END, &bk);

@@ -20,6 +20,7 @@
 #define HA_ALIVE_LEN	20
 #define HA_NACK_LEN	18
 #define HA_BULK_LEN	6
+#define HA_BULK_END_LEN	14	/* with the request it answers */
 #define HA_NODE_INFO_LEN 8		/* what every receiver needs */
 #define HA_NODE_INFO_LEN_SP 12		/* with sync_packets */
 #define HA_DEL_LEN	6
@@ -1532,11 +1533,13 @@ int ha_wire_put_bulk(struct ha_wire_buf *b, u8 type, const struct ha_wire_bulk *
 
 	if (type != HA_REC_BULK_REQ && type != HA_REC_BULK_END)
 		return -EINVAL;
-	ret = rec_open(b, type, HA_BULK_LEN, &q);
+	ret = rec_open(b, type, type == HA_REC_BULK_END ? HA_BULK_END_LEN : HA_BULK_LEN, &q);
 	if (ret)
 		return ret;
 	q = w16(q, bk->node);
-	w32(q, bk->count);
+	q = w32(q, bk->count);
+	if (type == HA_REC_BULK_END)
+		w64(q, bk->req);
 	return 0;
 }
 
@@ -1549,6 +1552,13 @@ int ha_wire_get_bulk(const struct ha_wire_rec *rec, struct ha_wire_bulk *bk)
 		return -EBADMSG;
 	bk->node = ha_get_be16(rec->val);
 	bk->count = ha_get_be32(rec->val + 2);
+	/* A BULK_END of an older node (6 bytes) names no request. */
+	if (rec->type == HA_REC_BULK_END && rec->len > HA_BULK_LEN) {
+		if (rec->len < HA_BULK_END_LEN)
+			return -EBADMSG;
+		bk->has_req = true;
+		bk->req = ha_get_be64(rec->val + 6);
+	}
 	return 0;
 }
 

@@ -309,6 +309,13 @@ struct ha_wire_node_info {
 struct ha_wire_bulk {
 	u16 node;		/* BULK_REQ: asked of (0: all); BULK_END: sent to */
 	u32 count;		/* BULK_END: objects sent */
+	/*
+	 * BULK_END: the requester's datagram that carried the BULK_REQ it
+	 * answers (0: none, a bulk sent at the sender's start); has_req is
+	 * false for an older node's BULK_END, which has no such field.
+	 */
+	bool has_req;
+	u64 req;
 };
 
 /* Reading the records of a decrypted payload. */

@@ -33,7 +33,7 @@
  *   sa-del:O/ID   policy-del:O/ID
  *   taken:   ref=O/ID epoch=E check=N oseq=N seq=N
  *   nack:    node=N from=F to=T          bulk-req:node=N
- *   bulk-end:node=N count=C              alive:last=S count=N digest=D
+ *   bulk-end:node=N count=C req=R        alive:last=S count=N digest=D
  *   raw:HEX  record bytes as they are (type, length, value)
  * A RECORD ending in *N is appended N times (1..1000).
  * Numbers are C literals (0x.. hex). Defaults make a valid IPv4 ESP
@@ -498,6 +498,8 @@ static void ctl_field(char *k, char *v)
 	} else if (!strcmp(k, "count")) {
 		bk.count = num(v, k);
 		al.count = bk.count;
+	} else if (!strcmp(k, "req")) {
+		bk.req = num(v, k);
 	} else if (!strcmp(k, "last")) {
 		al.last_seq = num(v, k);
 	} else if (!strcmp(k, "digest")) {

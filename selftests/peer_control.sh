@@ -17,6 +17,12 @@
 # drop the SA node 9 sent after node 1's request to it but before its
 # request to node 8.
 #
+# The end of an earlier bulk: node 1 asks again; a BULK_END of node 9
+# that answers an earlier request must not end the bulk node 1 waits
+# for (it would drop what node 9 sent before the new request); the
+# BULK_END of the latest request does, and drops what node 9 did not
+# send again.
+#
 #                        +------- hub -------+
 #   n1 (node 1) ha0 ---- p1       br0        |
 #   inj         ha0 ---- p9  (fake nodes 8 and 9)
@@ -77,11 +83,38 @@ for _ in 1 2 3; do
 	sleep 1.1
 done
 check "node 1 asked node 8 for a bulk sync (resyncs)" test "$(stat0 resyncs)" -ge 1
-# Node 9's bulk ends: one object sent, none lost.
-pp inject 9 'bulk-end:node=1,count=1'
+# Node 9's bulk ends: one object sent, none lost. (A BULK_END names the
+# datagram of the request it answers; node 9 cannot see node 1's, so it
+# names one past any: the answer to node 1's latest request.)
+answer=0x4000000000000000
+pp inject 9 "bulk-end:node=1,count=1,req=$answer"
 sleep 1
 check "node 9's BULK_END keeps the SA node 9 sent after node 1 asked it" has_sa 9 1
 check_eq "node 9's bulk sync is complete" complete "$(peer9 bulk)"
+
+# --- the end of an earlier bulk ---------------------------------------------
+
+# Node 9 sends an SA; node 1 then asks every node for a bulk sync again.
+# A BULK_END that answers an earlier request of node 1 (its datagram 1)
+# crosses that request: it says nothing of what node 9 sent since, and
+# must not end the bulk sync node 1 is waiting for.
+pp inject 9 'sa:ref=9/5,spi=0x9005'
+check "node 9's SA 9/5 is mirrored" wait_until 10 has_sa 9 5
+sleep 0.5
+ha n1 key set file "$tmp/key"	# asks every node again
+sleep 1
+pp inject 9 'bulk-end:node=1,count=2,req=1'
+sleep 1
+check "the end of an earlier bulk keeps SA 9/1" has_sa 9 1
+check "and SA 9/5" has_sa 9 5
+check_eq "node 1 still waits for node 9's bulk sync" waiting "$(peer9 bulk)"
+# Node 9 answers: it sends SA 9/1 again, not 9/5 (gone there), then the
+# BULK_END of node 1's latest request.
+pp inject 9 'sa:ref=9/1,spi=0x9001' "bulk-end:node=1,count=1,req=$answer"
+sleep 1
+check "the end of the bulk node 1 waited for keeps SA 9/1, sent again" has_sa 9 1
+check "and drops SA 9/5, which node 9 no longer has" eval '! has_sa 9 5'
+check_eq "node 9's bulk sync is complete again" complete "$(peer9 bulk)"
 
 # --- amplification ----------------------------------------------------------
 

@@ -573,7 +573,23 @@ static void test_other_round_trips(void)
 	round_trip(HA_REC_BULK_REQ, &in, "BULK_REQ of all");
 	in.bulk.node = 4;
 	in.bulk.count = 12345;
-	round_trip(HA_REC_BULK_END, &in, "BULK_END");
+	in.bulk.has_req = true;
+	in.bulk.req = 0x0102030405060708ULL;
+	round_trip(HA_REC_BULK_END, &in, "BULK_END naming its request");
+	in.bulk.req = 0;
+	round_trip(HA_REC_BULK_END, &in, "BULK_END of a start (request 0)");
+	{
+		/* An older node's BULK_END: 6 bytes, no request. */
+		static const u8 old_end[] = { HA_REC_BULK_END, 6, 0, 4, 0, 0, 0x30, 0x39 };
+		struct ha_wire_iter oit;
+		struct ha_wire_rec orec;
+		struct ha_wire_bulk obk;
+
+		ha_wire_iter_init(&oit, old_end, sizeof(old_end));
+		ok(ha_wire_next(&oit, &orec) == 1 && !ha_wire_get_bulk(&orec, &obk) &&
+		   obk.node == 4 && obk.count == 12345 && !obk.has_req && !obk.req,
+		   "an older node's 6-byte BULK_END decodes without a request");
+	}
 	memset(&in, 0, sizeof(in));
 	round_trip(HA_REC_NODE_INFO, &in, "NODE_INFO without an SPI range");
 	in.info.spi_min = 0x1000;
@@ -747,6 +763,8 @@ static void truncations(const u8 *rec_bytes, size_t total, const char *what)
 		core = 53 + 2 * (r.val[22] == HA_AF_INET ? 4 : 16);
 	else if (r.type == HA_REC_NODE_INFO)
 		bound[8] = 1;	/* an older sender's: the SPI range alone */
+	else if (r.type == HA_REC_BULK_END)
+		bound[6] = 1;	/* an older sender's: no request named */
 	if (core) {
 		bound[core] = 1;
 		ha_wire_iter_init(&sit, r.val + core, r.len - core);
