@@ -196,7 +196,8 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		u16 id = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_NODE_ID]);
 
 		restart = id != hn->node_id;
-		WRITE_ONCE(hn->node_id, id);
+		if (restart)
+			ha_sync_renumber(hn, id);
 	}
 	if (attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS])
 		WRITE_ONCE(hn->sync_packets, nla_get_u32(attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS]));
