@@ -10,9 +10,19 @@
 #include <net/genetlink.h>
 #include <net/udp_tunnel.h>
 
-/* Restricting multicast group subscribers arrived in 6.7 and stable trees. */
-#ifndef GENL_MCAST_CAP_NET_ADMIN
+/*
+ * Restricting multicast group subscribers (GENL_MCAST_CAP_NET_ADMIN)
+ * arrived in 6.7 and stable trees (Debian's 6.1 and 6.12 have it). A
+ * kernel without it gives a family no way to check subscribers: generic
+ * netlink calls no bind hook of the family, and there is no filtered
+ * broadcast. The events group is then open to every local user; the
+ * load message says so (HA_EVENTS_UNRESTRICTED).
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define HA_EVENTS_UNRESTRICTED 0
+#else
 #define GENL_MCAST_CAP_NET_ADMIN 0
+#define HA_EVENTS_UNRESTRICTED 1
 #endif
 
 /*

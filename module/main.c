@@ -27,7 +27,9 @@ static int __init ha_init(void)
 	if (err)
 		goto err_notifier;
 	ha_km_init();
-	pr_info("ipsec_ha " IPSEC_HA_VERSION " loaded\n");
+	pr_info("ipsec_ha " IPSEC_HA_VERSION " loaded%s\n",
+		HA_EVENTS_UNRESTRICTED ?
+		" (events open to all users: no GENL_MCAST_CAP_NET_ADMIN)" : "");
 	return 0;
 
 err_notifier:

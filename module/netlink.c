@@ -51,6 +51,7 @@ static const struct nla_policy ha_link_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
 
 static const struct nla_policy ha_key_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
 	[IPSEC_HA_A_CONFIG_KEY] = NLA_POLICY_EXACT_LEN(IPSEC_HA_KEY_LEN),
+	[IPSEC_HA_A_CONFIG_NO_GRACE] = { .type = NLA_FLAG },
 };
 
 /* Netlink keeps the last of duplicated attributes; refuse them instead. */
@@ -196,7 +197,8 @@ static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		u16 id = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_NODE_ID]);
 
 		restart = id != hn->node_id;
-		WRITE_ONCE(hn->node_id, id);
+		if (restart)
+			ha_sync_renumber(hn, id);
 	}
 	if (attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS])
 		WRITE_ONCE(hn->sync_packets, nla_get_u32(attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS]));
@@ -365,6 +367,7 @@ static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct ha_key *key, *old;
 	struct nlattr *attr;
+	bool no_grace;
 	int err;
 
 	err = ha_nl_reject_duplicates(info);
@@ -373,6 +376,7 @@ static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, IPSEC_HA_A_CONFIG_KEY))
 		return -EINVAL;
 	attr = info->attrs[IPSEC_HA_A_CONFIG_KEY];
+	no_grace = nla_get_flag(info->attrs[IPSEC_HA_A_CONFIG_NO_GRACE]);
 
 	key = ha_key_create(nla_data(attr), nla_len(attr));
 	if (IS_ERR(key)) {
@@ -383,11 +387,21 @@ static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&hn->lock);
 	old = rcu_replace_pointer(hn->key, key, lockdep_is_held(&hn->lock));
 	/* Nodes move to a new key one by one: the old one is heard for a while. */
-	if (old && old->id != key->id) {
+	if (old && old->id != key->id && !no_grace) {
 		WRITE_ONCE(hn->key_prev_until, jiffies + HA_KEY_GRACE);
 		old = rcu_replace_pointer(hn->key_prev, old, lockdep_is_held(&hn->lock));
 	}
 	ha_key_destroy(old);
+	/*
+	 * A key that may be compromised is not heard a moment longer: the
+	 * previous one goes now, also one an earlier key-set kept. Datagrams
+	 * that name it are dropped from here on (drop-unknown-key); those
+	 * already being opened hold it under RCU until they are done.
+	 */
+	if (no_grace) {
+		WRITE_ONCE(hn->key_prev_until, jiffies);
+		ha_key_destroy(rcu_replace_pointer(hn->key_prev, NULL, lockdep_is_held(&hn->lock)));
+	}
 	ha_sync_start(hn);
 	ha_nl_notify_config(hn);
 	mutex_unlock(&hn->lock);

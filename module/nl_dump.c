@@ -117,6 +117,8 @@ static int ha_dump_objs(struct sk_buff *skb, struct netlink_callback *cb, u8 kin
 	if (!s)
 		return -ENOMEM;
 	mutex_lock(&hn->store.lock);
+	/* A part after a change of the store is flagged NLM_F_DUMP_INTR. */
+	cb->seq = hn->store.gen;
 	list_for_each_entry(obj, &hn->store.objs, all) {
 		void *hdr;
 
@@ -147,6 +149,8 @@ static int ha_dump_objs(struct sk_buff *skb, struct netlink_callback *cb, u8 kin
 			err = 0;
 			break;
 		}
+		/* Only on a message that is sent: a cancelled one would lose the flag. */
+		genl_dump_check_consistent(cb, hdr);
 		genlmsg_end(skb, hdr);
 	}
 	mutex_unlock(&hn->store.lock);
@@ -198,6 +202,8 @@ int ha_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (node == ULONG_MAX)
 		return 0;
 	mutex_lock(&hn->store.lock);
+	/* Each peer's object count comes from the store: its changes count. */
+	cb->seq = hn->store.gen;
 	if (hn->peers) {
 		xa_for_each_start(&hn->peers->by_node, node, p, node) {
 			void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -210,6 +216,7 @@ int ha_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				genlmsg_cancel(skb, hdr);
 				goto out;
 			}
+			genl_dump_check_consistent(cb, hdr);
 			genlmsg_end(skb, hdr);
 		}
 		node = ULONG_MAX;	/* all sent */

@@ -430,6 +430,8 @@ static int ha_nl_ike_dump_part(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!ike)
 		return -ENOMEM;
 	mutex_lock(&hn->store.lock);
+	/* A part after a change of the store is flagged NLM_F_DUMP_INTR. */
+	cb->seq = hn->store.gen;
 	list_for_each_entry(obj, &hn->store.objs, all) {
 		void *hdr;
 
@@ -448,6 +450,8 @@ static int ha_nl_ike_dump_part(struct sk_buff *skb, struct netlink_callback *cb,
 			i--;
 			break;
 		}
+		/* Only on a message that is sent: a cancelled one would lose the flag. */
+		genl_dump_check_consistent(cb, hdr);
 		genlmsg_end(skb, hdr);
 	}
 	mutex_unlock(&hn->store.lock);

@@ -115,6 +115,7 @@ int ha_store_init(struct ha_store *st, u32 first_id)
 	int err;
 
 	st->next_id = first_id - 1;
+	st->gen = 1;
 	mutex_init(&st->lock);
 	INIT_LIST_HEAD(&st->objs);
 	INIT_LIST_HEAD(&st->dirty);
@@ -280,10 +281,18 @@ static void ha_store_uncollide(struct ha_store *st, const struct ha_nkey *nkey)
 	rcu_read_unlock();
 }
 
+/* The set of objects changed: dumps in progress are told (st->gen). */
+static void ha_store_changed(struct ha_store *st)
+{
+	if (!++st->gen)
+		st->gen = 1;
+}
+
 static void ha_store_unlink(struct ha_net *hn, struct ha_obj *obj)
 {
 	struct ha_store *st = &hn->store;
 
+	ha_store_changed(st);
 	ha_standby_drop(hn, obj);
 	rhashtable_remove_fast(&st->by_ref, &obj->by_ref, ha_ref_params);
 	rhltable_remove(&st->by_nkey, &obj->by_nkey, ha_nkey_params);
@@ -377,6 +386,7 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		goto err_free;
 	}
 	ha_store_count(st, obj, 1);
+	ha_store_changed(st);
 	if (rekeyed)
 		ha_store_uncollide(st, &old_nkey);
 	if (collision)

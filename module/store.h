@@ -79,6 +79,12 @@ struct ha_store {
 	unsigned int local;		/* objects this node owns */
 	unsigned int collisions;
 	u32 next_id;			/* last id given (ha_store_new_refkey) */
+	/*
+	 * Bumped by every insertion, replacement and removal, never 0: a
+	 * netlink dump in parts sets it as the callback's sequence, so that
+	 * a dump that spans a change is marked NLM_F_DUMP_INTR.
+	 */
+	u32 gen;
 };
 
 static inline u64 ha_refkey(const struct ha_ref *ref)

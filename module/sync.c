@@ -233,6 +233,129 @@ fail:
 	return false;
 }
 
+/*
+ * Make old, an SA or policy this node owns, the current node id's: its
+ * record names the new owner at the next ownership epoch, so that peers
+ * take it as a takeover from the old id (at the same epoch it would be a
+ * tie between two owners). False if it could not be rewritten.
+ */
+static bool ha_sync_reown(struct ha_net *hn, struct ha_obj *old)
+{
+	struct ha_tx *tx = hn->tx;
+	u16 epoch = old->owner_epoch + 1;
+	struct ha_obj *obj = NULL;
+	struct xfrm_state *x;
+	struct ha_wire_buf b;
+	int err;
+
+	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
+	if (old->kind == HA_OBJ_SA) {
+		err = ha_obj_decode(old, &tx->sa, NULL);
+		if (!err) {
+			tx->sa.owner = hn->node_id;
+			tx->sa.owner_epoch = epoch;
+			err = ha_wire_put_sa(&b, &tx->sa);
+		}
+		memzero_explicit(&tx->sa, sizeof(tx->sa));
+	} else {
+		err = ha_obj_decode(old, NULL, &tx->pol);
+		if (!err) {
+			tx->pol.owner = hn->node_id;
+			tx->pol.owner_epoch = epoch;
+			err = ha_wire_put_policy(&b, &tx->pol);
+		}
+	}
+	if (!err)
+		obj = ha_obj_alloc(old->kind, old->refkey, &old->nkey, b.p, b.len);
+	memzero_explicit(tx->enc, b.len);
+	if (!obj)
+		return false;
+	obj->flags = old->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED);
+	obj->owner = hn->node_id;
+	obj->owner_epoch = epoch;
+	obj->dir = old->dir;
+	obj->oseq = old->oseq;
+	obj->seq = old->seq;
+	if (ha_store_put(hn, obj))	/* old stays */
+		return false;
+	ha_store_mark_dirty(&hn->store, obj);
+	/* Its counters go out at the new epoch too. */
+	if (obj->kind == HA_OBJ_SA && !(obj->flags & HA_OBJ_RELEASED)) {
+		x = ha_inst_sa_find(hn->net, &obj->nkey);
+		if (x) {
+			if (ha_ctr_track(hn, x, obj->refkey, epoch))
+				ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+			xfrm_state_put(x);
+		}
+	}
+	return true;
+}
+
+/* The same for an IKE context this node owns. */
+static bool ha_sync_reown_ike(struct ha_net *hn, struct ha_obj *old, struct ha_wire_ike *ike)
+{
+	bool ok;
+
+	ok = !ha_ike_decode(old, ike);
+	if (ok) {
+		ike->owner = hn->node_id;
+		ike->owner_epoch = old->owner_epoch + 1;
+		ok = !ha_ike_local_put(hn, old, ike);
+	}
+	memzero_explicit(ike, sizeof(*ike));
+	return ok;
+}
+
+/**
+ * ha_sync_renumber() - give this node another id, and what it owns along
+ * @hn: the namespace's member
+ * @id: the new node id (not 0)
+ *
+ * What is waiting to be sent goes out first under the old id, deletions
+ * included, which peers apply only from the owner they know. Then every
+ * SA, policy and IKE context this node owns is rewritten as the new id's
+ * at the next ownership epoch. Records that still named the old id
+ * would be refused by the peers (a node speaks only for what it owns),
+ * which would find the new id's summary differing from their mirror
+ * and ask it for bulk syncs that cannot help, every few seconds.
+ * Objects that cannot be rewritten are counted in drop-nomem and stay
+ * under the old id. The caller restarts the sync (ha_sync_start).
+ *
+ * Context: process context, hn->lock held.
+ */
+void ha_sync_renumber(struct ha_net *hn, u16 id)
+{
+	struct ha_wire_ike *ike = NULL;
+	struct ha_obj *obj, *tmp;
+
+	lockdep_assert_held(&hn->lock);
+	mutex_lock(&hn->store.lock);
+	if (hn->tx && hn->node_id)
+		ha_sync_flush(hn);
+	WRITE_ONCE(hn->node_id, id);
+	if (!hn->tx)
+		goto out;
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+		bool ok;
+
+		if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) != HA_OBJ_LOCAL ||
+		    obj->owner == id)
+			continue;
+		if (obj->kind == HA_OBJ_IKE) {
+			if (!ike)
+				ike = kmalloc(sizeof(*ike), GFP_KERNEL);
+			ok = ike && ha_sync_reown_ike(hn, obj, ike);
+		} else {
+			ok = ha_sync_reown(hn, obj);
+		}
+		if (!ok)
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+	}
+	kfree_sensitive(ike);
+out:
+	mutex_unlock(&hn->store.lock);
+}
+
 /* Replace a local object by a tombstone, which tx turns into a deletion. */
 static void ha_sync_tombstone(struct ha_net *hn, struct ha_obj *obj)
 {

@@ -44,6 +44,7 @@ void ha_sync_request_bulk(struct ha_net *hn, u16 node);
 void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to);
 void ha_sync_yield(struct ha_net *hn, const struct ha_obj *obj);
 void ha_sync_start(struct ha_net *hn);
+void ha_sync_renumber(struct ha_net *hn, u16 id);
 int ha_sync_net_init(struct ha_net *hn);
 void ha_sync_net_exit(struct ha_net *hn);
 

@@ -36,6 +36,7 @@ static const struct attr_desc config_attrs[] = {
 	[IPSEC_HA_A_CONFIG_PREPARED]		= ATTR("prepared", AK_U32),
 	[IPSEC_HA_A_CONFIG_LINK_DOWN_REASON]	= ATTR("link-down-reason", AK_U8),
 	[IPSEC_HA_A_CONFIG_LINK_MTU]		= ATTR("link-mtu", AK_U32),
+	[IPSEC_HA_A_CONFIG_NO_GRACE]		= ATTR("no-grace", AK_FLAG),
 };
 
 static const struct attr_desc stats_attrs[] = {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Generic netlink: socket, family resolution, requests and acks. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,8 +76,6 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	struct transact *t = data;
 	int ret;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		t->dump_intr = true;
 	if (!t->cb)
 		return MNL_CB_OK;
 	ret = t->cb(nlh, t->data);
@@ -90,8 +89,6 @@ static int ack_cb(const struct nlmsghdr *nlh, void *data)
 	struct transact *t = data;
 	struct extack ext;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		t->dump_intr = true;
 	if (extack_decode(nlh, &ext)) {
 		t->error = -EBADMSG;
 		snprintf(t->msg, sizeof(t->msg), "Error: truncated netlink ack.");
@@ -107,6 +104,25 @@ static int ack_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	t->error = ext.error;
 	return MNL_CB_STOP;
+}
+
+/*
+ * Note and clear NLM_F_DUMP_INTR in the n bytes received: libmnl's
+ * mnl_cb_run2() would otherwise stop at the first flagged message with
+ * EINTR, leaving the rest of the table unread and unprinted.
+ */
+static void take_dump_intr(void *buf, size_t n, struct transact *t)
+{
+	struct nlmsghdr *nlh = buf;
+	int left = n > INT_MAX ? INT_MAX : (int)n;
+
+	while (mnl_nlmsg_ok(nlh, left)) {
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+			t->dump_intr = true;
+			nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+		}
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
 }
 
 /*
@@ -139,6 +155,7 @@ static int transact(struct genl *g, struct nlmsghdr *nlh, struct transact *t)
 				strerror(errno));
 			return -1;
 		}
+		take_dump_intr(g->rsp, (size_t)n, t);
 		ret = mnl_cb_run2(g->rsp, (size_t)n, nlh->nlmsg_seq, g->portid,
 				  data_cb, t, ctl, NLMSG_MIN_TYPE);
 		if (ret <= MNL_CB_STOP)
@@ -163,8 +180,13 @@ int genl_do(struct genl *g, struct nlmsghdr *nlh, const struct attr_set *set,
 	ret = transact(g, nlh, &t);
 	if (ret > 0)
 		fprintf(stderr, "%s\n", t.msg);
+	/*
+	 * The table changed while it was dumped in parts: an object may be
+	 * missing or listed twice. Said as iproute2 says it, with the same
+	 * exit status: what was printed is complete in form (valid JSON).
+	 */
 	if (t.dump_intr)
-		fprintf(stderr, "Warning: the table changed during the dump, which may be inconsistent; run it again.\n");
+		fprintf(stderr, "Dump was interrupted and may be inconsistent.\n");
 	return ret ? EXIT_FAIL : 0;
 }
 

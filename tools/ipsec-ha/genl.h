@@ -59,8 +59,9 @@ typedef int (*genl_reply_cb)(const struct nlmsghdr *nlh, void *data);
  * Send nlh (built with genl_msg) and process replies until the ack (or
  * the end of a dump: with NLM_F_DUMP, cb sees every message of every
  * part, as it arrives, until NLMSG_DONE, whose error is reported like an
- * ack's; a dump the kernel marks NLM_F_DUMP_INTR is warned about on
- * stderr). Kernel errors are printed iproute2-style with the
+ * ack's; a dump the kernel marks NLM_F_DUMP_INTR, because the table
+ * changed between two of its parts, is reported on stderr as iproute2
+ * does: "Dump was interrupted and may be inconsistent."). Kernel errors are printed iproute2-style with the
  * names of attributes from set. Returns 0 or EXIT_FAIL.
  */
 int genl_do(struct genl *g, struct nlmsghdr *nlh, const struct attr_set *set,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ipsec-ha key set / clear / generate: the cluster key. */
+#include <stdbool.h>
 #include <string.h>
 
 #include <linux/ipsec_ha.h>
@@ -12,6 +13,7 @@ static int key_set(struct ctx *ctx, int argc, char **argv)
 {
 	uint8_t key[IPSEC_HA_KEY_LEN];
 	const char *path;
+	bool no_grace = false;
 	struct nlmsghdr *nlh;
 	struct genl g;
 	char err[512];
@@ -26,9 +28,14 @@ static int key_set(struct ctx *ctx, int argc, char **argv)
 	path = kw_value("key", "key set", argc - 1, argv + 1);
 	if (!path)
 		return EXIT_USAGE;
-	if (argc > 3)
+	if (argc > 3 && !strcmp(argv[3], "no-grace"))
+		no_grace = true;
+	else if (argc > 3)
 		return usage_error("key", "key set: unexpected argument '%s'",
 				   argv[3]);
+	if (argc > 4)
+		return usage_error("key", "key set: unexpected argument '%s'",
+				   argv[4]);
 
 	if (keyfile_load(path, key, err, sizeof(err)))
 		return fail("%s", err);
@@ -40,6 +47,8 @@ static int key_set(struct ctx *ctx, int argc, char **argv)
 	nlh = genl_msg(&g, IPSEC_HA_CMD_KEY_SET, 0);
 	mnl_attr_put(nlh, IPSEC_HA_A_CONFIG_KEY, sizeof(key), key);
 	explicit_bzero(key, sizeof(key));
+	if (no_grace)
+		mnl_attr_put(nlh, IPSEC_HA_A_CONFIG_NO_GRACE, 0, NULL);
 	ret = genl_do(&g, nlh, &attrs_config, NULL, NULL);
 	genl_close(&g);		/* wipes the request, key included */
 	return ret;
@@ -94,13 +103,16 @@ static int key_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_key = {
 	.name = "key",
 	.run = key_run,
-	.synopsis = "ipsec-ha key set file FILE\n"
+	.synopsis = "ipsec-ha key set file FILE [no-grace]\n"
 		"ipsec-ha key clear\n"
 		"ipsec-ha key generate FILE\n",
 	.help = "set: give the kernel the cluster key read from FILE: 64 hex digits\n"
 		"(32 bytes), optionally surrounded by whitespace, in a file that group\n"
 		"and others cannot access (mode 0600 or stricter). It replaces the\n"
-		"previous key at once.\n"
+		"previous key for sending at once; datagrams sealed with the previous\n"
+		"key are still accepted for 60 seconds, while the other nodes roll.\n"
+		"no-grace: forget the previous key at once (also one still accepted\n"
+		"from an earlier key set), for a key that may be compromised.\n"
 		"clear: forget the cluster key; the node stops sending and receiving.\n"
 		"generate: write a fresh random key to FILE, which must not exist\n"
 		"(created with mode 0600). Copy it to every node of the cluster.\n"

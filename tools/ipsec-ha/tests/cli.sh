@@ -109,6 +109,8 @@ t "link del extra argument" 2 "unexpected argument 'now'" -- link del now
 t "key set without file" 2 "missing 'file FILE'" -- key set
 t "key set key on the command line" 2 "only read from files" -- key set 00112233
 t "key set file missing value" 2 "missing value after 'file'" -- key set file
+t "key set unknown word after the file" 2 "unexpected argument 'now'" -- key set file /dev/null now
+t "key set no-grace then more" 2 "unexpected argument 'x'" -- key set file /dev/null no-grace x
 t "key clear extra argument" 2 "unexpected argument" -- key clear x
 t "show extra argument" 2 "show: unexpected argument 'x'" -- show x
 t "stats extra argument" 2 "stats: unexpected argument 'x'" -- stats x
@@ -211,6 +213,7 @@ if [[ ! -d /sys/module/ipsec_ha ]]; then
 	t "node set spi-range none reaches the kernel" 1 "$msg" -- node set spi-range none
 	t "port 0 and a unicast group reach the kernel" 1 "$msg" -- link set dev ha0 group 10.0.0.1 port 0
 	t "key set with a good file reaches the kernel" 1 "$msg" -- key set file "$tmp/k1"
+	t "key set no-grace reaches the kernel" 1 "$msg" -- key set file "$tmp/k1" no-grace
 	printf 'nonce_i=0011 # a comment\nsk_d=aabb\n' >"$tmp/sec"
 	# shellcheck disable=SC2086
 	t "ike add with good secrets reaches the kernel" 1 "$msg" -- ike add $ctx secrets file "$tmp/sec"
