@@ -232,8 +232,14 @@ static void ha_peer_renack(struct ha_net *hn, struct ha_peer *p)
 	}
 }
 
-/* Ask p for a bulk sync, unless the last one still has time to complete. */
-static void ha_peer_resync(struct ha_net *hn, struct ha_peer *p)
+/*
+ * Ask p for a bulk sync, unless the last one still has time to complete:
+ * its summaries kept differing, or p spoke of an SA in an ownership
+ * epoch newer than the one this node holds (p took it over and this
+ * node missed that: it was cut off, and what p sent then is past any
+ * resend; only a bulk sync brings it).
+ */
+void ha_peer_resync(struct ha_net *hn, struct ha_peer *p)
 {
 	if (p->bulk == HA_BULK_WAITING && time_before(jiffies, p->bulk_at + HA_BULK_PATIENCE))
 		return;
@@ -242,16 +248,6 @@ static void ha_peer_resync(struct ha_net *hn, struct ha_peer *p)
 	ha_stat_inc(hn, IPSEC_HA_A_STATS_RESYNCS);
 	ha_peers_bulk_begin(hn, p->node);
 	ha_sync_request_bulk(hn, p->node);
-}
-
-/*
- * p spoke of an SA in an ownership epoch newer than the one this node
- * holds: p took it over and this node missed that (it was cut off, and
- * what p sent then is past any resend). Only a bulk sync brings it.
- */
-void ha_peer_behind(struct ha_net *hn, struct ha_peer *p)
-{
-	ha_peer_resync(hn, p);
 }
 
 /* Compare p's summary of what it owns with this node's mirror of it. */

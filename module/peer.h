@@ -75,7 +75,7 @@ void ha_peers_bulk_begin(struct ha_net *hn, u16 node);
 void ha_peers_bulk_sent(struct ha_net *hn, u16 node, u64 seq);
 u64 ha_peer_bulk_req(struct ha_net *hn, u16 node);
 void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_bulk *bk);
-void ha_peer_behind(struct ha_net *hn, struct ha_peer *p);
+void ha_peer_resync(struct ha_net *hn, struct ha_peer *p);
 void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_alive *a);
 u32 ha_peer_sync_packets(struct ha_net *hn, u16 node);
 void ha_peers_forget(struct ha_net *hn);

@@ -407,7 +407,7 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, u64 dgram,
 	case HA_REC_CTRS:
 		ha_stat_add(hn, IPSEC_HA_A_STATS_RX_COUNTERS, ha_wire_ctrs_count(rec));
 		if (ha_ctr_rx(hn, p->node, rec))
-			ha_peer_behind(hn, p);
+			ha_peer_resync(hn, p);
 		break;
 	case HA_REC_TAKEN:
 		ha_rx_taken(hn, p->node, dgram, rec);
