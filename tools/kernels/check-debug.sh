@@ -16,7 +16,7 @@
 #   tools/kernels/check-debug.sh          (as root; make check-debug)
 #   tools/kernels/check-debug.sh guest    phases 1-3 (in the guest)
 #
-# Environment: IPSEC_HA_DEBUG_TIMEOUT guest time limit in seconds (3600),
+# Environment: IPSEC_HA_DEBUG_TIMEOUT guest time limit in seconds (4800),
 # IPSEC_HA_DEBUG_CYCLES load/unload cycles in phase 2 (10), IPSEC_HA_VM_LOCK
 # the runner's lock file (tools/vm/run --lock: make check gives this guest a
 # lock of its own, so that it runs beside the 6.1 and 6.12 guests).
@@ -179,7 +179,7 @@ step "the tool and the selftest helpers" sh -c "make -C '$top' tool && make -C '
 
 t=$EPOCHREALTIME
 out=$log/guest.log
-"$top/tools/vm/run" ${IPSEC_HA_VM_LOCK:+--lock "$IPSEC_HA_VM_LOCK"} --kernel-image "$image" -m 1536 -t "${IPSEC_HA_DEBUG_TIMEOUT:-3600}" -v \
+"$top/tools/vm/run" ${IPSEC_HA_VM_LOCK:+--lock "$IPSEC_HA_VM_LOCK"} --kernel-image "$image" -m 1536 -t "${IPSEC_HA_DEBUG_TIMEOUT:-4800}" -v \
 	-e IPSEC_HA_DEBUG_CYCLES="${IPSEC_HA_DEBUG_CYCLES:-10}" -e IPSEC_HA_SLOW="${IPSEC_HA_SLOW:-4}" -e IPSEC_HA_STEP_TIMES=1 \
 	-- "$top/tools/kernels/check-debug.sh" guest > "$out" 2> "$log/guest.run.log"
 rc=$?
