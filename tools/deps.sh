@@ -10,6 +10,7 @@
 set -euo pipefail
 
 sources=/etc/apt/sources.list.d/ipsec-ha-backports.sources
+src_sources=/etc/apt/sources.list.d/ipsec-ha-src.sources
 pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static kmod iproute2 iputils-ping iperf3 tcpdump
@@ -18,6 +19,8 @@ pkgs=(
 	python3 python3-yaml python3-jsonschema
 	clang libclang-rt-14-dev dkms
 	flex bison bc libelf-dev libssl-dev dwarves debootstrap
+	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
+	keepalived resource-agents dpkg-dev
 )
 
 missing() {
@@ -81,6 +84,27 @@ EOS
 	apt_update
 fi
 
+# strongSwan's source (the charon plugin builds against it) comes from the
+# deb-src entries of the suites the binaries come from.
+if ! grep -qs 'bookworm-security' "$src_sources"; then
+	cat > "$src_sources" <<'EOS'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+	echo "deps: added deb-src entries in $src_sources"
+	apt_updated=
+	apt_update
+fi
+
 todo=$(missing "${pkgs[@]}")
 if [ -n "$todo" ]; then
 	apt_update
@@ -101,4 +125,8 @@ if [ -n "$(missing linux-source-6.12)" ]; then
 	apt_update
 	apt_install linux-source-6.12
 fi
+
+# The strongSwan source tree the charon plugin is built against.
+"$(dirname "$0")"/strongswan/source.sh
+
 exit 0
