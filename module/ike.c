@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 
 #include "ike.h"
+#include "nl.h"
 #include "stats.h"
 #include "sync.h"
 
@@ -122,6 +123,19 @@ static void ha_ike_index_add(struct ha_net *hn, u64 refkey, const u32 *spi, unsi
 	}
 }
 
+/* Tell the IKE daemon that node took over the context of old, this node's. */
+static void ha_ike_lost(struct ha_net *hn, const struct ha_obj *old, u16 node)
+{
+	struct ha_event ev = {
+		.type = IPSEC_HA_EVENT_TYPE_IKE_LOST,
+		.node = node,
+	};
+
+	memcpy(&ev.ike_spi_i, old->nkey.addr, sizeof(ev.ike_spi_i));
+	memcpy(&ev.ike_spi_r, old->nkey.addr + sizeof(ev.ike_spi_i), sizeof(ev.ike_spi_r));
+	ha_nl_event(hn, &ev);
+}
+
 /* Put obj in place of old (or NULL), keeping the index in step. */
 static int ha_ike_store(struct ha_net *hn, struct ha_obj *old, struct ha_obj *obj,
 			const u32 *spi, unsigned int n)
@@ -134,6 +148,8 @@ static int ha_ike_store(struct ha_net *hn, struct ha_obj *old, struct ha_obj *ob
 	if (old && !(obj->flags & HA_OBJ_LOCAL)) {
 		old->flags &= ~HA_OBJ_DIRTY;
 		list_del_init(&old->dirty);
+		if (old->flags & HA_OBJ_LOCAL)
+			ha_ike_lost(hn, old, obj->owner);
 	}
 	err = ha_store_put(hn, obj);
 	if (err)
@@ -303,19 +319,19 @@ static struct ha_obj *ha_ike_by_child(struct ha_net *hn, u32 spi, struct ha_wire
 	return NULL;
 }
 
-void ha_ike_takeover(struct ha_net *hn, u32 child_spi)
+bool ha_ike_takeover(struct ha_net *hn, u32 child_spi)
 {
 	struct ha_wire_ike *ike;
 	struct ha_obj *obj;
-	int err;
+	int err = -ENOENT;
 
 	lockdep_assert_held(&hn->store.lock);
 	if (!hn->node_id || !hn->ike)
-		return;
+		return false;
 	ike = kmalloc(sizeof(*ike), GFP_KERNEL);
 	if (!ike) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-		return;
+		return false;
 	}
 	obj = ha_ike_by_child(hn, child_spi, ike);
 	if (!obj)
@@ -329,6 +345,7 @@ void ha_ike_takeover(struct ha_net *hn, u32 child_spi)
 				 IPSEC_HA_A_STATS_TX_ERRORS);
 out:
 	kfree_sensitive(ike);
+	return !err;
 }
 
 void ha_ike_net_exit(struct ha_net *hn)

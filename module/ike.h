@@ -69,8 +69,9 @@ int ha_ike_put_del(struct ha_net *hn, struct ha_wire_buf *b, const struct ha_obj
  * sibling CHILD SA moved it, so it can be called once per promoted SA.
  *
  * Context: process context, hn->store.lock held. May allocate.
+ * Return: true when this call made this node the owner.
  */
-void ha_ike_takeover(struct ha_net *hn, u32 child_spi);
+bool ha_ike_takeover(struct ha_net *hn, u32 child_spi);
 
 /* netns.c: free the CHILD SPI index (the store is being destroyed). */
 void ha_ike_net_exit(struct ha_net *hn);

@@ -35,6 +35,7 @@ struct ha_event {
 	u8 reason;			/* link-down */
 	bool has_mtu;			/* link-down, link-up: mtu, even 0 */
 	u32 mtu;
+	u64 ike_spi_i, ike_spi_r;	/* ike-lost */
 };
 
 void ha_nl_event(struct ha_net *hn, const struct ha_event *ev);

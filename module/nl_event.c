@@ -44,7 +44,12 @@ void ha_nl_event(struct ha_net *hn, const struct ha_event *ev)
 	      nla_put(skb, IPSEC_HA_A_EVENT_DADDR, ev->family == AF_INET ? 4 : 16,
 		      ev->daddr))) ||
 	    (ev->reason && nla_put_u8(skb, IPSEC_HA_A_EVENT_REASON, ev->reason)) ||
-	    (ev->has_mtu && nla_put_u32(skb, IPSEC_HA_A_EVENT_MTU, ev->mtu))) {
+	    (ev->has_mtu && nla_put_u32(skb, IPSEC_HA_A_EVENT_MTU, ev->mtu)) ||
+	    (ev->ike_spi_i &&
+	     (nla_put_u64_64bit(skb, IPSEC_HA_A_EVENT_IKE_SPI_I, ev->ike_spi_i,
+				IPSEC_HA_A_EVENT_PAD) ||
+	      nla_put_u64_64bit(skb, IPSEC_HA_A_EVENT_IKE_SPI_R, ev->ike_spi_r,
+				IPSEC_HA_A_EVENT_PAD)))) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -20,6 +20,8 @@
 
 #define HA_IKE_SECRET(attr) \
 	[attr] = NLA_POLICY_RANGE(NLA_BINARY, 1, IPSEC_HA_IKE_KEY_MAX)
+#define HA_IKE_DAEMON_STATE \
+	[IPSEC_HA_A_IKE_DAEMON_STATE] = NLA_POLICY_RANGE(NLA_BINARY, 1, IPSEC_HA_IKE_STATE_MAX)
 
 const struct nla_policy ha_ike_add_policy[IPSEC_HA_A_IKE_MAX + 1] = {
 	[IPSEC_HA_A_IKE_SPI_I] = NLA_POLICY_MIN(NLA_U64, 1),
@@ -52,6 +54,7 @@ const struct nla_policy ha_ike_add_policy[IPSEC_HA_A_IKE_MAX + 1] = {
 	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_ER),
 	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_PI),
 	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_PR),
+	HA_IKE_DAEMON_STATE,
 };
 
 const struct nla_policy ha_ike_set_policy[IPSEC_HA_A_IKE_MAX + 1] = {
@@ -60,6 +63,7 @@ const struct nla_policy ha_ike_set_policy[IPSEC_HA_A_IKE_MAX + 1] = {
 	[IPSEC_HA_A_IKE_MID_SEND] = { .type = NLA_U32 },
 	[IPSEC_HA_A_IKE_MID_RECV] = { .type = NLA_U32 },
 	[IPSEC_HA_A_IKE_CHILD_SPI] = NLA_POLICY_MIN(NLA_U32, 1),
+	HA_IKE_DAEMON_STATE,
 };
 
 const struct nla_policy ha_ike_del_policy[IPSEC_HA_A_IKE_MAX + 1] = {
@@ -173,6 +177,14 @@ static int ha_nl_ike_id(struct genl_info *info, int type_attr, int id_attr,
 	return 0;
 }
 
+/* The daemon's state, when the request carries it (the policy bounds it). */
+static void ha_nl_ike_state(struct nlattr **attrs, struct ha_wire_ike *ike)
+{
+	if (attrs[IPSEC_HA_A_IKE_DAEMON_STATE])
+		ike->state_len = nla_memcpy(ike->state, attrs[IPSEC_HA_A_IKE_DAEMON_STATE],
+					    sizeof(ike->state));
+}
+
 static void ha_nl_ike_secrets(struct nlattr **attrs, struct ha_wire_ike *ike)
 {
 	unsigned int k;
@@ -180,6 +192,7 @@ static void ha_nl_ike_secrets(struct nlattr **attrs, struct ha_wire_ike *ike)
 	BUILD_BUG_ON(IPSEC_HA_A_IKE_SK_PR - IPSEC_HA_A_IKE_SK_D + 1 != HA_IKE_KEYS);
 	BUILD_BUG_ON(HA_WIRE_NONCE_MAX != IPSEC_HA_IKE_NONCE_MAX);
 	BUILD_BUG_ON(HA_WIRE_IKE_KEY_MAX != IPSEC_HA_IKE_KEY_MAX);
+	BUILD_BUG_ON(HA_WIRE_IKE_STATE_MAX != IPSEC_HA_IKE_STATE_MAX);
 	if (attrs[IPSEC_HA_A_IKE_NONCE_I])
 		ike->nonce_i_len = nla_memcpy(ike->nonce_i, attrs[IPSEC_HA_A_IKE_NONCE_I],
 					      sizeof(ike->nonce_i));
@@ -190,6 +203,7 @@ static void ha_nl_ike_secrets(struct nlattr **attrs, struct ha_wire_ike *ike)
 		if (attrs[IPSEC_HA_A_IKE_SK_D + k])
 			ike->key_len[k] = nla_memcpy(ike->keys[k], attrs[IPSEC_HA_A_IKE_SK_D + k],
 						     sizeof(ike->keys[k]));
+	ha_nl_ike_state(attrs, ike);
 }
 
 /* An ike-add request as a context (owner and epoch aside). */
@@ -308,7 +322,8 @@ int ha_nl_ike_set(struct sk_buff *skb, struct genl_info *info)
 		err = ha_nl_ike_spis(info, &spi_i, &spi_r);
 	if (err)
 		return err;
-	if (!attrs[IPSEC_HA_A_IKE_MID_SEND] && !attrs[IPSEC_HA_A_IKE_MID_RECV] && !nr_child) {
+	if (!attrs[IPSEC_HA_A_IKE_MID_SEND] && !attrs[IPSEC_HA_A_IKE_MID_RECV] && !nr_child &&
+	    !attrs[IPSEC_HA_A_IKE_DAEMON_STATE]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -328,7 +343,11 @@ int ha_nl_ike_set(struct sk_buff *skb, struct genl_info *info)
 			ike->nr_child = nr_child;
 			memcpy(ike->child_spi, child, nr_child * sizeof(child[0]));
 		}
+		ha_nl_ike_state(attrs, ike);
 		err = ha_ike_local_put(hn, obj, ike);
+		if (err == -EMSGSIZE)
+			NL_SET_ERR_MSG(info->extack,
+				       "IKE context too large for a sync datagram (1192 bytes at most)");
 	}
 	mutex_unlock(&hn->store.lock);
 	kfree_sensitive(ike);
@@ -372,7 +391,7 @@ static int ha_nl_ike_fill_secrets(struct sk_buff *skb, const struct ha_wire_ike 
 		if (ha_nl_ike_put_bytes(skb, IPSEC_HA_A_IKE_SK_D + k, ike->keys[k],
 					ike->key_len[k]))
 			return -EMSGSIZE;
-	return 0;
+	return ha_nl_ike_put_bytes(skb, IPSEC_HA_A_IKE_DAEMON_STATE, ike->state, ike->state_len);
 }
 
 static int ha_nl_ike_fill(struct sk_buff *skb, const struct ha_obj *obj,

@@ -54,7 +54,8 @@ static int ha_nl_takeover_reply(struct genl_info *info, u8 cmd, const struct ha_
 	    nla_put_u64_64bit(msg, IPSEC_HA_A_TAKEOVER_USECS, t->usecs, IPSEC_HA_A_TAKEOVER_PAD) ||
 	    (cmd == IPSEC_HA_CMD_PROMOTE &&
 	     (nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_FAILED, t->failed) ||
-	      nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_PREPARED, t->prepared))))
+	      nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_PREPARED, t->prepared) ||
+	      nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_IKES, t->ikes))))
 		goto nospace;
 	/* Failures that do not fit are counted in failed all the same. */
 	for (i = 0; i < t->nr_failures; i++)
@@ -93,6 +94,15 @@ static int ha_nl_takeover(struct genl_info *info, u8 cmd)
 	if (err == -ENOTCONN)
 		NL_SET_ERR_MSG(info->extack,
 			       "node not syncing: set its id, link and key first");
+	/* The IKE daemon rebuilds the IKE SAs of the contexts taken over. */
+	if (!err && t->ikes) {
+		struct ha_event ev = {
+			.type = IPSEC_HA_EVENT_TYPE_IKE_TAKEN,
+			.count = t->ikes,
+		};
+
+		ha_nl_event(hn, &ev);
+	}
 	if (!err)
 		err = ha_nl_takeover_reply(info, cmd, t);
 	kvfree(t);

@@ -163,7 +163,8 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 	it->x = x;
 	it->prepared = prepared;
 	/* The IKE SA that owns it moves too (a takeover counted, announced with it). */
-	ha_ike_takeover(hn, w->spi);
+	if (ha_ike_takeover(hn, w->spi))
+		t->ikes++;
 out:
 	memzero_explicit(w, sizeof(*w));
 }

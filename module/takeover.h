@@ -34,6 +34,7 @@ struct ha_takeover {
 	u8 inbound;			/* enum ipsec_ha_inbound_policy */
 	u32 sas, policies, failed;
 	u32 prepared;			/* SAs that came prepared (standby.c) */
+	u32 ikes;			/* IKE contexts taken over with them */
 	u64 usecs;
 	unsigned int nr_failures;
 	struct ha_takeover_failure failures[HA_TAKEOVER_FAILURES_MAX];

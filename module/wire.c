@@ -1083,7 +1083,8 @@ static int ike_size(const struct ha_wire_ike *ike)
 	if (!family_ok(ike->family) || ike->version < 1 || ike->version > 2 ||
 	    ike->initiator > 1 || ike->nonce_i_len > HA_WIRE_NONCE_MAX ||
 	    ike->nonce_r_len > HA_WIRE_NONCE_MAX ||
-	    ike->nr_child > HA_WIRE_CHILD_MAX)
+	    ike->nr_child > HA_WIRE_CHILD_MAX ||
+	    ike->state_len > HA_WIRE_IKE_STATE_MAX)
 		return -EINVAL;
 	if (ike->nonce_i_len)
 		n += 3 + ike->nonce_i_len;
@@ -1101,6 +1102,8 @@ static int ike_size(const struct ha_wire_ike *ike)
 		n += 3 + 1 + ike->id_r_len;
 	if (ike->nr_child)
 		n += 2 + 4 * ike->nr_child;
+	if (ike->state_len)
+		n += 3 + ike->state_len;
 	return n;
 }
 
@@ -1175,6 +1178,8 @@ int ha_wire_put_ike(struct ha_wire_buf *b, const struct ha_wire_ike *ike)
 		for (k = 0; k < ike->nr_child; k++)
 			q = w32(q, ike->child_spi[k]);
 	}
+	if (ike->state_len)
+		q = bytes_put(q, HA_SUB_IKE_STATE, ike->state, ike->state_len);
 	return 0;
 }
 
@@ -1224,6 +1229,12 @@ static int ike_sub_get(const struct ha_wire_rec *s, struct ha_wire_ike *ike)
 		ike->nr_child = s->len / 4;
 		for (k = 0; k < ike->nr_child; k++)
 			ike->child_spi[k] = ha_get_be32(s->val + 4 * k);
+		return 0;
+	case HA_SUB_IKE_STATE:
+		if (!s->len || s->len > HA_WIRE_IKE_STATE_MAX)
+			return -EBADMSG;
+		memcpy(ike->state, s->val, s->len);
+		ike->state_len = s->len;
 		return 0;
 	default:
 		return 0;

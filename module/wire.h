@@ -110,6 +110,7 @@ enum ha_wire_sub_type {
 	HA_SUB_NONCE_R		= 0x82,	/* IKE */
 	HA_SUB_ID_I		= 0x83,	/* IKE */
 	HA_SUB_ID_R		= 0x84,	/* IKE */
+	HA_SUB_IKE_STATE	= 0x85,	/* IKE: the IKE daemon's own state */
 };
 
 enum ha_alg_kind {
@@ -226,6 +227,7 @@ struct ha_wire_policy {
 #define HA_WIRE_IKE_KEY_MAX	64
 #define HA_WIRE_ID_MAX		255
 #define HA_WIRE_CHILD_MAX	32
+#define HA_WIRE_IKE_STATE_MAX	1024
 
 enum ha_ike_key {
 	HA_IKE_SK_D, HA_IKE_SK_AI, HA_IKE_SK_AR, HA_IKE_SK_EI, HA_IKE_SK_ER,
@@ -255,6 +257,8 @@ struct ha_wire_ike {
 	u8 id_i[HA_WIRE_ID_MAX], id_r[HA_WIRE_ID_MAX];
 	u8 nr_child;
 	u32 child_spi[HA_WIRE_CHILD_MAX];	/* SPIs of the CHILD SAs it owns */
+	u16 state_len;
+	u8 state[HA_WIRE_IKE_STATE_MAX];	/* opaque, secret: the daemon's */
 };
 
 /* One counter in an HA_REC_CTRS array (16 bytes on the wire). */

@@ -154,6 +154,19 @@ check "... and n3" wait_until 5 has n3 99
 check_eq "... it is gone there" "" "$(one n3 9 .spi_i)"
 # shellcheck disable=SC2046
 check "the deleted SPIs can be pushed again" ha n1 ike add $(ctx 9) secrets file "$tmp/sec1"
+# The IKE daemon's own state rides along, secret like the keys.
+rep_v dstate 5da7e0 200
+{ secrets 1; echo "daemon_state=$dstate"; } > "$tmp/sec_state"
+chmod 600 "$tmp/sec_state"
+check "a context with a 600-byte daemon state" ha n1 ike add spi-i 0x77 spi-r 0x78 \
+	local 192.0.2.1 remote 192.0.2.77 secrets file "$tmp/sec_state"
+state77() { ha "$1" ike export | jq -r '.[] | select(.spi_i == "0x0000000000000077") | .daemon_state'; }
+check "n2's export has it byte for byte" wait_until 5 sh -c \
+	"[ \"\$(ip netns exec n2 '$IPSEC_HA' ike export | jq -r '.[] | select(.spi_i == \"0x0000000000000077\") | .daemon_state')\" = '$dstate' ]"
+check "... and n2's list does not show it" sh -c "! ip netns exec n2 '$IPSEC_HA' -j ike list | grep -qi 5da7e0"
+check "ike set without it keeps it" ha n1 ike set spi-i 0x77 spi-r 0x78 mid-send 4
+check_eq "... on n1" "$dstate" "$(state77 n1)"
+check "ike del of it" ha n1 ike del spi-i 0x77 spi-r 0x78
 stays() {	# stays NS N SECONDS: NS holds N contexts all along
 	local end=$((SECONDS + $3))
 	while [ $SECONDS -lt "$end" ]; do
@@ -246,10 +259,21 @@ ike3() { ha "$1" -j ike list | jq -c --arg s "$(spi_i 3)" '.[] | select(.spi_i =
 sa_mirrored() { ha n2 -j sa list | jq -e 'map(select(.spi == "0xc0000003")) | length == 1' > /dev/null; }
 check "n2 mirrors the CHILD SA" wait_until 5 sa_mirrored
 pp ip -n n1 link set ha0 down
-check "n2 promotes node 1's SAs" ha n2 promote node 1
+ip netns exec n2 timeout 20 "$IPSEC_HA" monitor > "$tmp/mon2" 2>&1 &
+ip netns exec n1 timeout 20 "$IPSEC_HA" monitor > "$tmp/mon1" 2>&1 &
+sleep 0.5
+check "n2 promotes node 1's SAs" sh -c "ip netns exec n2 '$IPSEC_HA' -j promote node 1 > '$tmp/promote'"
+check_eq "promote says it took one IKE SA" 1 "$(jq .ikes "$tmp/promote")"
+check "n2's IKE daemon is told: ike-taken, count 1" wait_until 5 grep -qx 'ike-taken: count 1' "$tmp/mon2"
 check_eq "n2 owns the IKE SA of the promoted CHILD SA, one takeover counted" "[2,1]" "$(ike3 n2)"
 check "... and n3 learns it" wait_until 5 sh -c "[ \"\$(ip netns exec n3 '$IPSEC_HA' -j ike list | jq -c --arg s '$(spi_i 3)' '.[] | select(.spi_i == \$s) | [.owner, .takeovers]')\" = '[2,1]' ]"
 check_eq "n2's export counts the takeover" 1 "$(one n2 3 .takeovers)"
 check_eq "another IKE SA stays node 1's" "[1,0]" "$(ha n2 -j ike list | jq -c --arg s "$(spi_i 4)" '.[] | select(.spi_i == $s) | [.owner, .takeovers]')"
+# n1 hears again that n2 owns it now: its IKE daemon is told to drop it.
+pp ip -n n1 link set ha0 up
+check "n1 learns the new owner" wait_until 10 sh -c "[ \"\$(ip netns exec n1 '$IPSEC_HA' -j ike list | jq -c --arg s '$(spi_i 3)' '.[] | select(.spi_i == \$s) | [.owner, .takeovers]')\" = '[2,1]' ]"
+check "n1's IKE daemon is told: ike-lost, node 2, the SPIs" wait_until 5 grep -qx \
+	"ike-lost: node 2 ike-spi-i $(spi_i 3) ike-spi-r $(spi_r 3)" "$tmp/mon1"
+check_eq "... once, and for that context only" 1 "$(grep -c ike-lost "$tmp/mon1")"
 
 finish

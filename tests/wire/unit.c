@@ -311,6 +311,8 @@ static void ike_base(struct ha_wire_ike *ike, u8 family, int full)
 	ike->nr_child = HA_WIRE_CHILD_MAX;
 	for (k = 0; k < HA_WIRE_CHILD_MAX; k++)
 		ike->child_spi[k] = rnd();
+	ike->state_len = HA_WIRE_IKE_STATE_MAX;
+	rnd_fill(ike->state, ike->state_len);
 }
 
 /* Round trips */

@@ -167,6 +167,7 @@ static const struct attr_desc takeover_attrs[] = {
 	[IPSEC_HA_A_TAKEOVER_USECS]		= ATTR("usecs", AK_U64),
 	[IPSEC_HA_A_TAKEOVER_FAILURE]		= ATTR("failure", AK_NEST),
 	[IPSEC_HA_A_TAKEOVER_PREPARED]		= ATTR("prepared", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_IKES]		= ATTR("ikes", AK_U32),
 };
 
 static const struct attr_desc takeover_failure_attrs[] = {
@@ -223,6 +224,7 @@ static const struct attr_desc ike_attrs[] = {
 	[IPSEC_HA_A_IKE_SK_ER]			= ATTR("sk-er", AK_BINARY),
 	[IPSEC_HA_A_IKE_SK_PI]			= ATTR("sk-pi", AK_BINARY),
 	[IPSEC_HA_A_IKE_SK_PR]			= ATTR("sk-pr", AK_BINARY),
+	[IPSEC_HA_A_IKE_DAEMON_STATE]		= ATTR("daemon-state", AK_BINARY),
 };
 
 /* event-ntf */
@@ -242,6 +244,9 @@ static const struct attr_desc event_attrs[] = {
 	[IPSEC_HA_A_EVENT_DADDR]		= ATTR("daddr", AK_BINARY),
 	[IPSEC_HA_A_EVENT_REASON]		= ATTR("reason", AK_U8),
 	[IPSEC_HA_A_EVENT_MTU]			= ATTR("mtu", AK_U32),
+	[IPSEC_HA_A_EVENT_PAD]			= ATTR("pad", AK_PAD),
+	[IPSEC_HA_A_EVENT_IKE_SPI_I]		= ATTR("ike-spi-i", AK_U64),
+	[IPSEC_HA_A_EVENT_IKE_SPI_R]		= ATTR("ike-spi-r", AK_U64),
 };
 
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,

@@ -655,7 +655,7 @@ const struct cmd cmd_ike = {
 		"Secrets are never taken from the command line: 'secrets file PATH'\n"
 		"(mode 0600 or stricter) or 'secrets -' (standard input) holds NAME=HEX\n"
 		"words, NAME one of nonce_i, nonce_r, sk_d, sk_ai, sk_ar, sk_ei, sk_er,\n"
-		"sk_pi, sk_pr; '#' starts a comment.\n"
+		"sk_pi, sk_pr, daemon_state; '#' starts a comment.\n"
 		"add batch: one context per line of FILE (mode 0600 or stricter) or of\n"
 		"standard input: the words of 'ike add', and its secrets as NAME=HEX\n"
 		"words on the line (or 'secrets file PATH'). Stops at the first line\n"

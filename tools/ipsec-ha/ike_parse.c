@@ -13,8 +13,11 @@
 
 const char *const ike_secret_names[IKE_SECRETS] = {
 	"nonce_i", "nonce_r", "sk_d", "sk_ai", "sk_ar", "sk_ei", "sk_er",
-	"sk_pi", "sk_pr",
+	"sk_pi", "sk_pr", "daemon_state",
 };
+
+_Static_assert(IPSEC_HA_A_IKE_DAEMON_STATE - IPSEC_HA_A_IKE_NONCE_I == IKE_DAEMON_STATE,
+	       "secrets are not in the order of their attributes");
 
 const struct fmt_name ike_encr_names[] = {
 	{ 3, "3des" },
@@ -197,7 +200,7 @@ static int parse_secret_word(struct ike_req *r, const char *w, size_t n,
 	int len;
 
 	if (i < 0 || !eq)
-		return say(err, errlen, "secrets: expected NAME=HEX, NAME one of nonce_i, nonce_r, sk_d, sk_ai, sk_ar, sk_ei, sk_er, sk_pi, sk_pr; got '%.*s'",
+		return say(err, errlen, "secrets: expected NAME=HEX, NAME one of nonce_i, nonce_r, sk_d, sk_ai, sk_ar, sk_ei, sk_er, sk_pi, sk_pr, daemon_state; got '%.*s'",
 			   (int)(eq ? eq - w : (n > 32 ? 32 : (int)n)), w);
 	if (r->secret_len[i])
 		return say(err, errlen, "secrets: %s given twice", ike_secret_names[i]);

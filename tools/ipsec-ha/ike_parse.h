@@ -16,13 +16,16 @@
 
 #include "fmt.h"
 
-/* Secrets in the order of their netlink attributes (nonce-i .. sk-pr). */
+/*
+ * Secrets in the order of their netlink attributes (nonce-i .. sk-pr,
+ * daemon-state: the IKE daemon's own state, which may hold secrets).
+ */
 enum ike_secret {
 	IKE_NONCE_I, IKE_NONCE_R, IKE_SK_D, IKE_SK_AI, IKE_SK_AR, IKE_SK_EI,
-	IKE_SK_ER, IKE_SK_PI, IKE_SK_PR, IKE_SECRETS,
+	IKE_SK_ER, IKE_SK_PI, IKE_SK_PR, IKE_DAEMON_STATE, IKE_SECRETS,
 };
 
-/* Their names in files and in export's JSON: nonce_i, ..., sk_pr. */
+/* Their names in files and in export's JSON: nonce_i, ..., daemon_state. */
 extern const char *const ike_secret_names[IKE_SECRETS];
 
 /*

@@ -68,6 +68,8 @@ static const struct fmt_name event_types[] = {
 	{ IPSEC_HA_EVENT_TYPE_SPLIT_BRAIN, "split-brain" },
 	{ IPSEC_HA_EVENT_TYPE_LINK_DOWN, "link-down" },
 	{ IPSEC_HA_EVENT_TYPE_LINK_UP, "link-up" },
+	{ IPSEC_HA_EVENT_TYPE_IKE_TAKEN, "ike-taken" },
+	{ IPSEC_HA_EVENT_TYPE_IKE_LOST, "ike-lost" },
 	{ 0, NULL },
 };
 
@@ -92,6 +94,10 @@ static const char *event_attr_word(const struct attr_vals *v, unsigned int type,
 
 	if (event_attr_hex(type)) {
 		snprintf(buf, len, "0x%08" PRIx64, v->num[type]);
+		return buf;
+	}
+	if (type == IPSEC_HA_A_EVENT_IKE_SPI_I || type == IPSEC_HA_A_EVENT_IKE_SPI_R) {
+		snprintf(buf, len, "0x%016" PRIx64, v->num[type]);
 		return buf;
 	}
 	switch (type) {

@@ -116,6 +116,7 @@ static void takeover_print_json(const struct ctx *ctx, const struct takeover_rep
 	if (promote) {
 		json_u64(&j, "failed", top_num(r, IPSEC_HA_A_TAKEOVER_FAILED));
 		json_u64(&j, "prepared", top_num(r, IPSEC_HA_A_TAKEOVER_PREPARED));
+		json_u64(&j, "ikes", top_num(r, IPSEC_HA_A_TAKEOVER_IKES));
 	}
 	json_u64(&j, "usecs", top_num(r, IPSEC_HA_A_TAKEOVER_USECS));
 	if (promote) {
@@ -149,8 +150,9 @@ static void takeover_print(const struct takeover_reply *r, bool promote)
 	       top_num(r, IPSEC_HA_A_TAKEOVER_USECS) / 1000,
 	       top_num(r, IPSEC_HA_A_TAKEOVER_USECS) % 1000);
 	if (promote)
-		printf(" (%" PRIu64 " SAs prepared in advance)",
-		       top_num(r, IPSEC_HA_A_TAKEOVER_PREPARED));
+		printf(" (%" PRIu64 " SAs prepared in advance), %" PRIu64 " IKE SAs",
+		       top_num(r, IPSEC_HA_A_TAKEOVER_PREPARED),
+		       top_num(r, IPSEC_HA_A_TAKEOVER_IKES));
 	printf("\n");
 	for (unsigned int i = 0; i < r->nr; i++)
 		printf("failed: %s: %s (%s)\n", failure_what(&r->failures[i], buf, sizeof(buf)),

@@ -49,6 +49,7 @@ enum ipsec_ha_inbound_policy {
 #define IPSEC_HA_IKE_KEY_MAX		64
 #define IPSEC_HA_IKE_ID_MAX		255
 #define IPSEC_HA_IKE_CHILDREN_MAX	32
+#define IPSEC_HA_IKE_STATE_MAX		1024
 
 /**
  * enum ipsec_ha_ike_ext - IKE extensions in use on an IKE SA.
@@ -87,6 +88,12 @@ enum ipsec_ha_ike_ext {
  * @IPSEC_HA_EVENT_TYPE_LINK_UP: The HA link is up again: mtu. After a
  *   link-down for its MTU, the link joins its group again and asks the peers
  *   for a bulk sync.
+ * @IPSEC_HA_EVENT_TYPE_IKE_TAKEN: A promote took IKE contexts over along with
+ *   their CHILD SAs: count. Their IKE daemon reads them with ike-export and
+ *   rebuilds the IKE SAs.
+ * @IPSEC_HA_EVENT_TYPE_IKE_LOST: Another node took over an IKE context this
+ *   node owned: node (the new owner), ike-spi-i, ike-spi-r. The IKE daemon
+ *   drops that IKE SA without a word to its peer.
  */
 enum ipsec_ha_event_type {
 	IPSEC_HA_EVENT_TYPE_SPI_OVERLAP = 1,
@@ -97,6 +104,8 @@ enum ipsec_ha_event_type {
 	IPSEC_HA_EVENT_TYPE_SPLIT_BRAIN,
 	IPSEC_HA_EVENT_TYPE_LINK_DOWN,
 	IPSEC_HA_EVENT_TYPE_LINK_UP,
+	IPSEC_HA_EVENT_TYPE_IKE_TAKEN,
+	IPSEC_HA_EVENT_TYPE_IKE_LOST,
 };
 
 enum {
@@ -267,6 +276,7 @@ enum {
 	IPSEC_HA_A_TAKEOVER_USECS,
 	IPSEC_HA_A_TAKEOVER_FAILURE,
 	IPSEC_HA_A_TAKEOVER_PREPARED,
+	IPSEC_HA_A_TAKEOVER_IKES,
 
 	__IPSEC_HA_A_TAKEOVER_MAX,
 	IPSEC_HA_A_TAKEOVER_MAX = (__IPSEC_HA_A_TAKEOVER_MAX - 1)
@@ -323,6 +333,7 @@ enum {
 	IPSEC_HA_A_IKE_SK_ER,
 	IPSEC_HA_A_IKE_SK_PI,
 	IPSEC_HA_A_IKE_SK_PR,
+	IPSEC_HA_A_IKE_DAEMON_STATE,
 
 	__IPSEC_HA_A_IKE_MAX,
 	IPSEC_HA_A_IKE_MAX = (__IPSEC_HA_A_IKE_MAX - 1)
@@ -344,6 +355,9 @@ enum {
 	IPSEC_HA_A_EVENT_DADDR,
 	IPSEC_HA_A_EVENT_REASON,
 	IPSEC_HA_A_EVENT_MTU,
+	IPSEC_HA_A_EVENT_PAD,
+	IPSEC_HA_A_EVENT_IKE_SPI_I,
+	IPSEC_HA_A_EVENT_IKE_SPI_R,
 
 	__IPSEC_HA_A_EVENT_MAX,
 	IPSEC_HA_A_EVENT_MAX = (__IPSEC_HA_A_EVENT_MAX - 1)
