@@ -3,7 +3,8 @@
 # ipsec-ha: kernel module (for every installed kernel with headers, each in
 # build/<release>/) and the ipsec-ha tool.
 #
-#   make                       module for every installed kernel, and the tool
+#   make                       module for every installed kernel, the tool and
+#                              the charon plugin (build/strongswan/)
 #   make KDIR=<kernel tree>    module for that one tree
 #   make deps                  install what the project needs (Debian 12)
 #   make check                 every test; ends with "N passed, N failed"
@@ -32,9 +33,9 @@ release = $(if $(filter /lib/modules/%/build,$(1)),$(patsubst /lib/modules/%/bui
 MODULE_SRCS := $(wildcard $(TOP)/module/*.c $(TOP)/module/*.h) $(TOP)/module/Kbuild
 UAPI := $(TOP)/include/uapi/linux/ipsec_ha.h
 
-.PHONY: all modules tool deps check check-debug check-7x demo lint install clean uapi test-unit
+.PHONY: all modules tool strongswan deps check check-debug check-7x demo lint install clean uapi test-unit
 
-all: modules tool
+all: modules tool strongswan
 
 # One output directory per kernel: a tree of links to the sources.
 define module_rule
@@ -50,6 +51,10 @@ modules:
 
 tool:
 	$(MAKE) -C tools/ipsec-ha
+
+# The charon plugin, against the strongSwan source make deps prepared.
+strongswan:
+	$(MAKE) -C tools/strongswan
 
 uapi:
 	tools/ynl.sh gen-uapi
@@ -82,7 +87,9 @@ install: all
 	$(foreach k,$(KDIRS),$(MAKE) -C $(k) M=$(BUILD)/$(call release,$(k)) \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install &&) true
 	$(MAKE) -C tools/ipsec-ha install
+	$(MAKE) -C tools/strongswan install
 
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C tools/ipsec-ha clean
+	$(MAKE) -C tools/strongswan clean

@@ -107,6 +107,8 @@ install_staged() {	# make install into a staging directory, then look
 	single "make install stages the tool" test -x "$d/usr/sbin/ipsec-ha"
 	single "make install stages the man page" test -f "$d/usr/share/man/man8/ipsec-ha.8"
 	single "make install stages bash completion" test -f "$d/usr/share/bash-completion/completions/ipsec-ha"
+	single "make install stages the charon plugin" test -f "$d/usr/lib/ipsec/plugins/libstrongswan-ipsec-ha.so"
+	single "make install stages the plugin's strongswan.d snippet" test -f "$d/etc/strongswan.d/charon/ipsec-ha.conf"
 	for r in $(find /lib/modules -mindepth 2 -maxdepth 2 -name build -printf '%h\n' | xargs -rn1 basename); do
 		single "make install stages the module for $r" \
 			sh -c "find '$d/lib/modules/$r' -name 'ipsec_ha.ko*' | grep -q ."
