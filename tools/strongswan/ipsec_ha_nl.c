@@ -147,13 +147,40 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
+ * The end of a dump, which carries an error code like an ack.
+ */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+	{
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	}
+	if (err < 0)
+	{
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return MNL_CB_OK;
+}
+
+/**
  * Send nlh and run cb on the replies until the ack or NLMSG_DONE.
  */
 static int transact(private_ipsec_ha_nl_t *this, struct nlmsghdr *nlh,
 					mnl_cb_t cb, void *data)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_NOOP] = noop_cb,
 		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+		[NLMSG_OVERRUN] = noop_cb,
 	};
 	uint32_t portid = mnl_socket_get_portid(this->nl);
 	ssize_t n;

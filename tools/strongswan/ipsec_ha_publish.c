@@ -498,6 +498,12 @@ METHOD(listener_t, message_hook, bool,
 	{
 		return TRUE;
 	}
+	if (incoming && message->get_exchange_type(message) == IKE_AUTH &&
+		message->get_notify(message, IKEV2_MESSAGE_ID_SYNC_SUPPORTED))
+	{	/* charon records the peer's RFC 6311 support only as initiator; the
+		 * node that takes over needs it as responder too */
+		ike_sa->enable_extension(ike_sa, EXT_IKE_MESSAGE_ID_SYNC);
+	}
 	if (mid == 0 && message->get_notify(message, IKEV2_MESSAGE_ID_SYNC))
 	{	/* RFC 6311 uses Message ID 0 outside the sequence */
 		return TRUE;
