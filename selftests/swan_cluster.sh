@@ -97,7 +97,7 @@ sleep $POST
 cl_event "traffic stops"
 cl_traffic_stop "$flowing"
 
-cl_analyse --cut "$cut" "$tmp/main.pcap" > "$tmp/cut.json"
+cl_analyse --window "$SW_REPLAY_WINDOW" --cut "$cut" "$tmp/main.pcap" > "$tmp/cut.json"
 cl_report "$tmp/cut.json"
 for kind in "${CL_KINDS[@]}"; do
 	echo "# ping $kind: ${CL_TX[$kind]} sent, ${CL_RX[$kind]} answered"

@@ -14,7 +14,8 @@
 # has two CHILD SAs in tunnel mode:
 #   u  10.0.2.0/24 (P) <-> 10.0.1.0/24 (srv), aes128gcm16      (cluster_lib's U)
 #   e  10.0.4.0/24 (P) <-> 10.0.3.0/24 (srv), aes256gcm16-esn  (cluster_lib's E)
-# P has dpd_delay 2s (dpd_action restart) and short retransmits. Every node
+# Both have replay_window SW_REPLAY_WINDOW (128). P has dpd_delay 2s
+# (dpd_action restart) and short retransmits. Every node
 # has the same swanctl.conf (same connection and CHILD names, so an IKE SA
 # rebuilt on another node finds its config), and its own SPI range for
 # CHILD SAs (charon.spi_min/spi_max = ipsec-ha's spi-range: 0xcN000000-0xcNffffff).
@@ -56,6 +57,10 @@ SW_DIR=$tmp/swan
 SW_CHARON=${SW_CHARON:-/usr/lib/ipsec/charon}
 SW_PLUGINS_DIR=/usr/lib/ipsec/plugins
 SW_ADVERT_INT=${SW_ADVERT_INT:-0.2}
+# Replay window of every CHILD SA: a node's own ESP output reaches P
+# reordered by up to a few dozen packets here (2 vCPUs, per-CPU veth
+# backlogs), more than charon's default of 32 (cluster_lib uses 64, 128).
+SW_REPLAY_WINDOW=${SW_REPLAY_WINDOW:-128}
 SW_VRID=51
 declare -A SW_PRIO=([n1]=250 [n2]=150 [n3]=10)
 SW_NOTIFY=$top/tools/keepalived/ipsec-ha-notify
@@ -186,6 +191,7 @@ sw_swanctl_conf() {
 					remote_ts = $ru
 					esp_proposals = aes128gcm16
 					mode = tunnel
+					replay_window = $SW_REPLAY_WINDOW
 					dpd_action = restart
 				}
 				e {
@@ -193,6 +199,7 @@ sw_swanctl_conf() {
 					remote_ts = $re
 					esp_proposals = aes256gcm16-esn
 					mode = tunnel
+					replay_window = $SW_REPLAY_WINDOW
 					dpd_action = restart
 				}
 			}
