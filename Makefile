@@ -12,7 +12,8 @@
 #   make lint                  checkpatch, sparse, W=1, -Werror for the tool
 #   make check-debug           suite + leak check on the debug kernel (root)
 #   make check-7x              7.x builds (W=1) + smoke test in a 7.x guest (root)
-#   make install               modules_install + the tool, man page, completion
+#   make install               modules_install + the tool, man page, completion,
+#                              keepalived's notify script in /usr/lib/ipsec-ha
 #                              (DESTDIR=dir stages everything under dir)
 
 TOP := $(CURDIR)
@@ -32,6 +33,8 @@ release = $(if $(filter /lib/modules/%/build,$(1)),$(patsubst /lib/modules/%/bui
 
 MODULE_SRCS := $(wildcard $(TOP)/module/*.c $(TOP)/module/*.h) $(TOP)/module/Kbuild
 UAPI := $(TOP)/include/uapi/linux/ipsec_ha.h
+# keepalived's notify script (tools/keepalived/ipsec-ha-notify) goes here.
+NOTIFYDIR ?= /usr/lib/ipsec-ha
 
 .PHONY: all modules tool strongswan deps check check-debug check-7x demo lint install clean uapi test-unit
 
@@ -87,6 +90,7 @@ install: all
 	$(foreach k,$(KDIRS),$(MAKE) -C $(k) M=$(BUILD)/$(call release,$(k)) \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install &&) true
 	$(MAKE) -C tools/ipsec-ha install
+	install -D -m 0755 tools/keepalived/ipsec-ha-notify $(DESTDIR)$(NOTIFYDIR)/ipsec-ha-notify
 	$(MAKE) -C tools/strongswan install
 
 clean:

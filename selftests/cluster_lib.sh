@@ -423,8 +423,13 @@ cl_ping_stop() {
 cl_ping_once() {
 	ip netns exec peer ping -q -n -c 1 -W 1 -I "${CL_PING_SRC[$1]}" "${CL_PING_DST[$1]}" > /dev/null 2>&1
 }
-# cl_flowing: every SA pair answers a ping.
-cl_flowing() { cl_ping_once T && cl_ping_once U && cl_ping_once E; }
+# cl_flowing: every SA pair of CL_KINDS answers a ping.
+cl_flowing() {
+	local kind
+	for kind in "${CL_KINDS[@]}"; do
+		cl_ping_once "$kind" || return 1
+	done
+}
 
 # cl_iperf_start SECONDS RATE: a TCP stream from srv to the peer (10.0.2.1;
 # the client runs on the peer, -R), through the tunnel SA pair U; JSON
@@ -474,10 +479,11 @@ cl_traffic_stop() {
 
 # --- capture and analysis -------------------------------------------------
 
-# cl_capture_start NAME [SNAPLEN]: capture ESP on the peer's lan0 into
-# $tmp/NAME.pcap (frames cut to SNAPLEN bytes, default 128: the headers).
+# cl_capture_start NAME [SNAPLEN [FILTER]]: capture ESP (or what the pcap
+# FILTER selects) on the peer's lan0 into $tmp/NAME.pcap (frames cut to
+# SNAPLEN bytes, default 128: the headers).
 cl_capture_start() {
-	cl_bg "cap-$1" peer tcpdump -Z root -U -n -i lan0 -s "${2:-128}" -w "$tmp/$1.pcap" esp
+	cl_bg "cap-$1" peer tcpdump -Z root -U -n -i lan0 -s "${2:-128}" -w "$tmp/$1.pcap" "${3:-esp}"
 	wait_until 10 grep -q 'listening on' "$tmp/cap-$1.log"
 }
 # cl_capture_stop NAME: end the capture; its file is complete afterwards.
@@ -521,6 +527,14 @@ cl_py() { python3 - "$@" < <(cl_py_src); }
 #             "reused": N, "reused_seqs": [...], "late": N, "min_seq": N, "max_seq": N,
 #             "senders": {"n1": {"packets", "first_ms", "last_ms", "min_seq",
 #                                "max_seq"}}, "around_cut": {...}}}}
+# ESP in UDP (port 4500, RFC 3948) counts as ESP.
+#
+# ike: reads the same pcap files and prints one JSON object per IKE message
+# (UDP port 500, or 4500 after the non-ESP marker), in time order:
+#   {"ms": X, "sender": "n2"|"peer"|MAC, "src": "ip:port", "dst": "ip:port",
+#    "spi_i": "16 hex digits", "spi_r": "...", "exchange": N (34 IKE_SA_INIT,
+#    35 IKE_AUTH, 36 CREATE_CHILD_SA, 37 INFORMATIONAL), "initiator": bool
+#    (the original initiator's flag), "response": bool, "mid": N}
 cl_py_src() {
 	cat <<'PY'
 import argparse, json, socket, struct, sys
@@ -561,9 +575,14 @@ def esp(data):
     if etype != 0x0800 or len(data) < off + 20:
         return None
     ihl = (data[off] & 15) * 4
-    if data[off + 9] != 50 or len(data) < off + ihl + 8:
+    l4 = off + ihl
+    if data[off + 9] == 17 and len(data) >= l4 + 16 and \
+            struct.unpack(">H", data[l4 + 2:l4 + 4])[0] == 4500 and \
+            data[l4 + 8:l4 + 12] != b"\0\0\0\0":
+        l4 += 8     # ESP in UDP: the ESP header follows the UDP header
+    elif data[off + 9] != 50 or len(data) < l4 + 8:
         return None
-    spi, seq = struct.unpack(">II", data[off + ihl:off + ihl + 8])
+    spi, seq = struct.unpack(">II", data[l4:l4 + 8])
     mac = ":".join("%02x" % b for b in data[6:12])
     return (mac, socket.inet_ntoa(data[off + 12:off + 16]),
             socket.inet_ntoa(data[off + 16:off + 20]), spi, seq)
@@ -644,6 +663,48 @@ def analyse(a):
     json.dump(out, sys.stdout)
     print()
 
+def ike(a):
+    names = {}
+    for m in a.mac:
+        n, mac = m.split("=", 1)
+        names[mac.lower()] = n
+    msgs = []
+    for path in a.pcap:
+        for ts, data in frames(path):
+            off, etype = 14, struct.unpack(">H", data[12:14])[0]
+            while etype in (0x8100, 0x88a8):
+                etype = struct.unpack(">H", data[off + 2:off + 4])[0]
+                off += 4
+            if etype != 0x0800 or len(data) < off + 20 or data[off + 9] != 17:
+                continue
+            l4 = off + (data[off] & 15) * 4
+            if len(data) < l4 + 8:
+                continue
+            sport, dport = struct.unpack(">HH", data[l4:l4 + 4])
+            h = l4 + 8
+            if 4500 in (sport, dport):
+                if data[h:h + 4] != b"\0\0\0\0":
+                    continue        # ESP in UDP, or a NAT-T keepalive
+                h += 4
+            elif 500 not in (sport, dport):
+                continue
+            if len(data) < h + 28:
+                continue
+            spi_i, spi_r = data[h:h + 8].hex(), data[h + 8:h + 16].hex()
+            exch, flags = data[h + 18], data[h + 19]
+            mid = struct.unpack(">I", data[h + 20:h + 24])[0]
+            src = socket.inet_ntoa(data[off + 12:off + 16])
+            dst = socket.inet_ntoa(data[off + 16:off + 20])
+            mac = ":".join("%02x" % b for b in data[6:12])
+            msgs.append({"ms": ts, "sender": names.get(mac, "peer" if src == a.peer else mac),
+                         "src": "%s:%d" % (src, sport), "dst": "%s:%d" % (dst, dport),
+                         "spi_i": spi_i, "spi_r": spi_r, "exchange": exch,
+                         "initiator": bool(flags & 0x08), "response": bool(flags & 0x20),
+                         "mid": mid})
+    msgs.sort(key=lambda m: m["ms"])
+    for m in msgs:
+        print(json.dumps(m))
+
 def replay(a):
     spi = int(a.spi, 16)
     dst = bytes.fromhex(a.dst_mac.replace(":", ""))
@@ -669,6 +730,11 @@ p.add_argument("--cut", type=float)
 p.add_argument("--window", type=int, default=64)
 p.add_argument("pcap", nargs="+")
 p.set_defaults(fn=analyse)
+p = sub.add_parser("ike")
+p.add_argument("--peer", required=True)
+p.add_argument("--mac", action="append", default=[])
+p.add_argument("pcap", nargs="+")
+p.set_defaults(fn=ike)
 p = sub.add_parser("replay")
 p.add_argument("--peer", required=True)
 p.add_argument("--spi", required=True)

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The real cluster: strongSwan on the peer P and on nodes n1..n3,
+# keepalived on the nodes calling tools/keepalived/ipsec-ha-notify, the
+# module mirroring between the nodes (swan_lib.sh has the set-up).
+#
+# P establishes IKEv2 with the VIP, served by n1 (keepalived's master):
+# CHILD SAs u (AES-GCM) and e (AES-GCM with ESN) carry ping flows and an
+# iperf3 stream. n1 is cut off; keepalived on n2 stops hearing it, takes the
+# VIP and its notify script promotes. The ESP side must carry on at once:
+# traffic flows again, P counts no replay or integrity failure, no (SPI,
+# sequence number) goes out twice. The IKE side must carry on too, which
+# needs the ipsec-ha charon plugin on the nodes (SWAN_PLUGIN, default
+# build/strongswan/libstrongswan-ipsec-ha.so): P keeps its IKE SA (same
+# SPIs, no IKE_SA_INIT after the cut); a DPD, a CHILD_SA rekey and an
+# IKE_SA rekey started by P are answered by n2; a CHILD_SA rekey and an
+# IKE_SA rekey started by n2 succeed; n3 mirrors the rekeyed SAs.
+#
+#   P 192.0.2.100 ---- br-lan ---- n1 .11 (VIP 192.0.2.1) ---- br-in ---- srv 10.0.1.10
+#   10.0.2.1 (u)            +----- n2 .12 ------------------+            10.0.3.10
+#   10.0.4.1 (e)            \----- n3 .13 ------------------/
+#                    n1, n2, n3 ha0 198.51.100.N on br-ha: 239.192.0.1 UDP 7731
+
+# Helper functions run through check and wait_until:
+# shellcheck disable=SC2317
+# shellcheck source=selftests/swan_lib.sh
+source "$(dirname "$0")/swan_lib.sh"
+require
+sw_require
+
+POST=3	# seconds of traffic after both CHILD SAs answer again
+CL_PING_INTERVAL=0.05
+CL_IPERF_RATE=500K
+
+# The notify script's two calling forms, on a stand-in for the tool.
+notify_forms() {
+	local stub=$tmp/stub out
+	printf '#!/bin/sh\necho "$*"\n' > "$stub"
+	chmod +x "$stub"
+	out=$(IPSEC_HA=$stub IPSEC_HA_DEFAULTS=/nonexistent "$SW_NOTIFY" master) &&
+	[ "${out#master: promote ok in }" != "$out" ] && [ "${out##*: }" = promote ] &&
+	out=$(IPSEC_HA=$stub IPSEC_HA_DEFAULTS=/nonexistent IPSEC_HA_NETNS=nx \
+		IPSEC_HA_PROMOTE_ARGS="inbound strict" "$SW_NOTIFY" INSTANCE gw MASTER 150) &&
+	[ "${out##*: }" = "-n nx promote inbound strict" ] &&
+	for st in BACKUP FAULT STOP; do
+		out=$(IPSEC_HA=$stub IPSEC_HA_DEFAULTS=/nonexistent "$SW_NOTIFY" INSTANCE gw "$st" 150) &&
+		[ "${out##*: }" = demote ] || return 1
+	done &&
+	out=$(IPSEC_HA=$stub IPSEC_HA_DEFAULTS=/nonexistent "$SW_NOTIFY" fault) &&
+	[ "${out##*: }" = demote ] &&
+	! IPSEC_HA=false IPSEC_HA_DEFAULTS=/nonexistent "$SW_NOTIFY" backup > /dev/null
+}
+check "ipsec-ha-notify: master promotes, backup/fault/stop demote, in both of keepalived's forms" notify_forms
+
+pp load_module
+sw_setup 3
+sw_keepalived_up
+check "P establishes IKE SA $SW_CONN and CHILD SAs u, e with the VIP" sw_connect
+check "P has one IKE SA with both CHILD SAs installed" sw_established P
+ike_before=$(sw_ike_spis P)
+echo "# P's IKE SA ${SW_CONN}[$SW_IKE_ID]: $ike_before"
+sw_child_spis P | sed 's/^/# P: CHILD SA /'
+read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
+check "n1 runs the IKE SA (P's peer)" sw_established n1
+check "n2 mirrors the 4 ESP SAs" sw_wait 10 sw_mirrors n2 "${spis[@]}"
+check "n3 mirrors the 4 ESP SAs" sw_wait 10 sw_mirrors n3 "${spis[@]}"
+check "n2 mirrors the IKE SA's context" sw_wait 10 sw_ike_mirrors n2
+check "ESP flows through both CHILD SAs" wait_until 15 cl_flowing
+
+check "capture of ESP and IKE on P's LAN port" sw_capture_start main
+cl_event "traffic starts"
+cl_traffic_start
+u_out=$(sw_child_spis P u | awk '{ print $2 }')	# P's inbound: n1's outbound
+synced() {	# NODE's mirror follows n1's outbound counter of CHILD SA u
+	[ "$(ha "$1" -j sa list | jq --arg s "$u_out" '[.[] | select(.spi == $s) | .oseq // 0] | add // 0')" -gt 0 ]
+}
+check "n3's mirror follows n1's outbound counters" wait_until 10 synced n3
+sleep 1
+
+cut=$(cl_now)
+cl_cut n1
+cl_event_at "$cut" "n1 cut off"
+check "keepalived on n2 becomes master" wait_until 15 sw_vrrp_is n2 MASTER
+cl_event "n2: keepalived master"
+check "n2 holds the VIP" wait_until 5 sh -c "ip -n n2 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
+check "n2's notify script promoted" wait_until 15 sw_notified n2 master
+cl_event "n2: notify script done"
+check "the promote succeeded" grep -q ' master: promote ok ' "$SW_NOTIFY_LOG.n2"
+sw_notify_lines n2 | sed 's/^/# notify: /'
+check "keepalived on n1 went to FAULT (its notify script demoted)" wait_until 10 sw_notified n1 fault
+check "keepalived on n3 stayed backup" sh -c "! grep -q 'Entering MASTER STATE' '$tmp/keepalived-n3.log'"
+check "ESP flows again through both CHILD SAs" wait_until 15 cl_flowing
+flowing=$(cl_now)
+cl_event_at "$flowing" "both CHILD SAs answer a ping again"
+sleep $POST
+cl_event "traffic stops"
+cl_traffic_stop "$flowing"
+
+cl_analyse --window "$SW_REPLAY_WINDOW" --cut "$cut" "$tmp/main.pcap" > "$tmp/cut.json"
+cl_report "$tmp/cut.json"
+for kind in "${CL_KINDS[@]}"; do
+	echo "# ping $kind: ${CL_TX[$kind]} sent, ${CL_RX[$kind]} answered"
+done
+read -r bytes intervals empty since <<< "$CL_IPERF"
+echo "# iperf3 srv -> P: $bytes bytes in $intervals s, $empty s without data, $since bytes after the takeover"
+echo "# outage: $(jq -r '.outage_ms' "$tmp/cut.json") ms from the cut to n2's first ESP packet; promote took $(sw_promote_ms n2) ms"
+check "the iperf3 stream survived the takeover ($since bytes after it)" test "$since" -gt 0
+check_eq "no (SPI, sequence number) sent twice by the cluster (capture on P)" 0 \
+	"$(jq .reused "$tmp/cut.json")"
+cl_check_peer_clean "P counted no replay and no integrity failure"
+check_eq "P's XFRM statistics agree (sequence and protocol errors)" "0 0" \
+	"$(cl_xfrm_mib peer XfrmInStateSeqError) $(cl_xfrm_mib peer XfrmInStateProtoError)"
+
+# The IKE side, P idle: its DPD runs after 2 s without inbound traffic.
+# Each exchange must run on the IKE SA P had before the cut (or on what
+# it was rekeyed into), with n2 at the other end (capture: source MAC).
+step() { t=$(cl_now); ike_spis=$(sw_ike_spis P); }	# before each exchange
+by_n2() {	# by_n2 EXCHANGE request|response: n2 sent one since step
+	test "$(sw_ike_sent_by n2 "$1" "$2" "$t" "$ike_spis" "$tmp/main.pcap")" -gt 0
+}
+step
+check "P's DPD on its IKE SA is answered" sw_dpd 20
+check "n2 answered the DPD" by_n2 37 response
+check_eq "P's IKE SA has the same SPIs as before the cut" "$ike_before" "$(sw_ike_spis P)"
+step
+check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
+check "n2 answered the CHILD_SA rekey" by_n2 36 response
+step
+check "IKE_SA rekey started by P succeeds" sw_rekey_ike P
+check "n2 answered the IKE_SA rekey" by_n2 36 response
+step
+check "CHILD_SA rekey (e) started by n2 succeeds" sw_rekey_child n2 e
+check "n2 sent the CHILD_SA rekey request" by_n2 36 request
+step
+check "IKE_SA rekey started by n2 succeeds" sw_rekey_ike n2
+check "n2 sent the IKE_SA rekey request" by_n2 36 request
+check "ESP flows through both CHILD SAs after the rekeys" wait_until 15 cl_flowing
+sw_child_spis P | sed 's/^/# P: CHILD SA /'
+read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
+check "n3 mirrors the rekeyed ESP SAs" sw_wait 10 sw_mirrors n3 "${spis[@]}"
+check "n3 mirrors the rekeyed IKE SA's context" sw_wait 10 sw_ike_mirrors n3
+sw_capture_stop main
+echo "# IKE on P's LAN port:"
+sw_ike_report "$tmp/main.pcap"
+check_eq "no IKE_SA_INIT sent or received by P after the cut" 0 \
+	"$(sw_ike_count_msgs ".exchange == 34 and .ms > $cut" "$tmp/main.pcap")"
+cl_check_peer_clean "P counted no replay and no integrity failure over the whole run"
+for n in P n1 n2 n3; do
+	check "no error in $(sw_ns $n)'s charon log" sw_log_errors $n
+done
+
+for n in "${CL_NODES[@]}"; do
+	sw_notify_timeline "$n"
+done
+echo "# timeline:"
+cl_timeline "$cut" | sed 's/^/#/'
+finish

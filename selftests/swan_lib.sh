@@ -1,0 +1,695 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The real cluster: strongSwan's charon on the peer and on every node, and
+# keepalived on every node, on cluster_lib.sh's topology (sourced here: the
+# namespaces, the HA link, traffic, cuts, capture and ESP analysis are its).
+#
+#   peer ("P") 192.0.2.100 -- br-lan -- n1 .11, n2 .12, n3 .13 -- br-in -- srv
+#   10.0.2.1, 10.0.4.1            VIP 192.0.2.1 on lan0 and 10.0.1.1 on in0
+#                                 (keepalived's virtual_ipaddress)
+#                                 ha0 198.51.100.N on br-ha (the HA link)
+#
+# P initiates IKEv2 (PSK, aes128-sha256-x25519) to the VIP; connection "gw"
+# has two CHILD SAs in tunnel mode:
+#   u  10.0.2.0/24 (P) <-> 10.0.1.0/24 (srv), aes128gcm16      (cluster_lib's U)
+#   e  10.0.4.0/24 (P) <-> 10.0.3.0/24 (srv), aes256gcm16-esn  (cluster_lib's E)
+# Both have replay_window SW_REPLAY_WINDOW (128). P has dpd_delay 2s
+# (dpd_action restart) and short retransmits. Every node
+# has the same swanctl.conf (same connection and CHILD names, so an IKE SA
+# rebuilt on another node finds its config), and its own SPI range for
+# CHILD SAs (charon.spi_min/spi_max = ipsec-ha's spi-range: 0xcN000000-0xcNffffff).
+#
+# Each charon runs in its node's network namespace and in a mount namespace
+# of its own, where $SW_DIR/NODE/run is /run (pid file, vici socket) and
+# $SW_DIR/NODE/swanctl is /etc/swanctl; STRONGSWAN_CONF names its
+# strongswan.conf (an explicit plugin list, no Debian snippets; no routes
+# in table 220: cluster_lib's static routes do). It logs to
+# $tmp/charon-NODE.log (ike, knl, cfg, chd at level 2, the rest at 1).
+# swanctl and keepalived run the same way (sw, sw_exec).
+#
+# Plugin: when SWAN_PLUGIN names a .so (default
+# $top/build/strongswan/libstrongswan-ipsec-ha.so when it exists), the nodes'
+# charon (not P's) loads it: a copy of /usr/lib/ipsec/plugins plus that .so
+# is bound over /usr/lib/ipsec/plugins, "ipsec-ha" ends the load list, and
+# strongswan.conf has charon.plugins.ipsec-ha { load = yes } plus the lines
+# of SWAN_PLUGIN_CONF, if given.
+#
+# keepalived (VRRPv3, virtual_router_id 51, advert_int SW_ADVERT_INT, on
+# lan0, all BACKUP with nopreempt, priorities n1 250 > n2 150 > n3 10)
+# calls tools/keepalived/ipsec-ha-notify (generic notify form) with
+# IPSEC_HA pointing at the tool of this tree; its lines go to
+# $tmp/notify.log.NODE as "START_MS master: promote ok in N ms: ...".
+#
+# When IPSEC_HA_RUN_DIR is set (in a tools/vm guest), the logs, configs
+# and captures are copied to $IPSEC_HA_RUN_DIR/swan/ at exit.
+
+# Variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
+# shellcheck source=selftests/cluster_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
+
+CL_KINDS=(U E)			# cluster_lib's traffic: the two CHILD SAs
+declare -A SW_CHILD_KIND=([u]=U [e]=E)
+SW_CHILDREN=(u e)
+SW_CONN=gw
+SW_DIR=$tmp/swan
+SW_CHARON=${SW_CHARON:-/usr/lib/ipsec/charon}
+SW_PLUGINS_DIR=/usr/lib/ipsec/plugins
+SW_ADVERT_INT=${SW_ADVERT_INT:-0.2}
+# Replay window of every CHILD SA: a node's own ESP output reaches P
+# reordered by up to a few dozen packets here (2 vCPUs, per-CPU veth
+# backlogs), more than charon's default of 32 (cluster_lib uses 64, 128).
+SW_REPLAY_WINDOW=${SW_REPLAY_WINDOW:-128}
+SW_VRID=51
+declare -A SW_PRIO=([n1]=250 [n2]=150 [n3]=10)
+SW_NOTIFY=$top/tools/keepalived/ipsec-ha-notify
+SW_NOTIFY_LOG=$tmp/notify.log
+SW_PSK=0x$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+if [ -z "${SWAN_PLUGIN+x}" ] && [ -e "$top/build/strongswan/libstrongswan-ipsec-ha.so" ]; then
+	SWAN_PLUGIN=$top/build/strongswan/libstrongswan-ipsec-ha.so
+fi
+SWAN_PLUGIN=${SWAN_PLUGIN:-}
+SWAN_PLUGIN_CONF=${SWAN_PLUGIN_CONF:-}
+declare -A SW_LOG_MARK=()	# node -> line count of its charon log at sw_log_mark
+
+# --- namespaces -----------------------------------------------------------
+
+# sw_ns NODE: NODE's network namespace ("P" is the peer's).
+sw_ns() { if [ "$1" = P ]; then echo peer; else echo "$1"; fi; }
+sw_is_node() { [ "$(sw_ns "$1")" != peer ]; }
+# sw_dir NODE: NODE's directory (strongswan.conf, run/, swanctl/, plugins/).
+sw_dir() { echo "$SW_DIR/$(sw_ns "$1")"; }
+
+# sw_exec NODE CMD...: CMD in NODE's network namespace and in a new mount
+# namespace where NODE's run/ is /run, its swanctl/ is /etc/swanctl and
+# (nodes with the plugin) its plugins/ is /usr/lib/ipsec/plugins;
+# STRONGSWAN_CONF names NODE's strongswan.conf. (ip netns exec enters a
+# mount namespace of its own already; unshare -m keeps that explicit.)
+sw_exec() {
+	local d
+	d=$(sw_dir "$1")
+	# shellcheck disable=SC2016 # the inner shell's variables
+	STRONGSWAN_CONF=$d/strongswan.conf ip netns exec "$(sw_ns "$1")" \
+		unshare -m --propagation private sh -c '
+		d=$1
+		shift
+		mount --bind "$d/run" /run &&
+		mount --bind "$d/swanctl" /etc/swanctl || exit 125
+		if [ -d "$d/plugins" ]; then
+			mount --bind "$d/plugins" /usr/lib/ipsec/plugins || exit 125
+		fi
+		exec "$@"' sw "$d" "${@:2}"
+}
+
+# sw NODE ARGS...: swanctl ARGS... talking to NODE's charon.
+sw() { sw_exec "$1" swanctl "${@:2}"; }
+
+# --- configuration --------------------------------------------------------
+
+# sw_strongswan_conf NODE: NODE's strongswan.conf.
+sw_strongswan_conf() {
+	local node=$1 i load="random nonce drbg aes sha1 sha2 hmac gmp curve25519 kdf pem pkcs1 pubkey x509 kernel-netlink socket-default vici"
+	cat <<-EOF
+	charon {
+		load = $load${SWAN_PLUGIN:+$(sw_is_node "$node" && echo " ipsec-ha")}
+		install_routes = no
+		install_virtual_ip = no
+		retransmit_timeout = 1
+		retransmit_base = 1.4
+		retransmit_tries = 4
+	EOF
+	if sw_is_node "$node"; then
+		i=${node#n}
+		printf '\tspi_min = 0xc%x000000\n\tspi_max = 0xc%xffffff\n' "$i" "$i"
+	fi
+	cat <<-EOF
+		filelog {
+			swan {
+				path = $tmp/charon-$(sw_ns "$node").log
+				time_format = %T
+				time_add_ms = yes
+				ike_name = yes
+				append = no
+				flush_line = yes
+				default = 1
+				ike = 2
+				knl = 2
+				cfg = 2
+				chd = 2
+			}
+		}
+		syslog {
+			daemon {
+				default = -1
+			}
+		}
+		plugins {
+			vici {
+				socket = unix:///run/charon.vici
+			}
+	EOF
+	if [ -n "$SWAN_PLUGIN" ] && sw_is_node "$node"; then
+		printf '\t\tipsec-ha {\n\t\t\tload = yes\n'
+		[ -z "$SWAN_PLUGIN_CONF" ] || printf '%s\n' "$SWAN_PLUGIN_CONF" | sed 's/^/\t\t\t/'
+		printf '\t\t}\n'
+	fi
+	printf '\t}\n}\nswanctl {\n\tsocket = unix:///run/charon.vici\n}\n'
+}
+
+# sw_swanctl_conf NODE: NODE's swanctl.conf: the cluster's side of
+# connection gw on a node, the initiator's on P.
+sw_swanctl_conf() {
+	local me peer my_id peer_id lu ru le re dpd=
+	if sw_is_node "$1"; then
+		me=$CL_VIP peer=$CL_PEER my_id=gw.cluster peer_id=peer.p
+		lu=10.0.1.0/24 ru=10.0.2.0/24 le=10.0.3.0/24 re=10.0.4.0/24
+	else
+		me=$CL_PEER peer=$CL_VIP my_id=peer.p peer_id=gw.cluster
+		lu=10.0.2.0/24 ru=10.0.1.0/24 le=10.0.4.0/24 re=10.0.3.0/24
+		dpd="dpd_delay = 2s"
+	fi
+	cat <<-EOF
+	connections {
+		$SW_CONN {
+			version = 2
+			local_addrs = $me
+			remote_addrs = $peer
+			proposals = aes128-sha256-x25519
+			$dpd
+			local {
+				auth = psk
+				id = $my_id
+			}
+			remote {
+				auth = psk
+				id = $peer_id
+			}
+			children {
+				u {
+					local_ts = $lu
+					remote_ts = $ru
+					esp_proposals = aes128gcm16
+					mode = tunnel
+					replay_window = $SW_REPLAY_WINDOW
+					dpd_action = restart
+				}
+				e {
+					local_ts = $le
+					remote_ts = $re
+					esp_proposals = aes256gcm16-esn
+					mode = tunnel
+					replay_window = $SW_REPLAY_WINDOW
+					dpd_action = restart
+				}
+			}
+		}
+	}
+	secrets {
+		ike-$SW_CONN {
+			id-1 = gw.cluster
+			id-2 = peer.p
+			secret = $SW_PSK
+		}
+	}
+	EOF
+}
+
+# sw_prepare NODE: NODE's directory and configuration files.
+sw_prepare() {
+	local d
+	d=$(sw_dir "$1")
+	mkdir -p "$d/run" "$d/swanctl"
+	# swanctl --load-all wants its credential directories
+	(cd "$d/swanctl" && mkdir -p conf.d x509 x509ca x509aa x509ocsp x509crl x509ac \
+		pubkey private rsa ecdsa bliss pkcs8 pkcs12)
+	sw_strongswan_conf "$1" > "$d/strongswan.conf"
+	sw_swanctl_conf "$1" > "$d/swanctl/swanctl.conf"
+	chmod 600 "$d/swanctl/swanctl.conf"
+	if [ -n "$SWAN_PLUGIN" ] && sw_is_node "$1"; then
+		mkdir -p "$d/plugins"
+		cp -a "$SW_PLUGINS_DIR/." "$d/plugins/"
+		cp "$SWAN_PLUGIN" "$d/plugins/libstrongswan-ipsec-ha.so"
+	fi
+}
+
+# --- charon ---------------------------------------------------------------
+
+# sw_charon_up NODE: NODE's charon answers on vici.
+sw_charon_up() { sw "$1" --stats > /dev/null 2>&1; }
+
+# sw_start NODE: NODE's charon starts (background job charon-NODE) and
+# loads its swanctl.conf.
+sw_start() {
+	local ns
+	ns=$(sw_ns "$1")
+	[ -d "$(sw_dir "$1")" ] || sw_prepare "$1"
+	sw_exec "$1" "$SW_CHARON" > "$tmp/charon-$ns.out" 2>&1 &
+	CL_PIDS[charon-$ns]=$!
+	wait_until 20 sw_charon_up "$1" || { cat "$tmp/charon-$ns.out"; return 1; }
+	sw "$1" --load-all > "$tmp/load-$ns.out" 2>&1 || { cat "$tmp/load-$ns.out"; return 1; }
+}
+
+# sw_plugin_loaded NODE: NODE's charon lists the ipsec-ha plugin.
+sw_plugin_loaded() { sw "$1" --stats 2> /dev/null | grep -qw 'ipsec-ha'; }
+
+# sw_stop NAME: end a background job gently (SIGTERM), KILL after 5 s.
+sw_stop() {
+	local pid=${CL_PIDS[$1]:-} i
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2> /dev/null
+	for i in $(seq 50); do
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2> /dev/null
+	cl_wait "$1"
+	return 0
+}
+
+# --- keepalived -----------------------------------------------------------
+
+# sw_keepalived_conf NODE
+sw_keepalived_conf() {
+	cat <<-EOF
+	global_defs {
+		router_id $1
+		vrrp_version 3
+		script_user root
+		vrrp_garp_master_repeat 3
+		vrrp_garp_master_refresh 0
+	}
+	vrrp_instance $SW_CONN {
+		state BACKUP
+		nopreempt
+		interface lan0
+		virtual_router_id $SW_VRID
+		priority ${SW_PRIO[$1]}
+		advert_int $SW_ADVERT_INT
+		virtual_ipaddress {
+			$CL_VIP/24 dev lan0
+			$CL_IN_VIP/24 dev in0
+		}
+		notify "/usr/bin/env IPSEC_HA=$IPSEC_HA IPSEC_HA_NOTIFY_LOG=$SW_NOTIFY_LOG.$1 $SW_NOTIFY"
+	}
+	EOF
+}
+
+# sw_keepalived_start NODE: keepalived (VRRP only) in NODE, in the
+# foreground as job keepalived-NODE, logging to $tmp/keepalived-NODE.log.
+sw_keepalived_start() {
+	local d
+	d=$(sw_dir "$1")
+	[ -d "$d" ] || sw_prepare "$1"
+	sw_keepalived_conf "$1" > "$d/keepalived.conf"
+	sw_exec "$1" keepalived -n -l -D -G -P -f "$d/keepalived.conf" \
+		-p "$d/run/keepalived.pid" -r "$d/run/vrrp.pid" > "$tmp/keepalived-$1.log" 2>&1 &
+	CL_PIDS[keepalived-$1]=$!
+}
+
+# sw_vrrp_state NODE: the last VRRP state NODE's keepalived entered
+# (MASTER, BACKUP, FAULT; empty before any).
+sw_vrrp_state() {
+	sed -n 's/.*Entering \([A-Z]*\) STATE.*/\1/p' "$tmp/keepalived-$1.log" 2> /dev/null | tail -n 1
+}
+sw_vrrp_is() { [ "$(sw_vrrp_state "$1")" = "$2" ]; }
+
+# sw_vip_holder: the nodes that hold the VIP on lan0 (keepalived's doing).
+sw_vip_holder() {
+	local n
+	for n in "${CL_NODES[@]}"; do
+		ip -n "$n" -br addr show dev lan0 2> /dev/null | grep -qw "$CL_VIP/24" && echo "$n"
+	done
+}
+
+# sw_notified NODE STATE [N]: NODE's notify script ran for STATE (master,
+# backup, fault, stop) at least N times (default 1), and finished.
+sw_notified() {
+	[ "$(grep -c " $2: " "$SW_NOTIFY_LOG.$1" 2> /dev/null)" -ge "${3:-1}" ]
+}
+# sw_notify_lines NODE: what NODE's notify script logged.
+sw_notify_lines() { sed "s/^/$1 /" "$SW_NOTIFY_LOG.$1" 2> /dev/null; }
+# sw_notify_timeline NODE: NODE's notify runs into the timeline (start
+# and end of each command).
+sw_notify_timeline() {
+	local t0 state cmd rest ms
+	while read -r t0 state cmd rest; do
+		ms=$(sed -n 's/.* in \([0-9]*\) ms.*/\1/p' <<< "$rest")
+		cl_event_at "$t0" "$1: notify ${state%:}: $cmd starts"
+		cl_event_at "$((t0 + ${ms:-0}))" "$1: $cmd ${rest%%:*}"
+	done < "$SW_NOTIFY_LOG.$1"
+}
+# sw_promote_ms NODE: the time the last promote took on NODE (ms).
+sw_promote_ms() {
+	sed -n 's/.* master: promote [a-z]*\( (status [0-9]*)\)\{0,1\} in \([0-9]*\) ms.*/\2/p' \
+		"$SW_NOTIFY_LOG.$1" 2> /dev/null | tail -n 1
+}
+
+# --- the cluster ----------------------------------------------------------
+
+# sw_setup NODES: cluster_lib's topology with n1..nNODES on the HA link
+# (each with its SPI range), charon on P and on every node.
+sw_setup() {
+	local n i
+	cl_setup "$1"
+	trap sw_cleanup EXIT
+	for n in "${CL_NODES[@]}"; do
+		i=${n#n}
+		check "$n joins the HA link, SPI range 0xc${i}000000-0xc${i}ffffff" \
+			sw_join "$n"
+	done
+	for n in P "${CL_NODES[@]}"; do
+		sw_prepare "$n"
+		check "charon starts on $(sw_ns "$n") and loads the configuration" sw_start "$n"
+	done
+	if [ -n "$SWAN_PLUGIN" ]; then
+		for n in "${CL_NODES[@]}"; do
+			check "$n's charon loaded the ipsec-ha plugin" sw_plugin_loaded "$n"
+		done
+	else
+		echo "# no ipsec-ha charon plugin (SWAN_PLUGIN, $top/build/strongswan/): the nodes run plain charon"
+	fi
+}
+sw_join() {
+	local i=${1#n}
+	cl_join "$1" && ha "$1" node set spi-range "$(printf '0xc%x000000-0xc%xffffff' "$i" "$i")"
+}
+
+# sw_keepalived_up: keepalived on every node, n1 first and master before
+# the others start (so nopreempt leaves it master), the others backup.
+sw_keepalived_up() {
+	local n
+	sw_keepalived_start n1
+	check "keepalived on n1 becomes master and holds the VIP" \
+		wait_until 20 sh -c "grep -q 'Entering MASTER STATE' '$tmp/keepalived-n1.log' &&
+			ip -n n1 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
+	check "n1's notify script ran promote" wait_until 10 sw_notified n1 master
+	for n in "${CL_NODES[@]:1}"; do
+		sw_keepalived_start "$n"
+	done
+	for n in "${CL_NODES[@]:1}"; do
+		check "keepalived on $n becomes backup (its notify script ran demote)" \
+			wait_until 20 sw_notified "$n" backup
+	done
+	check_eq "only n1 holds the VIP" n1 "$(sw_vip_holder | tr '\n' ' ' | sed 's/ $//')"
+}
+
+# sw_connect: P initiates gw's CHILD SAs u and e (the IKE SA with the first).
+sw_connect() {
+	local c
+	for c in "${SW_CHILDREN[@]}"; do
+		sw P --initiate --child "$c" --timeout 20 > "$tmp/initiate-$c.out" 2>&1 ||
+			{ tail -n 20 "$tmp/initiate-$c.out"; return 1; }
+	done
+	SW_IKE_ID=$(sw_ike_id P)
+}
+
+# --- P's SAs, from swanctl --list-sas --raw --------------------------------
+
+# sw_sas_json NODE: NODE's IKE SAs as a JSON array of vici's list-sa
+# messages: [{"gw": {"state": ..., "initiator-spi": ..., "child-sas":
+# {"u-3": {...}}}}].
+sw_sas_json() {
+	sw "$1" --list-sas --raw 2> /dev/null | python3 -c '
+import json, re, sys
+# vici_message.c dump(): "name {" ... "}", "key=value", "key=[item item]"
+tok = re.compile(r"\s*(?:([^\s{}\[\]=]+)=\[([^\]]*)\]|([^\s{}\[\]=]+)=([^\s{}\[\]]*)|([^\s{}\[\]=]*)\s*\{|(\}))")
+out = []
+for line in sys.stdin:
+    line = line.strip()
+    if not line.startswith("list-sa event"):
+        continue
+    line = line[len("list-sa event"):]
+    root = {}
+    stack = [root]
+    pos = 0
+    while True:
+        m = tok.match(line, pos)
+        if not m:
+            break
+        pos = m.end()
+        lk, lv, k, v, sec, end = m.groups()
+        if lk is not None:
+            stack[-1][lk] = lv.split()
+        elif k is not None:
+            stack[-1][k] = v
+        elif sec is not None:
+            d = {}
+            stack[-1][sec] = d
+            stack.append(d)
+        elif end is not None:
+            stack.pop()
+            if not stack:
+                break
+    # the event opens with an unnamed section
+    out.append(root.get("", root))
+json.dump(out, sys.stdout)
+'
+}
+
+# sw_ike_spis NODE: "SPIi_SPIr" of each ESTABLISHED IKE SA of gw on NODE.
+sw_ike_spis() {
+	sw_sas_json "$1" | jq -r --arg c "$SW_CONN" \
+		'.[] | .[$c] // empty | select(.state == "ESTABLISHED") | "\(."initiator-spi")_\(."responder-spi")"'
+}
+# sw_ike_id NODE: the unique id (charon's, as in its log's "<gw|ID>") of
+# NODE's ESTABLISHED IKE SA of gw.
+sw_ike_id() {
+	sw_sas_json "$1" | jq -r --arg c "$SW_CONN" \
+		'.[] | .[$c] // empty | select(.state == "ESTABLISHED") | .uniqueid'
+}
+# SW_IKE_ID: P's IKE SA that the story follows (set by sw_connect, moved
+# on by sw_rekey_ike); an IKE SA P set up anew after losing it is another.
+SW_IKE_ID=
+# sw_same_ike: P's established IKE SA is SW_IKE_ID.
+sw_same_ike() {
+	local id
+	id=$(sw_ike_id P)
+	if [ -z "$SW_IKE_ID" ] || [ "$id" != "$SW_IKE_ID" ]; then
+		echo "P's IKE SA is '${id//$'\n'/ }', not ${SW_CONN}[$SW_IKE_ID] (lost, set up anew?)"
+		return 1
+	fi
+}
+
+# sw_ike_count NODE: how many IKE SAs of gw NODE has (any state).
+sw_ike_count() { sw_sas_json "$1" | jq --arg c "$SW_CONN" '[.[] | .[$c] // empty] | length'; }
+
+# sw_child_spis NODE [CHILD]: "CHILD SPI_IN SPI_OUT" (hex, 0x...) of each
+# INSTALLED CHILD SA of NODE (named CHILD), sorted.
+sw_child_spis() {
+	sw_sas_json "$1" | jq -r --arg n "${2:-}" '.[] | .[] | ."child-sas" // {} | .[] |
+		select(.state == "INSTALLED" and ($n == "" or .name == $n)) |
+		"\(.name) 0x\(."spi-in") 0x\(."spi-out")"' | sort
+}
+
+# sw_established NODE: NODE has one ESTABLISHED IKE SA of gw with every
+# CHILD SA installed.
+sw_established() {
+	local c
+	[ "$(sw_ike_spis "$1" | wc -l)" = 1 ] || return 1
+	for c in "${SW_CHILDREN[@]}"; do
+		[ "$(sw_child_spis "$1" "$c" | wc -l)" -ge 1 ] || return 1
+	done
+}
+
+# sw_spi_list: P's CHILD SA SPIs, one word each (cluster_lib's format).
+sw_spi_list() { sw_child_spis P | awk '{ print $2; print $3 }'; }
+
+# sw_why TEXT: why a polled condition does not hold (yet); sw_wait shows
+# the last one when it gives up.
+sw_why() { echo "$*" > "$tmp/why"; }
+# sw_wait SECONDS CMD...: wait_until; on a timeout, the last sw_why.
+sw_wait() {
+	rm -f "$tmp/why"
+	wait_until "$@" && return 0
+	cat "$tmp/why" 2> /dev/null
+	return 1
+}
+
+# sw_mirrors NODE SPI...: NODE's ipsec-ha mirror holds every one of SPI...
+sw_mirrors() {
+	local node=$1 have s
+	shift
+	have=$(ha "$node" -j sa list | jq -r '.[].spi')
+	for s in "$@"; do
+		printf '%s\n' "$have" | grep -qix "$s" ||
+			{ sw_why "$node does not mirror $s; it has: ${have//$'\n'/ }"; return 1; }
+	done
+}
+
+# --- logs -----------------------------------------------------------------
+
+# sw_log NODE: NODE's charon log file.
+sw_log() { echo "$tmp/charon-$(sw_ns "$1").log"; }
+# sw_log_mark NODE...: remember where the logs end now.
+sw_log_mark() {
+	local n
+	for n in "$@"; do
+		SW_LOG_MARK[$(sw_ns "$n")]=$(wc -l < "$(sw_log "$n")")
+	done
+}
+# sw_log_since NODE: NODE's charon log after its mark.
+sw_log_since() { tail -n +$(( ${SW_LOG_MARK[$(sw_ns "$1")]:-0} + 1 )) "$(sw_log "$1")"; }
+# sw_log_has NODE REGEX: NODE's log after the mark has a line matching REGEX.
+sw_log_has() { sw_log_since "$1" | grep -Eq -- "$2"; }
+
+# sw_log_errors NODE: the lines of NODE's whole charon log that say
+# " error" or "failed"; status 1 when there is any.
+sw_log_errors() {
+	local lines
+	lines=$(grep -E ' error|failed' "$(sw_log "$1")")
+	[ -z "$lines" ] && return 0
+	head -n 20 <<< "$lines"
+	return 1
+}
+
+# --- IKE exchanges --------------------------------------------------------
+
+# sw_dpd [SECONDS]: P sends a DPD (an empty INFORMATIONAL request) on its
+# IKE SA SW_IKE_ID and gets the answer; waits for both (dpd_delay 2s: only
+# when P received nothing for 2 s: stop the traffic first).
+sw_dpd_answered() {
+	sw_log_has P "<$SW_CONN\\|$SW_IKE_ID> sending DPD request" &&
+	sw_log_has P "<$SW_CONN\\|$SW_IKE_ID> parsed INFORMATIONAL response [0-9]+ \\[ \\]"
+}
+sw_dpd() {
+	sw_same_ike || return 1
+	sw_log_mark P
+	wait_until "${1:-20}" sw_dpd_answered ||
+		{ echo "P's log since:"; sw_log_since P | grep -E 'DPD|INFORMATIONAL|retransmit|giving up|deleting' | tail -n 10; return 1; }
+}
+
+# sw_rekeyed_child BEFORE CHILD: P's CHILD SA CHILD is one, other than BEFORE.
+sw_rekeyed_child() {
+	local now
+	now=$(sw_child_spis P "$2")
+	[ -n "$now" ] && [ "$now" != "$1" ] && [ "$(echo "$now" | wc -l)" = 1 ]
+}
+
+# sw_rekey_child NODE CHILD [SECONDS]: NODE starts a rekey of CHILD (gw's
+# CHILD SA of that name); succeeds when P's CHILD has other SPIs than
+# before, installed, and one SA only (the old one deleted).
+sw_rekey_child() {
+	local before
+	sw_same_ike || return 1
+	before=$(sw_child_spis P "$2")
+	[ -n "$before" ] || { echo "P has no CHILD SA $2"; return 1; }
+	sw "$1" --rekey --child "$2" > "$tmp/rekey.out" 2>&1 || { cat "$tmp/rekey.out"; return 1; }
+	wait_until "${3:-20}" sw_rekeyed_child "$before" "$2" ||
+		{ echo "P's CHILD SA $2: before '$before', now '$(sw_child_spis P "$2" | tr '\n' ' ')'"; return 1; }
+	sw_same_ike
+}
+
+# sw_rekeyed_ike BEFORE: P's IKE SA of gw is one, established, other than BEFORE.
+sw_rekeyed_ike() {
+	local now
+	now=$(sw_ike_spis P)
+	[ -n "$now" ] && [ "$now" != "$1" ] && [ "$(sw_ike_count P)" = 1 ]
+}
+
+# sw_rekey_ike NODE [SECONDS]: NODE starts a rekey of the IKE SA gw;
+# succeeds when P has one ESTABLISHED IKE SA of gw, with other SPIs, that
+# P's log says SW_IKE_ID was rekeyed into; SW_IKE_ID becomes the new one.
+sw_rekey_ike() {
+	local before id
+	sw_same_ike || return 1
+	before=$(sw_ike_spis P)
+	sw_log_mark P
+	sw "$1" --rekey --ike "$SW_CONN" > "$tmp/rekey.out" 2>&1 || { cat "$tmp/rekey.out"; return 1; }
+	wait_until "${2:-20}" sw_rekeyed_ike "$before" ||
+		{ echo "P's IKE SA: before $before, now '$(sw_ike_spis P | tr '\n' ' ')' ($(sw_ike_count P) IKE SAs)"; return 1; }
+	id=$(sw_ike_id P)
+	sw_log_has P "IKE_SA $SW_CONN\\[$id\\] rekeyed between" ||
+		{ echo "P's log does not say ${SW_CONN}[$SW_IKE_ID] was rekeyed into ${SW_CONN}[$id]"; return 1; }
+	SW_IKE_ID=$id
+}
+
+# --- capture --------------------------------------------------------------
+
+SW_CAPTURE_FILTER='esp or udp port 500 or udp port 4500'
+# sw_capture_start NAME: ESP and IKE on P's lan0 into $tmp/NAME.pcap.
+sw_capture_start() { cl_capture_start "$1" 128 "$SW_CAPTURE_FILTER"; }
+sw_capture_stop() { cl_capture_stop "$@"; }
+
+# sw_ike_msgs PCAP...: the IKE messages of the capture, one JSON object
+# a line (cluster_lib's analyser, "ike").
+sw_ike_msgs() {
+	local macs=() n
+	for n in "${CL_NODES[@]}"; do macs+=(--mac "$n=${CL_MAC[$n]}"); done
+	cl_py ike --peer "$CL_PEER" "${macs[@]}" "$@"
+}
+
+# sw_ike_count_msgs FILTER PCAP...: how many IKE messages of the capture
+# match the jq FILTER (e.g. '.exchange == 34 and .ms > 123').
+sw_ike_count_msgs() {
+	local f=$1
+	shift
+	sw_ike_msgs "$@" | jq -s "[.[] | select($f)] | length"
+}
+
+# sw_ike_sent_by NODE EXCHANGE request|response SINCE_MS SPIS PCAP...: how
+# many IKE messages of EXCHANGE (34..37) NODE sent after SINCE_MS on the
+# IKE SA SPIS ("SPIi_SPIr" as sw_ike_spis gives it; none if empty).
+sw_ike_sent_by() {
+	local r=false
+	[ "$3" = response ] && r=true
+	sw_ike_count_msgs ".sender == \"$1\" and .exchange == $2 and .response == $r and .ms > $4 and
+		.spi_i + \"_\" + .spi_r == \"$5\"" "${@:6}"
+}
+
+# sw_ike_mirrors NODE: NODE's ipsec-ha mirror holds the context of P's
+# current IKE SA (ipsec-ha ike list).
+sw_ike_mirrors() {
+	local spis i r
+	spis=$(sw_ike_spis P)
+	[ -n "$spis" ] || { sw_why "P has no established IKE SA"; return 1; }
+	i=0x${spis%_*} r=0x${spis#*_}
+	ha "$1" -j ike list | jq -e --arg i "$i" --arg r "$r" \
+		'any(.[]; (.spi_i | ascii_downcase) == $i and (.spi_r | ascii_downcase) == $r)' > /dev/null ||
+		{ sw_why "$1 does not mirror the IKE SA $i/$r; it has: $(ha "$1" ike list | head -n 5)"; return 1; }
+}
+
+# sw_ike_report PCAP...: the IKE messages as TAP comments.
+sw_ike_report() {
+	sw_ike_msgs "$@" | jq -r '"#   \(.ms | floor) \(.sender) \(.src) -> \(.dst) " +
+		({"34": "IKE_SA_INIT", "35": "IKE_AUTH", "36": "CREATE_CHILD_SA", "37": "INFORMATIONAL"}[.exchange | tostring] // (.exchange | tostring)) +
+		" \(if .response then "response" else "request" end) #\(.mid) \(.spi_i)_\(.spi_r)"'
+}
+
+# --- set-up checks and cleanup -------------------------------------------
+
+sw_require() {
+	local c
+	cl_require
+	for c in "$SW_CHARON" swanctl keepalived unshare; do
+		command -v "$c" > /dev/null || { echo "# SKIP: $c missing"; exit "$ksft_skip"; }
+	done
+	if [ -n "$SWAN_PLUGIN" ] && [ ! -e "$SWAN_PLUGIN" ]; then
+		echo "# SWAN_PLUGIN=$SWAN_PLUGIN does not exist"
+		exit 1
+	fi
+}
+
+# sw_keep: the logs, configurations and captures to $IPSEC_HA_RUN_DIR/swan.
+sw_keep() {
+	local dst=${IPSEC_HA_RUN_DIR:-}/swan
+	[ -n "${IPSEC_HA_RUN_DIR:-}" ] || return 0
+	mkdir -p "$dst" || return 0
+	cp "$tmp"/charon-*.log "$tmp"/charon-*.out "$tmp"/keepalived-*.log "$tmp"/notify.log.* \
+		"$tmp"/*.pcap "$tmp/timeline" "$dst/" 2> /dev/null
+	(cd "$SW_DIR" && find . -name '*.conf' ! -path './*/plugins/*' -exec cp --parents {} "$dst/" \;) 2> /dev/null
+	return 0
+}
+
+sw_cleanup() {
+	local name
+	# keepalived first (its stop runs the notify script), then the daemons
+	for name in "${!CL_PIDS[@]}"; do
+		case $name in keepalived-*) sw_stop "$name" ;; esac
+	done
+	for name in "${!CL_PIDS[@]}"; do
+		case $name in charon-*) sw_stop "$name" ;; esac
+	done
+	sw_keep
+	cl_cleanup
+}
