@@ -118,7 +118,7 @@ install_staged() {	# make install into a staging directory, then look
 }
 
 unit() {
-	make -C tools/ipsec-ha test
+	make -C tools/ipsec-ha test && make -s -C tools/strongswan test
 }
 
 # The wire codec, shared with the module: unit tests (plain, sanitised,
