@@ -155,6 +155,7 @@ check_eq "... it is gone there" "" "$(one n3 9 .spi_i)"
 # shellcheck disable=SC2046
 check "the deleted SPIs can be pushed again" ha n1 ike add $(ctx 9) secrets file "$tmp/sec1"
 # The IKE daemon's own state rides along, secret like the keys.
+dstate=
 rep_v dstate 5da7e0 200
 { secrets 1; echo "daemon_state=$dstate"; } > "$tmp/sec_state"
 chmod 600 "$tmp/sec_state"
