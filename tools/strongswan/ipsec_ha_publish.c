@@ -485,6 +485,36 @@ METHOD(listener_t, ike_update, bool,
 	return TRUE;
 }
 
+/**
+ * RFC 6311 support, both ways. charon announces it only as initiator, and
+ * records the peer's only as initiator; a node that takes an IKE SA over
+ * synchronizes its Message IDs as the cluster side of RFC 6311, which
+ * needs both. As responder: record the peer's announcement in its first
+ * IKE_AUTH request, and add the cluster's to the IKE_AUTH response that
+ * completes the exchange (it carries IDr) before it is encrypted.
+ */
+static void announce_mid_sync(ike_sa_t *ike_sa, message_t *message,
+							  bool incoming)
+{
+	if (ike_sa->get_id(ike_sa)->is_initiator(ike_sa->get_id(ike_sa)))
+	{
+		return;
+	}
+	if (incoming && message->get_request(message) &&
+		message->get_notify(message, IKEV2_MESSAGE_ID_SYNC_SUPPORTED))
+	{
+		ike_sa->enable_extension(ike_sa, EXT_IKE_MESSAGE_ID_SYNC);
+	}
+	if (!incoming && !message->get_request(message) &&
+		ike_sa->supports_extension(ike_sa, EXT_IKE_MESSAGE_ID_SYNC) &&
+		message->get_payload(message, PLV2_ID_RESPONDER) &&
+		!message->get_notify(message, IKEV2_MESSAGE_ID_SYNC_SUPPORTED))
+	{
+		message->add_notify(message, FALSE, IKEV2_MESSAGE_ID_SYNC_SUPPORTED,
+							chunk_empty);
+	}
+}
+
 METHOD(listener_t, message_hook, bool,
 	private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, message_t *message,
 	bool incoming, bool plain)
@@ -493,16 +523,17 @@ METHOD(listener_t, message_hook, bool,
 	entry_t *e;
 
 	if (!plain || ike_sa->get_version(ike_sa) != IKEV2 ||
-		!message->get_request(message) ||
 		message->get_exchange_type(message) == IKE_SA_INIT)
 	{
 		return TRUE;
 	}
-	if (incoming && message->get_exchange_type(message) == IKE_AUTH &&
-		message->get_notify(message, IKEV2_MESSAGE_ID_SYNC_SUPPORTED))
-	{	/* charon records the peer's RFC 6311 support only as initiator; the
-		 * node that takes over needs it as responder too */
-		ike_sa->enable_extension(ike_sa, EXT_IKE_MESSAGE_ID_SYNC);
+	if (message->get_exchange_type(message) == IKE_AUTH)
+	{
+		announce_mid_sync(ike_sa, message, incoming);
+	}
+	if (!message->get_request(message))
+	{
+		return TRUE;
 	}
 	if (mid == 0 && message->get_notify(message, IKEV2_MESSAGE_ID_SYNC))
 	{	/* RFC 6311 uses Message ID 0 outside the sequence */
