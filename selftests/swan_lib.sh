@@ -20,7 +20,8 @@
 #   u  10.0.2.0/24 (P) <-> 10.0.1.0/24 (srv), aes128gcm16      (cluster_lib's U)
 #   e  10.0.4.0/24 (P) <-> 10.0.3.0/24 (srv), aes256gcm16-esn  (cluster_lib's E)
 # Both have replay_window SW_REPLAY_WINDOW (128). P has dpd_delay 2s
-# (dpd_action restart) and short retransmits. Every node
+# (dpd_action restart) and short retransmits. The nodes have mobike = no
+# (the VIP is their static local address: no roaming). Every node
 # has the same swanctl.conf (same connection and CHILD names, so an IKE SA
 # rebuilt on another node finds its config), and its own SPI range for
 # CHILD SAs (charon.spi_min/spi_max = ipsec-ha's spi-range: 0xcN000000-0xcNffffff).
@@ -168,6 +169,13 @@ sw_swanctl_conf() {
 	local me peer my_id peer_id lu ru le re dpd=
 	if sw_is_node "$1"; then
 		me=$CL_VIP peer=$CL_PEER my_id=gw.cluster peer_id=peer.p
+		# The cluster's side never roams: with MOBIKE, a node that lost
+		# the VIP (cut off, FAULT) moves the IKE SA to its own address
+		# as soon as its link is back, telling P so before it hears that
+		# another node took the IKE SA over. Without MOBIKE and with the
+		# VIP as the static local address, charon keeps that path, and
+		# only the node holding the VIP can send on it.
+		dpd="mobike = no"
 		lu=10.0.1.0/24 ru=10.0.2.0/24 le=10.0.3.0/24 re=10.0.4.0/24
 	else
 		me=$CL_PEER_OWN peer=$CL_VIP my_id=peer.p peer_id=gw.cluster
