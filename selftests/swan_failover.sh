@@ -5,8 +5,8 @@
 # n1..n3, keepalived, the ipsec-ha charon plugin on the nodes) through
 # harder failovers than swan_cluster.sh's single one. Three stories, each
 # on a cluster of its own (a child process: its own namespaces, logs in
-# $IPSEC_HA_RUN_DIR/failover-STORY/swan/); `swan_failover.sh STORY` runs
-# one of them:
+# $IPSEC_HA_RUN_DIR/swan-failover-STORY/); `swan_failover.sh STORY` or
+# swan_failover_STORY.sh (a link, what TEST_PROGS lists) runs one:
 #
 # rapid  n1 is cut off; n2 takes over (its charon rebuilds the IKE SA) and
 #        is cut off within a second of that; n3 takes over from n2. ESP
@@ -45,12 +45,17 @@ require
 sw_require
 
 STORIES=(rapid skew heal)
+# The story: the argument, or the name this file is called by
+# (swan_failover_STORY.sh, links that run.sh runs one by one, each within
+# its time limit); all three in turn otherwise.
 story=${1:-}
+base=$(basename "$0" .sh)
+[ -n "$story" ] || [ "$base" = swan_failover ] || story=${base#swan_failover_}
 if [ -z "$story" ]; then
 	rc=0
 	for s in "${STORIES[@]}"; do
 		echo "# story $s"
-		IPSEC_HA_RUN_DIR=${IPSEC_HA_RUN_DIR:+$IPSEC_HA_RUN_DIR/failover-$s} "$0" "$s"
+		"$0" "$s"
 		r=$?
 		[ "$r" = 0 ] || [ "$r" = "$ksft_skip" ] || rc=1
 	done
@@ -58,6 +63,7 @@ if [ -z "$story" ]; then
 fi
 printf '%s\n' "${STORIES[@]}" | grep -qx -- "$story" ||
 	{ echo "# unknown story '$story' (${STORIES[*]})"; exit 1; }
+SW_KEEP_DIR=swan-failover-$story
 
 # Every check says which story it belongs to.
 ok() { step_time; printf 'ok - %s: %s\n' "$story" "$*"; }

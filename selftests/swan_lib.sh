@@ -48,7 +48,8 @@
 # $tmp/notify.log.NODE as "START_MS master: promote ok in N ms: ...".
 #
 # When IPSEC_HA_RUN_DIR is set (in a tools/vm guest), the logs, configs
-# and captures are copied to $IPSEC_HA_RUN_DIR/swan/ at exit.
+# and captures are copied to $IPSEC_HA_RUN_DIR/swan/ at exit (SW_KEEP_DIR
+# names another directory there).
 
 # Variables set here are read by the scripts that source this file.
 # shellcheck disable=SC2034
@@ -776,9 +777,11 @@ sw_require() {
 	fi
 }
 
-# sw_keep: the logs, configurations and captures to $IPSEC_HA_RUN_DIR/swan.
+# sw_keep: the logs, configurations and captures to
+# $IPSEC_HA_RUN_DIR/$SW_KEEP_DIR (default swan; a test of its own name keeps
+# the others' logs of the same run).
 sw_keep() {
-	local dst=${IPSEC_HA_RUN_DIR:-}/swan
+	local dst=${IPSEC_HA_RUN_DIR:-}/${SW_KEEP_DIR:-swan}
 	[ -n "${IPSEC_HA_RUN_DIR:-}" ] || return 0
 	mkdir -p "$dst" || return 0
 	cp "$tmp"/charon-*.log "$tmp"/charon-*.out "$tmp"/keepalived-*.log "$tmp"/notify.log.* \

@@ -20,6 +20,7 @@
 # VRRP adverts every second (see swan_failover.sh).
 SW_ADVERT_INT=${SW_ADVERT_INT:-1}
 CL_NAT=1
+SW_KEEP_DIR=swan-natt
 # shellcheck source=selftests/swan_lib.sh
 source "$(dirname "$0")/swan_lib.sh"
 require
