@@ -32,6 +32,20 @@
 # ... nud permanent` (a gratuitous ARP is sent too when arping exists), so a
 # node that comes back still holding the VIP (a partition) is not heard by
 # the peer's ARP cache.
+#
+# CL_NAT=1 (set before cl_setup) puts the peer behind a NAT box, the
+# namespace "nat": the cluster sees the peer as CL_PEER (192.0.2.100, the
+# NAT's LAN address), the peer's own address is CL_PEER_OWN (172.31.0.100,
+# on the link to the NAT box). The NAT is stateless, with tc (act_nat for
+# the addresses, act_pedit for the ports): the peer's UDP ports 500 and
+# 4500 appear on the LAN as CL_NAT_PORT[500] and CL_NAT_PORT[4500], so IKE
+# detects the NAT and both IKE and ESP run in UDP from port 4500 to the
+# translated port.
+#
+#   peer lan0 172.31.0.100 -- priv0 nat .1 | lan0 192.0.2.100 -- br-lan ...
+#
+# CL_LAN_NS is the namespace whose lan0 is the peer's side of the LAN (peer,
+# or nat): captures run there, where the nodes' MACs are seen.
 
 # Variables set here are read by the scripts that source this file.
 # shellcheck disable=SC2034
@@ -39,6 +53,14 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CL_PEER=192.0.2.100
+CL_NAT=${CL_NAT:-}
+CL_NAT_PRIV=172.31.0.1
+declare -A CL_NAT_PORT=([500]=40500 [4500]=44500)
+if [ -n "$CL_NAT" ]; then
+	CL_PEER_OWN=172.31.0.100 CL_LAN_NS=nat
+else
+	CL_PEER_OWN=$CL_PEER CL_LAN_NS=peer
+fi
 CL_VIP=192.0.2.1
 CL_IN_VIP=10.0.1.1
 CL_SRV=10.0.1.10
@@ -104,12 +126,16 @@ cl_setup() {
 	done
 
 	add_ns peer
-	cl_plug peer lan0 br-lan
-	ip -n peer addr add $CL_PEER/24 dev lan0
 	ip -n peer addr add $CL_PEER_U/32 dev lo
 	ip -n peer addr add $CL_PEER_E/32 dev lo
-	ip -n peer route add 10.0.1.0/24 via $CL_VIP dev lan0
-	ip -n peer route add 10.0.3.0/24 via $CL_VIP dev lan0
+	if [ -n "$CL_NAT" ]; then
+		cl_nat_setup
+	else
+		cl_plug peer lan0 br-lan
+		ip -n peer addr add $CL_PEER/24 dev lan0
+		ip -n peer route add 10.0.1.0/24 via $CL_VIP dev lan0
+		ip -n peer route add 10.0.3.0/24 via $CL_VIP dev lan0
+	fi
 
 	add_ns srv
 	cl_plug srv in0 br-in
@@ -133,11 +159,48 @@ cl_setup() {
 		CL_MAC[$n]=$(ip -n "$n" -br link show lan0 | awk '{print $3}')
 		CL_IN_MAC[$n]=$(ip -n "$n" -br link show in0 | awk '{print $3}')
 	done
-	CL_MAC[peer]=$(ip -n peer -br link show lan0 | awk '{print $3}')
+	CL_MAC[peer]=$(ip -n "$CL_LAN_NS" -br link show lan0 | awk '{print $3}')
 	for i in "${CL_SPI_OUT[@]}" "${CL_SPI_IN[@]}"; do
 		CL_KEY[$i]=0x$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	done
 	trap cl_cleanup EXIT
+}
+
+# cl_nat_setup: the NAT box between the peer and the LAN (CL_NAT). Out to
+# the LAN (lan0 egress): the peer's source address becomes CL_PEER, its
+# source ports 500 and 4500 their CL_NAT_PORT. In from the LAN: the
+# destination CL_PEER becomes the peer's address before routing (lan0
+# ingress), then the translated ports their own again on the way to the
+# peer (priv0 egress, where the UDP header's offset is known). act_nat
+# mends the checksums for the addresses, act_csum the UDP checksum after a
+# port change (one of 0, ESP in UDP's, is left as it is).
+cl_nat_setup() {
+	local p pub=$CL_PEER priv=$CL_PEER_OWN
+	modprobe -a sch_ingress cls_flower act_nat act_pedit act_csum 2> /dev/null
+	add_ns nat
+	cl_plug nat lan0 br-lan
+	ip -n nat addr add "$pub/24" dev lan0
+	ip link add lan0 netns peer type veth peer name priv0 netns nat
+	ip -n peer link set lan0 up
+	ip -n nat link set priv0 up
+	ip -n nat addr add "$CL_NAT_PRIV/24" dev priv0
+	ip -n peer addr add "$priv/24" dev lan0
+	ip -n peer route add default via "$CL_NAT_PRIV" dev lan0
+	ip netns exec nat sysctl -qw net.ipv4.ip_forward=1
+	{
+		echo "qdisc add dev lan0 clsact"
+		echo "qdisc add dev priv0 clsact"
+		for p in "${!CL_NAT_PORT[@]}"; do
+			echo "filter add dev lan0 egress prio 1 protocol ip flower ip_proto udp" \
+				"src_ip $priv src_port $p action pedit ex munge udp sport set ${CL_NAT_PORT[$p]}" \
+				"pipe action nat egress $priv/32 $pub pipe action csum ip and udp"
+			echo "filter add dev priv0 egress prio 1 protocol ip flower ip_proto udp" \
+				"dst_ip $priv dst_port ${CL_NAT_PORT[$p]} action pedit ex munge udp dport set $p" \
+				"pipe action csum ip and udp"
+		done
+		echo "filter add dev lan0 egress prio 2 protocol ip flower src_ip $priv action nat egress $priv/32 $pub"
+		echo "filter add dev lan0 ingress prio 1 protocol ip flower dst_ip $pub action nat ingress $pub/32 $priv"
+	} | ip netns exec nat tc -batch -
 }
 
 # cl_join NODE: NODE (nI) on the HA link with id I and the cluster key.
@@ -170,7 +233,7 @@ cl_vip_add() {	# (three ip commands at once: every ms counts in the outage)
 	local pids=()
 	printf 'addr replace %s\n' "$CL_VIP/24 dev lan0" "$CL_IN_VIP/24 dev in0" | ip -n "$1" -batch - &
 	pids+=($!)
-	ip -n peer neigh replace $CL_VIP lladdr "${CL_MAC[$1]}" dev lan0 nud permanent &
+	ip -n "$CL_LAN_NS" neigh replace $CL_VIP lladdr "${CL_MAC[$1]}" dev lan0 nud permanent &
 	pids+=($!)
 	ip -n srv neigh replace $CL_IN_VIP lladdr "${CL_IN_MAC[$1]}" dev in0 nud permanent &
 	pids+=($!)
@@ -480,10 +543,10 @@ cl_traffic_stop() {
 # --- capture and analysis -------------------------------------------------
 
 # cl_capture_start NAME [SNAPLEN [FILTER]]: capture ESP (or what the pcap
-# FILTER selects) on the peer's lan0 into $tmp/NAME.pcap (frames cut to
-# SNAPLEN bytes, default 128: the headers).
+# FILTER selects) on the peer's side of the LAN (lan0 of CL_LAN_NS) into
+# $tmp/NAME.pcap (frames cut to SNAPLEN bytes, default 128: the headers).
 cl_capture_start() {
-	cl_bg "cap-$1" peer tcpdump -Z root -U -n -i lan0 -s "${2:-128}" -w "$tmp/$1.pcap" "${3:-esp}"
+	cl_bg "cap-$1" "$CL_LAN_NS" tcpdump -Z root -U -n -i lan0 -s "${2:-128}" -w "$tmp/$1.pcap" "${3:-esp}"
 	wait_until 10 grep -q 'listening on' "$tmp/cap-$1.log"
 }
 # cl_capture_stop NAME: end the capture; its file is complete afterwards.
@@ -527,7 +590,8 @@ cl_py() { python3 - "$@" < <(cl_py_src); }
 #             "reused": N, "reused_seqs": [...], "late": N, "min_seq": N, "max_seq": N,
 #             "senders": {"n1": {"packets", "first_ms", "last_ms", "min_seq",
 #                                "max_seq"}}, "around_cut": {...}}}}
-# ESP in UDP (port 4500, RFC 3948) counts as ESP.
+# ESP in UDP (from or to port 4500, RFC 3948; a NAT may have changed the
+# other port) counts as ESP.
 #
 # ike: reads the same pcap files and prints one JSON object per IKE message
 # (UDP port 500, or 4500 after the non-ESP marker), in time order:
@@ -577,7 +641,8 @@ def esp(data):
     ihl = (data[off] & 15) * 4
     l4 = off + ihl
     if data[off + 9] == 17 and len(data) >= l4 + 16 and \
-            struct.unpack(">H", data[l4 + 2:l4 + 4])[0] == 4500 and \
+            4500 in struct.unpack(">HH", data[l4:l4 + 4]) and \
+            struct.unpack(">H", data[l4 + 4:l4 + 6])[0] >= 16 and \
             data[l4 + 8:l4 + 12] != b"\0\0\0\0":
         l4 += 8     # ESP in UDP: the ESP header follows the UDP header
     elif data[off + 9] != 50 or len(data) < l4 + 8:
@@ -768,8 +833,8 @@ cl_report() {
 # cl_require: what the cluster tests need besides lib.sh's require.
 cl_require() {
 	local c
-	for c in python3 tcpdump iperf3 ping; do
-		command -v $c > /dev/null || { echo "# SKIP: $c missing"; exit "$ksft_skip"; }
+	for c in python3 tcpdump iperf3 ping ${CL_NAT:+tc}; do
+		command -v "$c" > /dev/null || { echo "# SKIP: $c missing"; exit "$ksft_skip"; }
 	done
 }
 

@@ -10,12 +10,18 @@
 #                                 (keepalived's virtual_ipaddress)
 #                                 ha0 198.51.100.N on br-ha (the HA link)
 #
+# With CL_NAT=1, P sits behind cluster_lib's NAT box (its own address
+# 172.31.0.100; the nodes see it as 192.0.2.100 and its ports translated):
+# IKE and ESP run in UDP 4500 with NAT-T, and the captures run on the NAT
+# box's LAN port.
+#
 # P initiates IKEv2 (PSK, aes128-sha256-x25519) to the VIP; connection "gw"
 # has two CHILD SAs in tunnel mode:
 #   u  10.0.2.0/24 (P) <-> 10.0.1.0/24 (srv), aes128gcm16      (cluster_lib's U)
 #   e  10.0.4.0/24 (P) <-> 10.0.3.0/24 (srv), aes256gcm16-esn  (cluster_lib's E)
 # Both have replay_window SW_REPLAY_WINDOW (128). P has dpd_delay 2s
-# (dpd_action restart) and short retransmits. Every node
+# (dpd_action restart) and short retransmits. The nodes have mobike = no
+# (the VIP is their static local address: no roaming). Every node
 # has the same swanctl.conf (same connection and CHILD names, so an IKE SA
 # rebuilt on another node finds its config), and its own SPI range for
 # CHILD SAs (charon.spi_min/spi_max = ipsec-ha's spi-range: 0xcN000000-0xcNffffff).
@@ -42,7 +48,8 @@
 # $tmp/notify.log.NODE as "START_MS master: promote ok in N ms: ...".
 #
 # When IPSEC_HA_RUN_DIR is set (in a tools/vm guest), the logs, configs
-# and captures are copied to $IPSEC_HA_RUN_DIR/swan/ at exit.
+# and captures are copied to $IPSEC_HA_RUN_DIR/swan/ at exit (SW_KEEP_DIR
+# names another directory there).
 
 # Variables set here are read by the scripts that source this file.
 # shellcheck disable=SC2034
@@ -163,9 +170,16 @@ sw_swanctl_conf() {
 	local me peer my_id peer_id lu ru le re dpd=
 	if sw_is_node "$1"; then
 		me=$CL_VIP peer=$CL_PEER my_id=gw.cluster peer_id=peer.p
+		# The cluster's side never roams: with MOBIKE, a node that lost
+		# the VIP (cut off, FAULT) moves the IKE SA to its own address
+		# as soon as its link is back, telling P so before it hears that
+		# another node took the IKE SA over. Without MOBIKE and with the
+		# VIP as the static local address, charon keeps that path, and
+		# only the node holding the VIP can send on it.
+		dpd="mobike = no"
 		lu=10.0.1.0/24 ru=10.0.2.0/24 le=10.0.3.0/24 re=10.0.4.0/24
 	else
-		me=$CL_PEER peer=$CL_VIP my_id=peer.p peer_id=gw.cluster
+		me=$CL_PEER_OWN peer=$CL_VIP my_id=peer.p peer_id=gw.cluster
 		lu=10.0.2.0/24 ru=10.0.1.0/24 le=10.0.4.0/24 re=10.0.3.0/24
 		dpd="dpd_delay = 2s"
 	fi
@@ -656,6 +670,99 @@ sw_ike_report() {
 		" \(if .response then "response" else "request" end) #\(.mid) \(.spi_i)_\(.spi_r)"'
 }
 
+# --- story steps (the failover tests) ---------------------------------------
+
+# sw_story_start: the module, the cluster of 3 nodes under keepalived, P's
+# IKE SA with n1 (checks); sets ike_before (P's IKE SPIs) and marks the logs.
+sw_story_start() {
+	local n spis
+	pp load_module
+	sw_setup 3
+	sw_keepalived_up
+	check "P establishes IKE SA $SW_CONN and CHILD SAs u, e with the VIP" sw_connect
+	check "P has one IKE SA with both CHILD SAs installed" sw_established P
+	ike_before=$(sw_ike_spis P)
+	echo "# P's IKE SA ${SW_CONN}[$SW_IKE_ID]: $ike_before"
+	sw_child_spis P | sed 's/^/# P: CHILD SA /'
+	read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
+	check "n1 runs the IKE SA (P's peer)" sw_established n1
+	for n in n2 n3; do
+		check "$n mirrors the 4 ESP SAs" sw_wait 10 sw_mirrors "$n" "${spis[@]}"
+		check "$n mirrors the IKE SA's context" sw_wait 10 sw_ike_mirrors "$n"
+	done
+	check "ESP flows through both CHILD SAs" wait_until 15 cl_flowing
+	sw_log_mark n1 n2 n3 P
+}
+
+# sw_took_over NODE: NODE's charon rebuilt the IKE SA since its log mark.
+sw_took_over() { sw_log_has "$1" 'ipsec-ha: took over IKE_SA '; }
+
+# sw_takeover NODE: checks that NODE becomes keepalived's master, holds the
+# VIP, promotes, and that its charon rebuilds the IKE SA.
+sw_takeover() {
+	check "keepalived on $1 becomes master" wait_until 15 sw_vrrp_is "$1" MASTER
+	cl_event "$1: keepalived master"
+	check "$1 holds the VIP" wait_until 5 sh -c "ip -n $1 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
+	check "$1's notify script promoted" wait_until 15 sw_notified "$1" master
+	check "$1's promote succeeded" grep -q ' master: promote ok ' "$SW_NOTIFY_LOG.$1"
+	check "$1's charon rebuilt the IKE SA (\"ipsec-ha: took over IKE_SA\")" wait_until 15 sw_took_over "$1"
+	cl_event "$1: charon took the IKE SA over"
+	sw_log_since "$1" | grep -E 'ipsec-ha: (took over|message IDs)' | sed "s/^/# $1: /"
+}
+
+# sw_step: before an IKE exchange, its start time (sw_t) and P's IKE SA
+# (sw_t_spis), for sw_by.
+sw_step() { sw_t=$(cl_now); sw_t_spis=$(sw_ike_spis P); }
+# sw_by NODE EXCHANGE request|response: NODE sent one on P's IKE SA since
+# sw_step (capture $tmp/main.pcap).
+sw_by() { test "$(sw_ike_sent_by "$1" "$2" "$3" "$sw_t" "$sw_t_spis" "$tmp/main.pcap")" -gt 0; }
+
+# sw_ike_mids NODE: "MID_SEND MID_RECV" of P's IKE SA (ike_before) in
+# NODE's mirror.
+sw_ike_mids() {
+	local ike=${ike_before:-$(sw_ike_spis P)}
+	ha "$1" -j ike list | jq -r --arg i "0x${ike%_*}" --arg r "0x${ike#*_}" \
+		'.[] | select((.spi_i | ascii_downcase) == $i and (.spi_r | ascii_downcase) == $r) |
+		"\(.mid_send) \(.mid_recv)"'
+}
+
+# sw_esp_verdicts CUT: checks on the ESP of $tmp/main.pcap (CUT: the cut
+# the analysis measures from) and on P's SAs.
+sw_esp_verdicts() {
+	local bytes since
+	cl_analyse --window "$SW_REPLAY_WINDOW" --cut "$1" "$tmp/main.pcap" > "$tmp/cut.json"
+	cl_report "$tmp/cut.json"
+	read -r bytes _ _ since <<< "$CL_IPERF"
+	echo "# iperf3 srv -> P: $bytes bytes, $since after the takeover"
+	check_eq "no (SPI, sequence number) sent twice by the cluster (capture on P)" 0 \
+		"$(jq .reused "$tmp/cut.json")"
+	cl_check_peer_clean "P counted no replay and no integrity failure"
+	check_eq "P's XFRM statistics agree (sequence and protocol errors)" "0 0" \
+		"$(cl_xfrm_mib peer XfrmInStateSeqError) $(cl_xfrm_mib peer XfrmInStateProtoError)"
+}
+
+# sw_wrap_up CUT NODES...: the capture stops; its IKE messages as comments;
+# checks: no IKE_SA_INIT after CUT, P clean over the whole run, no error in
+# the charon logs of P and NODES; the timeline from CUT.
+sw_wrap_up() {
+	local cut=$1 n
+	shift
+	sw_capture_stop main
+	echo "# IKE on P's LAN port:"
+	sw_ike_report "$tmp/main.pcap"
+	check_eq "no IKE_SA_INIT sent or received by P after the first cut" 0 \
+		"$(sw_ike_count_msgs ".exchange == 34 and .ms > $cut" "$tmp/main.pcap")"
+	cl_check_peer_clean "P counted no replay and no integrity failure over the whole run"
+	for n in P "$@"; do
+		check "no error in $(sw_ns "$n")'s charon log" sw_log_errors "$n"
+	done
+	for n in "${CL_NODES[@]}"; do
+		sw_notify_timeline "$n"
+	done
+	echo "# timeline:"
+	cl_timeline "$cut" | sed 's/^/#/'
+}
+
 # --- set-up checks and cleanup -------------------------------------------
 
 sw_require() {
@@ -677,9 +784,11 @@ sw_require() {
 	fi
 }
 
-# sw_keep: the logs, configurations and captures to $IPSEC_HA_RUN_DIR/swan.
+# sw_keep: the logs, configurations and captures to
+# $IPSEC_HA_RUN_DIR/$SW_KEEP_DIR (default swan; a test of its own name keeps
+# the others' logs of the same run).
 sw_keep() {
-	local dst=${IPSEC_HA_RUN_DIR:-}/swan
+	local dst=${IPSEC_HA_RUN_DIR:-}/${SW_KEEP_DIR:-swan}
 	[ -n "${IPSEC_HA_RUN_DIR:-}" ] || return 0
 	mkdir -p "$dst" || return 0
 	cp "$tmp"/charon-*.log "$tmp"/charon-*.out "$tmp"/keepalived-*.log "$tmp"/notify.log.* \

@@ -1,0 +1,292 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The real cluster (swan_lib.sh: strongSwan on the peer P and on nodes
+# n1..n3, keepalived, the ipsec-ha charon plugin on the nodes) through
+# harder failovers than swan_cluster.sh's single one. Three stories, each
+# on a cluster of its own (a child process: its own namespaces, logs in
+# $IPSEC_HA_RUN_DIR/swan-failover-STORY/); `swan_failover.sh STORY` or
+# swan_failover_STORY.sh (a link, what TEST_PROGS lists) runs one:
+#
+# rapid  n1 is cut off; n2 takes over (its charon rebuilds the IKE SA) and
+#        is cut off within a second of that; n3 takes over from n2. ESP
+#        flows again with no (SPI, sequence number) sent twice and no replay
+#        or integrity failure on P; P keeps its IKE SA (same SPIs, no
+#        IKE_SA_INIT after the first cut); n3 answers P's DPD and CHILD_SA
+#        rekey, and rekeys the IKE SA itself.
+#
+# skew   n1's HA link output is dropped (tc on its ha0), so what it
+#        publishes no longer reaches n2 and n3; P runs DPDs with n1, which
+#        moves the Message IDs of P and n1 past those of the mirror; then n1
+#        is cut off. n2 rebuilds the IKE SA with stale Message IDs and
+#        synchronizes them with P (RFC 6311): P's DPD and a CHILD_SA rekey
+#        started by P and by n2 succeed on the same IKE SA. DPDs only, no
+#        CHILD_SA rekey while the output is dropped: the CHILD SAs of such a
+#        rekey would exist on n1 and P only, so the CHILD SA could carry no
+#        ESP after the takeover; DPDs move the same Message ID counter (the
+#        one n1 responds with) and leave ESP checkable.
+#
+# heal   n1 is cut off, not killed (its charon keeps the IKE SA), and n2
+#        takes over. n1 comes back: keepalived (nopreempt) leaves the VIP
+#        with n2, and n1's module hears from n2 that n2 owns the IKE SA
+#        (event ike-lost): n1's charon drops the IKE SA without a word to P,
+#        and sends P nothing (capture: no IKE or ESP from n1's MAC); P's
+#        session stays with n2 (same SPIs, DPD answered by n2, ESP flows).
+
+# Helper functions run through check and wait_until:
+# shellcheck disable=SC2317
+# VRRP adverts every second: at 0.2 s, a guest starved of CPU for a moment
+# (the notify script's promote took seconds when other guests ran beside)
+# lets a backup time out while the master is alive, and keepalived flaps.
+SW_ADVERT_INT=${SW_ADVERT_INT:-1}
+# shellcheck source=selftests/swan_lib.sh
+source "$(dirname "$0")/swan_lib.sh"
+require
+sw_require
+
+STORIES=(rapid skew heal)
+# The story: the argument, or the name this file is called by
+# (swan_failover_STORY.sh, links that run.sh runs one by one, each within
+# its time limit); all three in turn otherwise.
+story=${1:-}
+base=$(basename "$0" .sh)
+[ -n "$story" ] || [ "$base" = swan_failover ] || story=${base#swan_failover_}
+if [ -z "$story" ]; then
+	rc=0
+	for s in "${STORIES[@]}"; do
+		echo "# story $s"
+		"$0" "$s"
+		r=$?
+		[ "$r" = 0 ] || [ "$r" = "$ksft_skip" ] || rc=1
+	done
+	exit $rc
+fi
+printf '%s\n' "${STORIES[@]}" | grep -qx -- "$story" ||
+	{ echo "# unknown story '$story' (${STORIES[*]})"; exit 1; }
+SW_KEEP_DIR=swan-failover-$story
+
+# Every check says which story it belongs to.
+ok() { step_time; printf 'ok - %s: %s\n' "$story" "$*"; }
+not_ok() { step_time; printf 'not ok - %s: %s\n' "$story" "$*"; failures=$((failures + 1)); }
+
+CL_PING_INTERVAL=0.05
+CL_IPERF_RATE=500K
+POST=2	# seconds of traffic after both CHILD SAs answer again
+
+# --- rapid: n1, then n2 within a second of its takeover -------------------
+
+# iperf_rx: the bytes P's iperf3 client received so far (ss), 0 without it.
+iperf_rx() {
+	ip netns exec peer ss -tinH dst "$CL_SRV" 2> /dev/null |
+		sed -n 's/.*bytes_received:\([0-9]*\).*/\1/p' | sort -n | tail -n 1 | grep . || echo 0
+}
+iperf_rx_above() { [ "$(iperf_rx)" -gt "$1" ]; }
+
+story_rapid() {
+	local cut cut2 seen flowing rx
+	sw_story_start
+	check "capture of ESP and IKE on P's LAN port" sw_capture_start main
+	cl_event "traffic starts"
+	cl_traffic_start
+	sleep 1
+
+	cut=$(cl_now)
+	cl_cut n1
+	cl_event_at "$cut" "n1 cut off"
+	sw_takeover n2
+	seen=$(cl_now)
+	# n2 goes within about a second of its takeover: n3's mirror has
+	# what n2 announced until then (the ownership of the SAs and of the
+	# IKE context, the counters of the ESP it sent).
+	sleep 0.3
+	cut2=$(cl_now)
+	cl_cut n2
+	cl_event_at "$cut2" "n2 cut off"
+	echo "# n2 cut $((cut2 - seen)) ms after its charon's takeover was seen, $((cut2 - cut)) ms after n1's cut"
+	sw_log_since n2 | grep -q 'message IDs synchronized' &&
+		echo "# n2 synchronized the message IDs with P before its cut"
+	sw_takeover n3
+	check "ESP flows again through both CHILD SAs" wait_until 20 cl_flowing
+	flowing=$(cl_now)
+	cl_event_at "$flowing" "both CHILD SAs answer a ping again"
+	# TCP's retransmission timer backed off during two outages in a row:
+	# the stream resumes seconds after ESP does
+	rx=$(iperf_rx)
+	check "the iperf3 stream survived both takeovers (P receives again)" \
+		wait_until 30 iperf_rx_above $((rx + 65536))
+	cl_event "iperf3 stream received again"
+	sleep "$POST"
+	cl_event "traffic stops"
+	cl_traffic_stop "$flowing"
+	sw_esp_verdicts "$cut2"
+
+	sw_step
+	check "P's DPD on its IKE SA is answered" sw_dpd 20
+	check "n3 answered the DPD" sw_by n3 37 response
+	check_eq "P's IKE SA has the same SPIs as before the cuts" "$ike_before" "$(sw_ike_spis P)"
+	sw_step
+	check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
+	check "n3 answered the CHILD_SA rekey" sw_by n3 36 response
+	sw_step
+	check "IKE_SA rekey started by n3 succeeds" sw_rekey_ike n3
+	check "n3 sent the IKE_SA rekey request" sw_by n3 36 request
+	check "ESP flows through both CHILD SAs after the rekeys" wait_until 15 cl_flowing
+	sw_wrap_up "$cut" n3
+}
+
+# --- skew: Message IDs that the mirror never learnt ------------------------
+
+# ha_out_drop NODE: NODE's HA link output is dropped (clsact on ha0, a
+# matchall filter that drops everything on egress).
+ha_out_drop() {
+	ip netns exec "$1" tc qdisc add dev ha0 clsact &&
+	ip netns exec "$1" tc filter add dev ha0 egress matchall action drop
+}
+# ha_out_dropped NODE: how many packets NODE's drop filter dropped.
+ha_out_dropped() {
+	ip netns exec "$1" tc -s filter show dev ha0 egress |
+		sed -n 's/.*Sent [0-9]* bytes \([0-9]*\) pkt.*/\1/p' | head -n 1
+}
+
+# counters_synced NODE: NODE's mirror has n1's outbound ESP counters as
+# they are in n1's SAD (nothing n1 sent is missing there).
+counters_synced() {
+	local spi oseq mirrored
+	while read -r spi oseq; do
+		mirrored=$(ha "$1" -j sa list | jq -r --arg s "${spi,,}" \
+			'[.[] | select((.spi | ascii_downcase) == $s) | .oseq // 0] | max // 0')
+		[ "$mirrored" -ge "$oseq" ] ||
+			{ sw_why "$1's mirror has oseq $mirrored for $spi, n1 is at $oseq"; return 1; }
+	done < <(cl_xfrm_stats n1 | awk -v vip="$CL_VIP" '$2 == vip { printf "%s %.0f\n", $1, $6 * 4294967296 + $7 }')
+}
+
+# mids_follow NODE: NODE's mirror has n1's message IDs of P's IKE SA.
+mids_follow() {
+	local mine theirs
+	mine=$(sw_ike_mids n1)
+	theirs=$(sw_ike_mids "$1")
+	if [ -z "$mine" ] || [ "$mine" != "$theirs" ]; then
+		sw_why "n1 has '$mine', $1's mirror '$theirs'"
+		return 1
+	fi
+}
+
+story_skew() {
+	local n1_block n1_after n2_now n3_now cut flowing i
+	sw_story_start
+	# No ESP while n1's output is dropped: the mirror's counters stay
+	# exact, so what the ESP verdicts see is the Message ID story alone.
+	check "n2's mirror has n1's ESP counters" sw_wait 10 counters_synced n2
+	# P's DPDs run every 2 s all along (P is idle): the message IDs move
+	check "n2's mirror has n1's message IDs" sw_wait 10 mids_follow n2
+	check "capture of ESP and IKE on P's LAN port" sw_capture_start main
+
+	check "n1's HA link output is dropped (tc)" ha_out_drop n1
+	cl_event "n1's HA output dropped"
+	read -r _ n1_block <<< "$(sw_ike_mids n1)"
+	# P idle: a DPD after each 2 s without inbound traffic
+	for i in 1 2 3; do
+		check "P's DPD $i with n1 is answered" sw_dpd 20
+	done
+	read -r _ n1_after <<< "$(sw_ike_mids n1)"
+	read -r _ n2_now <<< "$(sw_ike_mids n2)"
+	read -r _ n3_now <<< "$(sw_ike_mids n3)"
+	echo "# next message ID from P: n1 $n1_block when its output was dropped, $n1_after now; n2's mirror $n2_now, n3's $n3_now; n1's HA output dropped $(ha_out_dropped n1) packets"
+	check "n1's message IDs moved on with the DPDs ($n1_block -> $n1_after)" \
+		test "$n1_after" -ge $((n1_block + 3))
+	check "n2's mirror stayed behind ($n2_now <= $n1_block)" test "$n2_now" -le "$n1_block"
+	check "n3's mirror stayed behind ($n3_now <= $n1_block)" test "$n3_now" -le "$n1_block"
+
+	cut=$(cl_now)
+	cl_cut n1
+	cl_event_at "$cut" "n1 cut off"
+	sw_takeover n2
+	check "n2's charon synchronized the message IDs (RFC 6311)" \
+		wait_until 15 sw_log_has n2 'message IDs synchronized \(RFC 6311\)'
+	check "P's charon says \"responder requested MID sync\"" \
+		wait_until 5 sw_log_has P 'responder requested MID sync'
+	sw_log_since P | grep -E 'MID sync|MESSAGE_ID_SYNC' | sed 's/^/# P: /'
+	cl_event "traffic starts"
+	cl_traffic_start
+	check "ESP flows through both CHILD SAs with n2" wait_until 20 cl_flowing
+	flowing=$(cl_now)
+	sleep "$POST"
+	cl_traffic_stop "$flowing"
+	sw_esp_verdicts "$cut"
+
+	sw_step
+	check "P's DPD on its IKE SA is answered" sw_dpd 20
+	check "n2 answered the DPD" sw_by n2 37 response
+	check_eq "P's IKE SA has the same SPIs as before the cut" "$ike_before" "$(sw_ike_spis P)"
+	sw_step
+	check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
+	check "n2 answered the CHILD_SA rekey" sw_by n2 36 response
+	sw_step
+	check "CHILD_SA rekey (e) started sw_by n2 succeeds" sw_rekey_child n2 e
+	check "n2 sent the CHILD_SA rekey request" sw_by n2 36 request
+	check_eq "P's IKE SA still has the same SPIs" "$ike_before" "$(sw_ike_spis P)"
+	check "ESP flows through both CHILD SAs after the rekeys" wait_until 15 cl_flowing
+	sw_wrap_up "$cut" n2
+}
+
+# --- heal: n1 comes back and lets go ---------------------------------------
+
+# n1_quiet SINCE_MS: n1 sent P no IKE message and no ESP after SINCE_MS.
+n1_quiet() {
+	local ike esp
+	ike=$(sw_ike_count_msgs ".sender == \"n1\" and .ms > $1" "$tmp/main.pcap")
+	esp=$(cl_analyse "$tmp/main.pcap" | jq --argjson t "$1" \
+		'[.spis[] | .senders.n1 // empty | select(.last_ms > $t)] | length')
+	[ "$ike" = 0 ] && [ "$esp" = 0 ] && return 0
+	echo "n1 sent $ike IKE messages after the heal, and ESP on $esp SPIs"
+	return 1
+}
+
+story_heal() {
+	local cut heal flowing
+	sw_story_start
+	check "capture of ESP and IKE on P's LAN port" sw_capture_start main
+	cl_event "traffic starts"
+	cl_traffic_start
+	sleep 1
+	cut=$(cl_now)
+	cl_cut n1
+	cl_event_at "$cut" "n1 cut off"
+	sw_takeover n2
+	check "ESP flows again through both CHILD SAs" wait_until 20 cl_flowing
+	check "keepalived on n1 went to FAULT (its notify script demoted)" wait_until 10 sw_notified n1 fault
+	check "n1's charon still has the IKE SA (cut off, not dead)" test "$(sw_ike_count n1)" = 1
+
+	sw_log_mark n1
+	heal=$(cl_now)
+	cl_return n1
+	cl_event_at "$heal" "n1 comes back"
+	check "keepalived on n1 becomes backup (nopreempt)" wait_until 15 sw_notified n1 backup
+	check "n1's charon drops the IKE SA n2 took over (event ike-lost)" \
+		wait_until 20 sw_log_has n1 'took IKE_SA .* over, dropping it here without a word to the peer'
+	cl_event "n1's charon dropped the IKE SA"
+	sw_log_since n1 | grep -E 'ipsec-ha|deleting|delete|error|failed' | head -n 20 | sed 's/^/# n1: /'
+	check "n1's swanctl --list-sas no longer shows it" wait_until 5 test "$(sw_ike_count n1)" = 0
+	check_eq "n2 still holds the VIP alone" n2 "$(sw_vip_holder | tr '\n' ' ' | sed 's/ $//')"
+	check "n1 stays backup" sw_vrrp_is n1 BACKUP
+	check "ESP flows through both CHILD SAs after the heal" wait_until 15 cl_flowing
+	flowing=$(cl_now)
+	sleep "$POST"
+	cl_traffic_stop "$flowing"
+	sw_esp_verdicts "$cut"
+
+	sw_step
+	check "P's DPD on its IKE SA is answered" sw_dpd 20
+	check "n2 answered the DPD" sw_by n2 37 response
+	check_eq "P's IKE SA has the same SPIs as before the cut" "$ike_before" "$(sw_ike_spis P)"
+	sw_step
+	check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
+	check "n2 answered the CHILD_SA rekey" sw_by n2 36 response
+	read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
+	check "n1 mirrors the rekeyed ESP SAs (it follows n2 again)" sw_wait 10 sw_mirrors n1 "${spis[@]}"
+	check "n1 sent P nothing after the heal (no IKE, no ESP from its MAC)" n1_quiet "$heal"
+	sw_wrap_up "$cut" n2
+}
+
+"story_$story"
+finish
