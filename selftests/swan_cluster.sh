@@ -63,6 +63,14 @@ echo "# P's IKE SA ${SW_CONN}[$SW_IKE_ID]: $ike_before"
 sw_child_spis P | sed 's/^/# P: CHILD SA /'
 read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
 check "n1 runs the IKE SA (P's peer)" sw_established n1
+# The plugin moves each node's own reqids to node id << 16, so that
+# CHILD SAs adopted from another node keep theirs without a collision.
+reqids_in_range() {	# reqids_in_range NODE: every SA's reqid is NODE's
+	local i=${1#n} r
+	r=$(ip -n "$1" xfrm state | sed -n 's/.* reqid \([0-9]*\) .*/\1/p' | sort -u)
+	[ -n "$r" ] && ! echo "$r" | awk -v lo=$((i << 16)) -v hi=$(((i + 1) << 16)) '$1 < lo || $1 >= hi { bad = 1 } END { exit !bad }'
+}
+check "n1's CHILD SAs have reqids in n1's range (1 << 16 ...)" reqids_in_range n1
 check "n2 mirrors the 4 ESP SAs" sw_wait 10 sw_mirrors n2 "${spis[@]}"
 check "n3 mirrors the 4 ESP SAs" sw_wait 10 sw_mirrors n3 "${spis[@]}"
 check "n2 mirrors the IKE SA's context" sw_wait 10 sw_ike_mirrors n2

@@ -59,7 +59,7 @@ esn_near() {	# the peer's ESN counter is at least 2^32 - 100
 	cl_xfrm_stats peer | awk -v s="${CL_SPI_IN[E]}" -v min=$(( (1 << 32) - 100 )) \
 		'$1 == s && $6 * 4294967296 + $7 >= min { found = 1 } END { exit !found }'
 }
-check "the ESN pair's counters come within 100 of 2^32" wait_until 20 esn_near
+check "the ESN pair's counters come within 100 of 2^32" wait_until 40 esn_near
 before=$(cl_ownership n2)
 cut=$(cl_now)
 cl_cut n1

@@ -301,10 +301,12 @@ static int node_attr_cb(const struct nlattr *attr, void *data)
 {
 	uint16_t *id = data;
 
+	/* a u32 on the wire, at most node-id-max (65535) */
 	if (mnl_attr_get_type(attr) == IPSEC_HA_A_CONFIG_NODE_ID &&
-		mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+		mnl_attr_validate(attr, MNL_TYPE_U32) >= 0 &&
+		mnl_attr_get_u32(attr) <= IPSEC_HA_NODE_ID_MAX)
 	{
-		*id = mnl_attr_get_u16(attr);
+		*id = mnl_attr_get_u32(attr);
 	}
 	return MNL_CB_OK;
 }
