@@ -11,7 +11,8 @@
 #   make lint                  checkpatch, sparse, W=1, -Werror for the tool
 #   make check-debug           suite + leak check on the debug kernel (root)
 #   make check-7x              7.x builds (W=1) + smoke test in a 7.x guest (root)
-#   make install               modules_install + the tool, man page, completion
+#   make install               modules_install + the tool, man page, completion,
+#                              the Pacemaker resource agent under OCF_ROOT
 #                              (DESTDIR=dir stages everything under dir)
 
 TOP := $(CURDIR)
@@ -28,6 +29,10 @@ endif
 # kernel (Debian's headers say 6.1.192 where modules live in 6.1.0-NN-amd64),
 # else the tree's own release.
 release = $(if $(filter /lib/modules/%/build,$(1)),$(patsubst /lib/modules/%/build,%,$(1)),$(shell cat $(1)/include/config/kernel.release))
+
+# The Pacemaker resource agent goes to OCF_ROOT/resource.d/ipsec-ha/ipsec-ha
+# (ocf:ipsec-ha:ipsec-ha), whatever the tool's PREFIX.
+OCF_ROOT ?= /usr/lib/ocf
 
 MODULE_SRCS := $(wildcard $(TOP)/module/*.c $(TOP)/module/*.h) $(TOP)/module/Kbuild
 UAPI := $(TOP)/include/uapi/linux/ipsec_ha.h
@@ -82,6 +87,8 @@ install: all
 	$(foreach k,$(KDIRS),$(MAKE) -C $(k) M=$(BUILD)/$(call release,$(k)) \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install &&) true
 	$(MAKE) -C tools/ipsec-ha install
+	install -D -m 0755 tools/pacemaker/ipsec-ha \
+		$(DESTDIR)$(OCF_ROOT)/resource.d/ipsec-ha/ipsec-ha
 
 clean:
 	rm -rf $(BUILD)
