@@ -14,6 +14,7 @@
 #   make check-7x              7.x builds (W=1) + smoke test in a 7.x guest (root)
 #   make install               modules_install + the tool, man page, completion,
 #                              keepalived's notify script in /usr/lib/ipsec-ha
+#                              the Pacemaker resource agent under OCF_ROOT
 #                              (DESTDIR=dir stages everything under dir)
 
 TOP := $(CURDIR)
@@ -30,6 +31,10 @@ endif
 # kernel (Debian's headers say 6.1.192 where modules live in 6.1.0-NN-amd64),
 # else the tree's own release.
 release = $(if $(filter /lib/modules/%/build,$(1)),$(patsubst /lib/modules/%/build,%,$(1)),$(shell cat $(1)/include/config/kernel.release))
+
+# The Pacemaker resource agent goes to OCF_ROOT/resource.d/ipsec-ha/ipsec-ha
+# (ocf:ipsec-ha:ipsec-ha), whatever the tool's PREFIX.
+OCF_ROOT ?= /usr/lib/ocf
 
 MODULE_SRCS := $(wildcard $(TOP)/module/*.c $(TOP)/module/*.h) $(TOP)/module/Kbuild
 UAPI := $(TOP)/include/uapi/linux/ipsec_ha.h
@@ -92,6 +97,8 @@ install: all
 	$(MAKE) -C tools/ipsec-ha install
 	install -D -m 0755 tools/keepalived/ipsec-ha-notify $(DESTDIR)$(NOTIFYDIR)/ipsec-ha-notify
 	$(MAKE) -C tools/strongswan install
+	install -D -m 0755 tools/pacemaker/ipsec-ha \
+		$(DESTDIR)$(OCF_ROOT)/resource.d/ipsec-ha/ipsec-ha
 
 clean:
 	rm -rf $(BUILD)

@@ -85,7 +85,7 @@ fi
 log=$out/shellcheck.log
 if command -v shellcheck > /dev/null; then
 	# shellcheck disable=SC2046
-	if shellcheck -x -S warning $(git ls-files '*.sh' 'tools/vm/run' '.ci/run' 'tools/keepalived/ipsec-ha-notify' 2>/dev/null) > "$log" 2>&1; then
+	if shellcheck -x -S warning $(git ls-files '*.sh' 'tools/vm/run' '.ci/run' 'tools/keepalived/ipsec-ha-notify' 'tools/pacemaker/ipsec-ha' 2>/dev/null) > "$log" 2>&1; then
 		result "shellcheck" pass
 	else
 		result "shellcheck" fail "$log"
