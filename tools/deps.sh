@@ -20,7 +20,7 @@ pkgs=(
 	clang libclang-rt-14-dev dkms
 	flex bison bc libelf-dev libssl-dev dwarves debootstrap
 	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
-	keepalived resource-agents dpkg-dev
+	keepalived resource-agents libxml2-utils dpkg-dev
 )
 
 missing() {
