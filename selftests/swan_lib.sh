@@ -95,11 +95,14 @@ sw_dir() { echo "$SW_DIR/$(sw_ns "$1")"; }
 # (nodes with the plugin) its plugins/ is /usr/lib/ipsec/plugins;
 # STRONGSWAN_CONF names NODE's strongswan.conf. (ip netns exec enters a
 # mount namespace of its own already; unshare -m keeps that explicit.)
+# ip, unshare and the inner shell exec each other; sw_exec_bg NODE CMD...
+# runs it all as a background job whose pid ($!) is CMD's own, for
+# sw_stop and cl_cleanup to signal.
 sw_exec() {
 	local d
 	d=$(sw_dir "$1")
 	# shellcheck disable=SC2016 # the inner shell's variables
-	STRONGSWAN_CONF=$d/strongswan.conf ip netns exec "$(sw_ns "$1")" \
+	STRONGSWAN_CONF=$d/strongswan.conf ${SW_EXEC_REPLACE:+exec} ip netns exec "$(sw_ns "$1")" \
 		unshare -m --propagation private sh -c '
 		d=$1
 		shift
@@ -110,6 +113,8 @@ sw_exec() {
 		fi
 		exec "$@"' sw "$d" "${@:2}"
 }
+
+sw_exec_bg() { SW_EXEC_REPLACE=1 sw_exec "$@" & }
 
 # sw NODE ARGS...: swanctl ARGS... talking to NODE's charon.
 sw() { sw_exec "$1" swanctl "${@:2}"; }
@@ -260,7 +265,7 @@ sw_start() {
 	local ns
 	ns=$(sw_ns "$1")
 	[ -d "$(sw_dir "$1")" ] || sw_prepare "$1"
-	sw_exec "$1" "$SW_CHARON" > "$tmp/charon-$ns.out" 2>&1 &
+	sw_exec_bg "$1" "$SW_CHARON" > "$tmp/charon-$ns.out" 2>&1
 	CL_PIDS[charon-$ns]=$!
 	wait_until 20 sw_charon_up "$1" || { cat "$tmp/charon-$ns.out"; return 1; }
 	sw "$1" --load-all > "$tmp/load-$ns.out" 2>&1 || { cat "$tmp/load-$ns.out"; return 1; }
@@ -318,8 +323,8 @@ sw_keepalived_start() {
 	d=$(sw_dir "$1")
 	[ -d "$d" ] || sw_prepare "$1"
 	sw_keepalived_conf "$1" > "$d/keepalived.conf"
-	sw_exec "$1" keepalived -n -l -D -G -P -f "$d/keepalived.conf" \
-		-p "$d/run/keepalived.pid" -r "$d/run/vrrp.pid" > "$tmp/keepalived-$1.log" 2>&1 &
+	sw_exec_bg "$1" keepalived -n -l -D -G -P -f "$d/keepalived.conf" \
+		-p "$d/run/keepalived.pid" -r "$d/run/vrrp.pid" > "$tmp/keepalived-$1.log" 2>&1
 	CL_PIDS[keepalived-$1]=$!
 }
 
@@ -354,6 +359,12 @@ sw_notify_timeline() {
 		cl_event_at "$t0" "$1: notify ${state%:}: $cmd starts"
 		cl_event_at "$((t0 + ${ms:-0}))" "$1: $cmd ${rest%%:*}"
 	done < "$SW_NOTIFY_LOG.$1"
+}
+# sw_master_ms NODE: when NODE's notify script last started for master
+# (ms since the epoch): keepalived runs it as it enters MASTER, right
+# after it added the VIP.
+sw_master_ms() {
+	awk '$2 == "master:" { t = $1 } END { print t }' "$SW_NOTIFY_LOG.$1" 2> /dev/null
 }
 # sw_promote_ms NODE: the time the last promote took on NODE (ms).
 sw_promote_ms() {
@@ -511,6 +522,27 @@ sw_established() {
 # sw_spi_list: P's CHILD SA SPIs, one word each (cluster_lib's format).
 sw_spi_list() { sw_child_spis P | awk '{ print $2; print $3 }'; }
 
+# sw_child_desc NODE: each INSTALLED CHILD SA of NODE in words, sorted:
+# "u: TUNNEL 10.0.2.0/24 <-> 10.0.1.0/24, AES_GCM_16-128, SPIs in 0x... out 0x..."
+# (", ESN" after the algorithm when the SA has extended sequence numbers).
+sw_child_desc() {
+	sw_sas_json "$1" | jq -r '.[] | .[] | ."child-sas" // {} | .[] | select(.state == "INSTALLED") |
+		"\(.name): \(.mode) \(."local-ts" // [] | join(",")) <-> \(."remote-ts" // [] | join(",")), " +
+		"\(."encr-alg")-\(."encr-keysize")\(if .esn == "1" then ", ESN" else "" end), " +
+		"SPIs in 0x\(."spi-in") out 0x\(."spi-out")"' | sort
+}
+
+# sw_oseq_synced NODE CHILD: NODE's mirror follows the cluster's outbound
+# sequence counter of P's CHILD SA CHILD (P's inbound SPI): the node that
+# runs it has synced a counter above 0.
+sw_oseq_synced() {
+	local spi
+	spi=$(sw_child_spis P "$2" | awk '{ print $2; exit }')
+	[ -n "$spi" ] || { sw_why "P has no CHILD SA $2"; return 1; }
+	[ "$(ha "$1" -j sa list | jq --arg s "$spi" '[.[] | select(.spi == $s) | .oseq // 0] | add // 0')" -gt 0 ] ||
+		{ sw_why "$1's mirror has no outbound counter for $spi yet"; return 1; }
+}
+
 # sw_why TEXT: why a polled condition does not hold (yet); sw_wait shows
 # the last one when it gives up.
 sw_why() { echo "$*" > "$tmp/why"; }
@@ -548,6 +580,16 @@ sw_log_mark() {
 sw_log_since() { tail -n +$(( ${SW_LOG_MARK[$(sw_ns "$1")]:-0} + 1 )) "$(sw_log "$1")"; }
 # sw_log_has NODE REGEX: NODE's log after the mark has a line matching REGEX.
 sw_log_has() { sw_log_since "$1" | grep -Eq -- "$2"; }
+
+# sw_log_ms NODE REGEX: when the last line of NODE's log after the mark
+# that matches REGEX was written (ms since the epoch; the log's time of
+# day is taken as today's); empty when there is none.
+sw_log_ms() {
+	local t
+	t=$(sw_log_since "$1" | grep -E -- "$2" | tail -n 1 | awk '{ print $1 }')
+	[ -n "$t" ] || return 0
+	date -d "$t" +%s%3N
+}
 
 # sw_log_errors NODE: the lines of NODE's whole charon log that say
 # " error" or "failed"; status 1 when there is any.
@@ -672,6 +714,57 @@ sw_ike_report() {
 		" \(if .response then "response" else "request" end) #\(.mid) \(.spi_i)_\(.spi_r)"'
 }
 
+# sw_ike_exchanges ZERO_MS PCAP...: the IKE exchanges of the capture, one
+# line each, in the order of their requests: the request's time relative
+# to ZERO_MS, who sent it (P or the node, by source MAC), the exchange and
+# message ID, the IKE SA (initiator's SPI), who answered and how fast, and
+# how often the request was sent when it was retransmitted. A run of
+# INFORMATIONAL exchanges alike but for their message IDs (P's DPDs on an
+# idle IKE SA, every dpd_delay) is one line.
+sw_ike_exchanges() {
+	local zero=$1
+	shift
+	sw_ike_msgs "$@" | jq -rs --argjson zero "$zero" '
+		def who: if .sender == "peer" then "P" else .sender end;
+		def requester: if (.sender == "peer") == .response then "cluster" else "P" end;
+		def t: floor | if . >= 0 then "+\(.)" else tostring end;
+		map(. + {requester: requester}) |
+		group_by([.spi_i, .requester, .exchange, .mid]) |
+		map({req: (map(select(.response | not)) | first),
+		     resp: (map(select(.response)) | first),
+		     sent: (map(select(.response | not)) | length)}) |
+		map(select(.req != null)) | sort_by(.req.ms) |
+		map({t: (.req.ms - $zero), from: (.req | who),
+		     to: (if .req.sender == "peer" then "VIP" else "P" end),
+		     ex: ({"34": "IKE_SA_INIT", "35": "IKE_AUTH", "36": "CREATE_CHILD_SA",
+			   "37": "INFORMATIONAL"}[.req.exchange | tostring] // "exchange \(.req.exchange)"),
+		     mid: .req.mid, spi: .req.spi_i, sent: .sent,
+		     by: (if .resp then .resp | who else null end),
+		     ms: (if .resp then .resp.ms - .req.ms else null end)}) |
+		(reduce .[] as $x ([];
+			if length > 0 and (.[-1] | .ex == "INFORMATIONAL" and .ex == $x.ex and
+			   .from == $x.from and .spi == $x.spi and .by != null and .by == $x.by and
+			   .sent == 1 and $x.sent == 1)
+			then .[-1] += {n: (.[-1].n + 1), t2: $x.t, mid2: $x.mid, ms: ([.[-1].ms, $x.ms] | max)}
+			else . + [$x + {n: 1}] end))[] |
+		if .n > 1 then
+			"t=\(.t | t)..\(.t2 | t) ms  \(.from) -> \(.to)  \(.n) x \(.ex) #\(.mid)..#\(.mid2) " +
+			"on IKE SA \(.spi)_*: \(.by) answered each, within \(.ms | floor) ms"
+		else
+			"t=\(.t | t) ms  \(.from) -> \(.to)  \(.ex) #\(.mid) on IKE SA \(.spi)_*: " +
+			(if .by then "\(.by) answered in \(.ms | floor) ms" else "no answer" end) +
+			(if .sent > 1 then " (request sent \(.sent) times)" else "" end)
+		end'
+}
+
+# sw_esp_sent PCAP SRC FROM_MS TO_MS: how many ESP packets (ESP in UDP
+# too) of the capture SRC sent after FROM_MS and up to TO_MS (ms since
+# the epoch).
+sw_esp_sent() {
+	tcpdump -r "$1" -n -tt "src $2 and (esp or (udp port 4500 and udp[8:4] != 0))" 2> /dev/null |
+		awk -v from="$3" -v to="$4" '{ t = $1 * 1000 } t > from && t <= to { n++ } END { print n + 0 }'
+}
+
 # --- story steps (the failover tests) ---------------------------------------
 
 # sw_story_start: the module, the cluster of 3 nodes under keepalived, P's
@@ -700,15 +793,20 @@ sw_story_start() {
 sw_took_over() { sw_log_has "$1" 'ipsec-ha: took over IKE_SA '; }
 
 # sw_takeover NODE: checks that NODE becomes keepalived's master, holds the
-# VIP, promotes, and that its charon rebuilds the IKE SA.
+# VIP, promotes, and that its charon rebuilds the IKE SA. The timeline
+# gets when keepalived made NODE master (its notify script's start) and
+# when charon's log says it took the IKE SA over.
 sw_takeover() {
+	local t
 	check "keepalived on $1 becomes master" wait_until 15 sw_vrrp_is "$1" MASTER
-	cl_event "$1: keepalived master"
 	check "$1 holds the VIP" wait_until 5 sh -c "ip -n $1 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
 	check "$1's notify script promoted" wait_until 15 sw_notified "$1" master
+	t=$(sw_master_ms "$1")
+	cl_event_at "${t:-$(cl_now)}" "$1: keepalived master (VIP taken, notify script started)"
 	check "$1's promote succeeded" grep -q ' master: promote ok ' "$SW_NOTIFY_LOG.$1"
 	check "$1's charon rebuilt the IKE SA (\"ipsec-ha: took over IKE_SA\")" wait_until 15 sw_took_over "$1"
-	cl_event "$1: charon took the IKE SA over"
+	t=$(sw_log_ms "$1" 'ipsec-ha: took over IKE_SA ')
+	cl_event_at "${t:-$(cl_now)}" "$1: charon took the IKE SA over (ipsec-ha plugin)"
 	sw_log_since "$1" | grep -E 'ipsec-ha: (took over|message IDs)' | sed "s/^/# $1: /"
 }
 
@@ -743,15 +841,17 @@ sw_esp_verdicts() {
 		"$(cl_xfrm_mib peer XfrmInStateSeqError) $(cl_xfrm_mib peer XfrmInStateProtoError)"
 }
 
-# sw_wrap_up CUT NODES...: the capture stops; its IKE messages as comments;
-# checks: no IKE_SA_INIT after CUT, P clean over the whole run, no error in
-# the charon logs of P and NODES; the timeline from CUT.
+# sw_wrap_up CUT NODES...: the capture stops; its IKE exchanges as
+# comments (sw_ike_exchanges, ms from CUT); checks: no IKE_SA_INIT after
+# CUT, P clean over the whole run, no error in the charon logs of P and
+# NODES; the timeline from CUT (events before SW_TIMELINE_FROM, ms since
+# the epoch, left out).
 sw_wrap_up() {
 	local cut=$1 n
 	shift
 	sw_capture_stop main
-	echo "# IKE on P's LAN port:"
-	sw_ike_report "$tmp/main.pcap"
+	echo "# IKE exchanges on P's LAN port (ms from the cut):"
+	sw_ike_exchanges "$cut" "$tmp/main.pcap" | sed 's/^/#   /'
 	check_eq "no IKE_SA_INIT sent or received by P after the first cut" 0 \
 		"$(sw_ike_count_msgs ".exchange == 34 and .ms > $cut" "$tmp/main.pcap")"
 	cl_check_peer_clean "P counted no replay and no integrity failure over the whole run"
@@ -761,7 +861,11 @@ sw_wrap_up() {
 	for n in "${CL_NODES[@]}"; do
 		sw_notify_timeline "$n"
 	done
-	echo "# timeline:"
+	if [ -n "${SW_TIMELINE_FROM:-}" ]; then
+		awk -v from="$SW_TIMELINE_FROM" '$1 >= from' "$tmp/timeline" > "$tmp/timeline.new" &&
+			mv "$tmp/timeline.new" "$tmp/timeline"
+	fi
+	echo "# timeline (ms from the cut):"
 	cl_timeline "$cut" | sed 's/^/#/'
 }
 
