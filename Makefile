@@ -8,7 +8,7 @@
 #   make KDIR=<kernel tree>    module for that one tree
 #   make deps                  install what the project needs (Debian 12)
 #   make check                 every test; ends with "N passed, N failed"
-#   make demo                  the two-node story in a guest
+#   make demo                  the strongSwan + keepalived story in a guest
 #   make lint                  checkpatch, sparse, W=1, -Werror for the tool
 #   make check-debug           suite + leak check on the debug kernel (root)
 #   make check-7x              7.x builds (W=1) + smoke test in a 7.x guest (root)
