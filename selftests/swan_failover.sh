@@ -75,13 +75,6 @@ POST=2	# seconds of traffic after both CHILD SAs answer again
 
 # --- rapid: n1, then n2 within a second of its takeover -------------------
 
-# iperf_rx: the bytes P's iperf3 client received so far (ss), 0 without it.
-iperf_rx() {
-	ip netns exec peer ss -tinH dst "$CL_SRV" 2> /dev/null |
-		sed -n 's/.*bytes_received:\([0-9]*\).*/\1/p' | sort -n | tail -n 1 | grep . || echo 0
-}
-iperf_rx_above() { [ "$(iperf_rx)" -gt "$1" ]; }
-
 story_rapid() {
 	local cut cut2 seen flowing rx
 	sw_story_start
@@ -111,22 +104,16 @@ story_rapid() {
 	cl_event_at "$flowing" "both CHILD SAs answer a ping again"
 	# TCP's retransmission timer backed off during two outages in a row:
 	# the stream resumes seconds after ESP does
-	rx=$(iperf_rx)
+	rx=$(sw_iperf_rx)
 	check "the iperf3 stream survived both takeovers (P receives again)" \
-		wait_until 30 iperf_rx_above $((rx + 65536))
+		wait_until 30 sw_iperf_rx_above $((rx + 65536))
 	cl_event "iperf3 stream received again"
 	sleep "$POST"
 	cl_event "traffic stops"
 	cl_traffic_stop "$flowing"
 	sw_esp_verdicts "$cut2"
 
-	sw_step
-	check "P's DPD on its IKE SA is answered" sw_dpd 20
-	check "n3 answered the DPD" sw_by n3 37 response
-	check_eq "P's IKE SA has the same SPIs as before the cuts" "$ike_before" "$(sw_ike_spis P)"
-	sw_step
-	check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
-	check "n3 answered the CHILD_SA rekey" sw_by n3 36 response
+	sw_answers n3 "the cuts"
 	sw_step
 	check "IKE_SA rekey started by n3 succeeds" sw_rekey_ike n3
 	check "n3 sent the IKE_SA rekey request" sw_by n3 36 request
@@ -214,15 +201,9 @@ story_skew() {
 	cl_traffic_stop "$flowing"
 	sw_esp_verdicts "$cut"
 
+	sw_answers n2 "the cut"
 	sw_step
-	check "P's DPD on its IKE SA is answered" sw_dpd 20
-	check "n2 answered the DPD" sw_by n2 37 response
-	check_eq "P's IKE SA has the same SPIs as before the cut" "$ike_before" "$(sw_ike_spis P)"
-	sw_step
-	check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
-	check "n2 answered the CHILD_SA rekey" sw_by n2 36 response
-	sw_step
-	check "CHILD_SA rekey (e) started sw_by n2 succeeds" sw_rekey_child n2 e
+	check "CHILD_SA rekey (e) started by n2 succeeds" sw_rekey_child n2 e
 	check "n2 sent the CHILD_SA rekey request" sw_by n2 36 request
 	check_eq "P's IKE SA still has the same SPIs" "$ike_before" "$(sw_ike_spis P)"
 	check "ESP flows through both CHILD SAs after the rekeys" wait_until 15 cl_flowing
@@ -275,13 +256,7 @@ story_heal() {
 	cl_traffic_stop "$flowing"
 	sw_esp_verdicts "$cut"
 
-	sw_step
-	check "P's DPD on its IKE SA is answered" sw_dpd 20
-	check "n2 answered the DPD" sw_by n2 37 response
-	check_eq "P's IKE SA has the same SPIs as before the cut" "$ike_before" "$(sw_ike_spis P)"
-	sw_step
-	check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
-	check "n2 answered the CHILD_SA rekey" sw_by n2 36 response
+	sw_answers n2 "the cut"
 	read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
 	check "n1 mirrors the rekeyed ESP SAs (it follows n2 again)" sw_wait 10 sw_mirrors n1 "${spis[@]}"
 	check "n1 sent P nothing after the heal (no IKE, no ESP from its MAC)" n1_quiet "$heal"

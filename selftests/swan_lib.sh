@@ -817,6 +817,25 @@ sw_step() { sw_t=$(cl_now); sw_t_spis=$(sw_ike_spis P); }
 # sw_step (capture $tmp/main.pcap).
 sw_by() { test "$(sw_ike_sent_by "$1" "$2" "$3" "$sw_t" "$sw_t_spis" "$tmp/main.pcap")" -gt 0; }
 
+# sw_iperf_rx: the bytes P's iperf3 client received so far (ss), 0 without it.
+sw_iperf_rx() {
+	ip netns exec peer ss -tinH dst "$CL_SRV" 2> /dev/null |
+		sed -n 's/.*bytes_received:\([0-9]*\).*/\1/p' | sort -n | tail -n 1 | grep . || echo 0
+}
+sw_iperf_rx_above() { [ "$(sw_iperf_rx)" -gt "$1" ]; }
+
+# sw_answers NODE WHAT: P's DPD and a CHILD_SA rekey of u started by P
+# succeed, answered by NODE, on the IKE SA P had before WHAT ("the cut").
+sw_answers() {
+	sw_step
+	check "P's DPD on its IKE SA is answered" sw_dpd 20
+	check "$1 answered the DPD" sw_by "$1" 37 response
+	check_eq "P's IKE SA has the same SPIs as before $2" "$ike_before" "$(sw_ike_spis P)"
+	sw_step
+	check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
+	check "$1 answered the CHILD_SA rekey" sw_by "$1" 36 response
+}
+
 # sw_ike_mids NODE: "MID_SEND MID_RECV" of P's IKE SA (ike_before) in
 # NODE's mirror.
 sw_ike_mids() {

@@ -71,6 +71,11 @@ check "n2's SAs are ESP in UDP to the NAT's port" sw_wait 5 encap_ok n2
 check "ESP flows again through both CHILD SAs" wait_until 20 cl_flowing
 flowing=$(cl_now)
 cl_event_at "$flowing" "both CHILD SAs answer a ping again"
+# TCP's retransmission timer backs off during the outage: the stream
+# resumes after ESP does
+rx=$(sw_iperf_rx)
+check "P's iperf3 client receives again after the takeover" \
+	wait_until 30 sw_iperf_rx_above $((rx + 65536))
 sleep "$POST"
 cl_event "traffic stops"
 cl_traffic_stop "$flowing"
@@ -83,15 +88,9 @@ n2_esp() {	# n2 sent ESP in UDP to the translated port
 }
 check "n2 sent ESP in UDP to the NAT's translated port" n2_esp
 
-sw_step
-check "P's DPD on its IKE SA is answered" sw_dpd 20
-check "n2 answered the DPD" sw_by n2 37 response
-check_eq "P's IKE SA has the same SPIs as before the cut" "$ike_before" "$(sw_ike_spis P)"
+sw_answers n2 "the cut"
 check_eq "n2's IKE SA runs to the NAT's translated port" "$CL_PEER ${CL_NAT_PORT[4500]}" \
 	"$(ike_field n2 remote-host) $(ike_field n2 remote-port)"
-sw_step
-check "CHILD_SA rekey (u) started by P succeeds" sw_rekey_child P u
-check "n2 answered the CHILD_SA rekey" sw_by n2 36 response
 sw_step
 check "CHILD_SA rekey (e) started by n2 succeeds" sw_rekey_child n2 e
 check "n2 sent the CHILD_SA rekey request" sw_by n2 36 request
