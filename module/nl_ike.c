@@ -13,6 +13,7 @@
 
 #include "ike.h"
 #include "nl.h"
+#include "stats.h"
 
 #define HA_IKE_EXT_ALL	(IPSEC_HA_IKE_EXT_NAT_T | IPSEC_HA_IKE_EXT_MOBIKE | \
 			 IPSEC_HA_IKE_EXT_EAP)
@@ -300,6 +301,8 @@ int ha_nl_ike_add(struct sk_buff *skb, struct genl_info *info)
 		if (err == -ENOSPC)
 			NL_SET_ERR_MSG(info->extack, "the mirror is full (max-sas)");
 	}
+	if (!err)
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_IKE_UPDATES);
 	mutex_unlock(&hn->store.lock);
 out:
 	kfree_sensitive(ike);
@@ -349,6 +352,8 @@ int ha_nl_ike_set(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG(info->extack,
 				       "IKE context too large for a sync datagram (1192 bytes at most)");
 	}
+	if (!err)
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_IKE_UPDATES);
 	mutex_unlock(&hn->store.lock);
 	kfree_sensitive(ike);
 	return err;

@@ -110,6 +110,8 @@ check "a batch of 58 contexts from a file" ha n1 ike add batch "$tmp/batch"
 for n in $(seq 61 100); do batch_line "$n"; done > "$tmp/batch2"
 check "a batch of 40 contexts from standard input" ha n1 ike add batch - < "$tmp/batch2"
 check_eq "n1 holds 100 contexts" 100 "$(count n1)"
+check_eq "n1 counts 100 IKE updates (ike-updates)" 100 "$(stat_field n1 ike_updates)"
+check_eq "n2, which pushed none, counts none" 0 "$(stat_field n2 ike_updates)"
 check_eq "n1 owns them" 100 "$(ha n1 -j ike list | jq '[.[] | select(.local and .owner == 1)] | length')"
 check "n2 mirrors all 100" wait_until 10 has n2 100
 check "n2 mirrors them field for field" test "$(view n1)" = "$(view n2)"
@@ -148,6 +150,7 @@ check_eq "... and the secrets stay" "$(rep d10007 10)" "$(one n3 7 .sk_d)"
 pp ha n1 ike set spi-i "$(spi_i 8)" spi-r "$(spi_r 8)" child 0xe0000001 child 0xe0000002,0xe0000003
 check "a new CHILD SA list reaches n2" wait_until 5 sh -c \
 	"[ \"\$(ip netns exec n2 '$IPSEC_HA' -j ike list | jq -c '.[] | select(.spi_i == \"$(spi_i 8)\") | .child_spi')\" = '[\"0xe0000001\",\"0xe0000002\",\"0xe0000003\"]' ]"
+check_eq "n1 counts both ike set as updates" 102 "$(stat_field n1 ike_updates)"
 pp ha n1 ike del spi-i "$(spi_i 9)" spi-r "$(spi_r 9)"
 check "a deletion reaches n2" wait_until 5 has n2 99
 check "... and n3" wait_until 5 has n3 99
@@ -189,6 +192,7 @@ check "the ALIVE summaries agree: no bulk sync in 4 quiet seconds" \
 
 # Refusals: the kernel's reason (or the tool's, for secrets), and no change.
 want=$(count n1)
+updates=$(stat_field n1 ike_updates)
 big=$(rep 00 257)
 # shellcheck disable=SC2046
 check_err "a 257-byte nonce is refused by the kernel" "out of range.*nonce-i" \
@@ -239,6 +243,8 @@ check_err "deleting an unknown context is refused" "no IKE SA with these SPIs" \
 check_err "ike set without a change is refused" "nothing to set" \
 	ha n1 ike set spi-i "$(spi_i 1)" spi-r "$(spi_r 1)"
 unchanged
+check_eq "refused pushes count no update, on n1 or n2" "$updates 0" \
+	"$(stat_field n1 ike_updates) $(stat_field n2 ike_updates)"
 check_eq "n2 still mirrors n1's contexts" "$(view n1)" "$(view n2)"
 add_ns n4
 check_err "a node without an id cannot push" "no id yet" \

@@ -83,6 +83,7 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_DROP_REF_REUSED]	= ATTR("drop-ref-reused", AK_U64),
 	[IPSEC_HA_A_STATS_LINK_MTU_DOWN]	= ATTR("link-mtu-down", AK_U64),
 	[IPSEC_HA_A_STATS_RESYNCS]		= ATTR("resyncs", AK_U64),
+	[IPSEC_HA_A_STATS_IKE_UPDATES]		= ATTR("ike-updates", AK_U64),
 };
 
 /* sa-get dump replies: never a key. */

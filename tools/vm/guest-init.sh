@@ -108,7 +108,7 @@ leftovers() {
 	for d in /proc/[0-9]*; do
 		pid=${d#/proc/}
 		case "$pid" in 1 | 2 | "$teepid" | "$BASHPID") continue ;; esac
-		read -r stat <"$d/stat" 2>/dev/null || continue
+		read -r stat 2>/dev/null <"$d/stat" || continue
 		stat=${stat##*) } # "STATE PPID ..."
 		case "$stat" in Z\ * | ?\ 2\ *) continue ;; esac
 		echo "$pid"
