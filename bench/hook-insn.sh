@@ -17,17 +17,27 @@
 #         bench/hook-cost.sh): the hook and the counter sync it drives,
 #         node 2's receiving included, as the same guest runs both
 #
-# Prints the medians of hook and sync against off, their difference and
-# its share of the path without the module, and the median of the rounds'
-# shares.
+# A first round warms every mode up and is not counted. Prints, per mode,
+# the median per-packet count and its spread across the rounds
+# ((max - min) / median), then hook and sync against off: the difference
+# of the medians, its share of the path without the module, and the
+# median of the rounds' shares; for all guest instructions and for the
+# kernel's alone.
 #
 #   bench/hook-insn.sh [ROUNDS] [PINGS]     (on the host: boots the guest)
 #
 # ROUNDS defaults to 5, PINGS to 1000. CIPHER=null uses ESP with the null
 # cipher and no authentication instead of rfc4106(gcm(aes)) 128: the path
 # without crypto, the hook's worst case in share. VM_ARGS adds options to
-# tools/vm/run (default -k 6.1 -t 1800). The guest has QEMU's default CPU
-# model, without AES-NI: its AES-GCM runs the kernel's generic C code.
+# tools/vm/run (default -k 6.1 -t 1800).
+#
+# The guest runs with one vCPU and QEMU's -icount shift=0: its clock
+# advances 1 ns per instruction while it runs, so that the timer
+# interrupts and the time-driven work (ALIVE, the sync interval) that fall
+# into a window depend on the instructions executed, not on how fast the
+# host runs them (with the host's clock, they moved the counts by 1-2%
+# between rounds). The guest has QEMU's default CPU model, without AES-NI:
+# its AES-GCM runs the kernel's generic C code.
 
 if [ -z "${IPSEC_HA_GUEST:-}" ]; then
 	repo=$(cd "$(dirname "$0")/.." && pwd -P) || exit 2
@@ -35,7 +45,7 @@ if [ -z "${IPSEC_HA_GUEST:-}" ]; then
 	marks=$repo/build/insn/hook-insn.$$.marks
 	: > "$marks" || exit 2
 	# shellcheck disable=SC2086 # VM_ARGS: options, one word each
-	"$repo/tools/vm/run" ${VM_ARGS:--k 6.1 -t 1800} \
+	"$repo/tools/vm/run" --smp 1 --icount shift=0 ${VM_ARGS:--k 6.1 -t 1800} \
 		--plugin "$repo/build/insn/insn-count.so,out=$marks" \
 		-e INSN_MARKS="$marks" ${CIPHER:+-e CIPHER="$CIPHER"} \
 		-- "$repo/bench/hook-insn.sh" "$@"
@@ -112,7 +122,11 @@ mirror_reached() { [ "$(mirrored)" -ge "$want" ]; }
 #         included (the same guest runs both)
 mode() {
 	unload_module || exit 1
-	[ "$1" = off ] && return 0
+	if [ "$1" = off ]; then
+		# the unload's deferred work (RCU callbacks, workers) is done
+		sleep 0.5
+		return 0
+	fi
 	load_module || exit 1
 	if [ "$1" = hook ]; then
 		ha n1 node set id 1 sync-packets 4294967295 sync-interval 60000 > /dev/null || exit 1
@@ -145,38 +159,54 @@ window() {
 		END { if (NR == 2) printf "%d %d\n", t[2] - t[1], k[2] - k[1] }'
 }
 
-# measure MODE: one round's per-packet figures of MODE into res[]
+# measure MODE: one round's per-packet figures of MODE into res[] (not
+# in the warm-up round 0)
 declare -A res
 measure() {
 	local w tot k
 	w=$(window "$pings") || exit 1
 	read -r tot k <<< "$w"
-	res[$1-tot]+="$((tot / (2 * pings))) "
-	res[$1-k]+="$((k / (2 * pings))) "
-	printf '# round %d %-4s: %d insns (kernel %d)\n' "$r" "$1" "$tot" "$k"
+	if [ "$r" -gt 0 ]; then
+		res[$1-tot]+="$((tot / (2 * pings))) "
+		res[$1-k]+="$((k / (2 * pings))) "
+	fi
+	printf '# round %d%s %-4s: %d insns (kernel %d), %d a packet\n' "$r" \
+		"$([ "$r" -gt 0 ] || echo ' (warm-up)')" "$1" "$tot" "$k" "$((tot / (2 * pings)))"
 }
 
-echo "# ${CIPHER:-rfc4106(gcm(aes)) 128} ESP, $pings echoes ($((2 * pings)) ESP packets) a window, $rounds rounds, kernel $(uname -r)"
-# warm up: the first packets through the path fill caches and lists
+sent_more() { [ "$(ctr tx-counters)" -ge "$want" ]; }
+
+echo "# ${CIPHER:-rfc4106(gcm(aes)) 128} ESP, $pings echoes ($((2 * pings)) ESP packets) a window, $rounds rounds after a warm-up round, kernel $(uname -r), $(nproc) vCPU"
 ip netns exec peer "$mark" --echo 10.0.0.2 50 || { echo "no echo through the SAs"; exit 1; }
-hook_dgrams=0 synced=0
-for r in $(seq 1 "$rounds"); do
+hook_dgrams=0 synced=0 sync_ctrs=0
+for r in $(seq 0 "$rounds"); do
 	order="off hook sync"
-	[ $((r % 2)) = 0 ] && order="sync hook off"
+	[ $((r % 2)) = 1 ] && order="sync hook off"
 	for m in $order; do
 		mode "$m"
-		[ "$m" = hook ] && dgrams=$(ctr tx-datagrams)
-		[ "$m" = sync ] && before=$(mirrored)
+		case $m in
+		off)
+			[ ! -e /sys/module/ipsec_ha ] || { echo "off mode: ipsec_ha is loaded"; exit 1; }
+			;;
+		hook)
+			[ "$(show_field n2 .link)" = null ] || { echo "hook mode: node 2 is on the HA link"; exit 1; }
+			dgrams=$(ctr tx-datagrams) ctrs=$(ctr tx-counters)
+			;;
+		sync)
+			before=$(mirrored) ctrs=$(ctr tx-counters)
+			;;
+		esac
 		measure "$m"
 		if [ "$m" = hook ]; then
 			hook_dgrams=$((hook_dgrams + $(ctr tx-datagrams) - dgrams))
-			# the trackers are live: with sync-packets 1, one more
-			# echo makes the hook send node 1's counters at once
+			# the window sent no counters (the sync put off)...
 			sent=$(ctr tx-counters)
+			[ "$sent" = "$ctrs" ] || { echo "hook mode: node 1 sent $((sent - ctrs)) counter entries in the window"; exit 1; }
+			# ...but the trackers are live: with sync-packets 1, one
+			# more echo makes the hook send node 1's counters at once
 			ha n1 node set sync-packets 1 > /dev/null
 			ip netns exec peer ping -q -c 1 -W 5 10.0.0.2 > /dev/null
 			want=$((sent + 1))
-			sent_more() { [ "$(ctr tx-counters)" -ge "$want" ]; }
 			wait_until 10 sent_more || { echo "hook mode: the hook does not count (tx-counters $(ctr tx-counters))"; exit 1; }
 		fi
 		if [ "$m" = sync ]; then
@@ -189,31 +219,46 @@ for r in $(seq 1 "$rounds"); do
 				echo "node 2 mirrors oseq $synced of SA 0x302, not >= $want: hook not counting"
 				exit 1
 			}
+			[ "$r" = 0 ] || sync_ctrs=$((sync_ctrs + $(ctr tx-counters) - ctrs))
 		fi
 	done
 done
-echo "# hook mode: node 1 sent $hook_dgrams datagrams (ALIVE) during its windows; sync mode: node 2 mirrors node 1's outbound counter $synced"
+echo "# hook mode: node 1 sent no counters in its windows and $hook_dgrams datagrams (ALIVE) in all; sync mode: node 1 sent $sync_ctrs counter entries in and after its counted windows, node 2 mirrors node 1's outbound counter $synced"
 
 for what in tot k; do
-	for m in hook sync; do
-		awk -v what="$what" -v m="$m" -v ro="${res[off-$what]}" -v rn="${res[$m-$what]}" '
-		function median(v, n,   i, j, t) {
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-					t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-				}
-			return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-		}
-		BEGIN {
-			n = split(ro, x, " "); split(rn, y, " ")
-			for (i = 1; i <= n; i++) {
-				q[i] = 100 * (y[i] - x[i]) / x[i]
-				a[i] = x[i]; b[i] = y[i]
+	awk -v what="$what" -v ro="${res[off-$what]}" -v rh="${res[hook-$what]}" -v rs="${res[sync-$what]}" '
+	function median(v, n,   i, j, t, w) {
+		for (i = 1; i <= n; i++)
+			w[i] = v[i]
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && w[j - 1] > w[j]; j--) {
+				t = w[j]; w[j] = w[j - 1]; w[j - 1] = t
 			}
-			off = median(a, n); on = median(b, n)
-			printf "%-6s insns/packet: without module %d, %-4s %d, difference %d (%+.2f%%); median of the rounds\x27 shares %+.2f%% (rounds: %s/ %s)\n",
-				what == "tot" ? "guest" : "kernel", off, m, on, on - off, 100 * (on - off) / off,
-				median(q, n), ro, rn
-		}'
-	done
+		return n % 2 ? w[(n + 1) / 2] : (w[n / 2] + w[n / 2 + 1]) / 2
+	}
+	function spread(v, n,   i, lo, hi) {
+		lo = hi = v[1]
+		for (i = 2; i <= n; i++) {
+			if (v[i] < lo) lo = v[i]
+			if (v[i] > hi) hi = v[i]
+		}
+		return 100 * (hi - lo) / median(v, n)
+	}
+	function show(name, v, n, s) {
+		printf "%-6s %-4s %6d insns/packet, spread %.2f%% (rounds: %s)\n",
+			what == "tot" ? "guest" : "kernel", name, median(v, n), spread(v, n), s
+	}
+	function against(name, v, n,   i, q, off, on) {
+		for (i = 1; i <= n; i++)
+			q[i] = 100 * (v[i] - x[i]) / x[i]
+		off = median(x, n); on = median(v, n)
+		printf "%-6s %-4s - off: %+d insns/packet (%+.2f%%); median of the rounds\x27 shares %+.2f%%\n",
+			what == "tot" ? "guest" : "kernel", name, on - off, 100 * (on - off) / off, median(q, n)
+	}
+	BEGIN {
+		n = split(ro, x, " "); split(rh, h, " "); split(rs, y, " ")
+		sub(/ $/, "", ro); sub(/ $/, "", rh); sub(/ $/, "", rs)
+		show("off", x, n, ro); show("hook", h, n, rh); show("sync", y, n, rs)
+		against("hook", h, n); against("sync", y, n)
+	}'
 done
