@@ -193,7 +193,7 @@ for r in $(seq 0 "$rounds"); do
 			dgrams=$(ctr tx-datagrams) ctrs=$(ctr tx-counters)
 			;;
 		sync)
-			before=$(mirrored) ctrs=$(ctr tx-counters)
+			before=$(mirrored) ctrs=$(ctr tx-counters) dgrams=$(ctr tx-datagrams)
 			;;
 		esac
 		measure "$m"
@@ -210,6 +210,7 @@ for r in $(seq 0 "$rounds"); do
 			wait_until 10 sent_more || { echo "hook mode: the hook does not count (tx-counters $(ctr tx-counters))"; exit 1; }
 		fi
 		if [ "$m" = sync ]; then
+			echo "#   node 1 sent $(($(ctr tx-counters) - ctrs)) counter entries in $(($(ctr tx-datagrams) - dgrams)) datagrams by the window's end"
 			# the hook counted the window's replies: node 2 mirrors
 			# node 1's outbound counter past them
 			want=$((before + pings))
