@@ -126,6 +126,7 @@ if [ $has_pcpu = 1 ]; then
 	pp ip netns exec n1 "$XSA" add 198.51.100.1 203.0.113.72 0x7202 dir out reqid 72
 	ip -n n1 addr add 10.72.0.1/24 dev lo
 	ip -n n1 route add 10.73.0.0/24 via 198.51.100.50 dev ha0 onlink
+	ip -n n1 route add 203.0.113.0/24 via 198.51.100.50 dev ha0 onlink
 	ip -n n1 xfrm policy add src 10.72.0.0/24 dst 10.73.0.0/24 dir out \
 		tmpl src 198.51.100.1 dst 203.0.113.72 proto esp reqid 72 mode tunnel
 	for c in 0 1; do

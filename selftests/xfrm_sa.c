@@ -213,7 +213,6 @@ static int list(void)
 	nlh->nlmsg_type = XFRM_MSG_GETSA;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = time(NULL);
-	mnl_nlmsg_put_extra_header(nlh, sizeof(struct xfrm_usersa_info));
 	return transact(nlh, sa_cb);
 }
 
