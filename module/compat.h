@@ -60,11 +60,27 @@ static inline void ha_udp_tunnel_sock_release(struct socket *sock)
 
 /* SA direction (XFRMA_SA_DIR, 6.10): probed by Kbuild in the uapi header. */
 #ifdef HA_HAVE_XFRM_SA_DIR
+#define HA_XFRM_SA_DIR true
 #define ha_xfrm_state_dir(x) ((x)->dir)
 #define ha_xfrm_state_set_dir(x, d) ((x)->dir = (d))
 #else
+#define HA_XFRM_SA_DIR false
 #define ha_xfrm_state_dir(x) 0
 #define ha_xfrm_state_set_dir(x, d) do { } while (0)
+#endif
+
+/*
+ * Per-CPU SAs (RFC 9611: x->pcpu_num, UINT_MAX for an SA of no CPU; 6.13,
+ * and 6.12.13 on): probed by Kbuild in the header.
+ */
+#ifdef HA_HAVE_XFRM_STATE_PCPU
+#define HA_XFRM_PCPU true
+#define ha_xfrm_state_pcpu(x) ((x)->pcpu_num)
+#define ha_xfrm_state_set_pcpu(x, c) ((x)->pcpu_num = (c))
+#else
+#define HA_XFRM_PCPU false
+#define ha_xfrm_state_pcpu(x) UINT_MAX
+#define ha_xfrm_state_set_pcpu(x, c) do { } while (0)
 #endif
 
 /*

@@ -19,11 +19,16 @@ static_assert(HA_IPPROTO_ROUTING == IPPROTO_ROUTING && HA_IPPROTO_ESP == IPPROTO
 	      HA_IPPROTO_AH == IPPROTO_AH && HA_IPPROTO_DSTOPTS == IPPROTO_DSTOPTS &&
 	      HA_IPPROTO_COMP == IPPROTO_COMP);
 /*
- * Newer kernels add modes past BEET (IPTFS, 7.x), whose parameters the
- * records do not carry: records of such modes stay refused (HA_MODE_MAX).
+ * Newer kernels add modes past BEET: IP-TFS (7.x), whose parameters the
+ * records do not carry. Its SAs are mirrored, never installed
+ * (ha_sa_plan()); templates stay below HA_MODE_MAX.
  */
 static_assert(HA_MODE_TRANSPORT == XFRM_MODE_TRANSPORT && HA_MODE_TUNNEL == XFRM_MODE_TUNNEL &&
 	      HA_MODE_BEET == XFRM_MODE_BEET && HA_MODE_MAX <= XFRM_MODE_MAX);
+#ifdef XFRM_MODE_IPTFS
+static_assert(HA_MODE_IPTFS == XFRM_MODE_IPTFS);
+#endif
+static_assert(HA_PCPU_NONE == UINT_MAX);
 static_assert(HA_STATE_AF_UNSPEC == XFRM_STATE_AF_UNSPEC && HA_STATE_ESN == XFRM_STATE_ESN);
 static_assert(HA_POLICY_OUT == XFRM_POLICY_OUT && HA_SHARE_UNIQUE == XFRM_SHARE_UNIQUE);
 static_assert(HA_ENCAP_ESPINUDP_NON_IKE == UDP_ENCAP_ESPINUDP_NON_IKE);
@@ -195,24 +200,27 @@ static void ha_inst_lft(struct xfrm_lifetime_cfg *lft, const struct ha_wire_lft_
 	lft->hard_use_expires_seconds = w->hard_use_expires;
 }
 
-/* Replay state: a bitmap (and ESN) state when the SA had one, else legacy. */
-static int ha_inst_replay(struct xfrm_state *x, const struct ha_wire_sa *w)
+/*
+ * Replay state: a bitmap (and ESN) state when the SA had one, else
+ * legacy; window is the record's, or what this kernel needs instead.
+ */
+static int ha_inst_replay(struct xfrm_state *x, const struct ha_wire_sa *w, u32 window)
 {
 	struct xfrm_replay_state_esn *r;
 	u32 words;
 
-	if (!w->esn && w->bmp_len <= 1 && w->replay_window <= 32) {
-		x->props.replay_window = w->replay_window;
+	if (!w->esn && w->bmp_len <= 1 && window <= 32) {
+		x->props.replay_window = window;
 		return 0;
 	}
-	words = DIV_ROUND_UP(w->replay_window, 32);
+	words = DIV_ROUND_UP(window, 32);
 	if (words > HA_WIRE_BMP_MAX)
 		return -EINVAL;
 	r = kzalloc(sizeof(*r) + words * sizeof(u32), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	r->bmp_len = words;
-	r->replay_window = w->replay_window;
+	r->replay_window = window;
 	x->replay_esn = r;
 	x->preplay_esn = kmemdup(r, xfrm_replay_state_esn_len(r), GFP_KERNEL);
 	return x->preplay_esn ? 0 : -ENOMEM;
@@ -225,6 +233,24 @@ void ha_inst_sa_discard(struct xfrm_state *x)
 	xfrm_state_put(x);
 }
 
+static void ha_inst_sa_caps(struct ha_sa_caps *caps)
+{
+	caps->dir = HA_XFRM_SA_DIR;
+	caps->pcpu = HA_XFRM_PCPU;
+	caps->cpus = num_possible_cpus();
+}
+
+/* Why this node cannot install a valid SA record, or NULL. */
+const char *ha_inst_sa_refused(const struct ha_wire_sa *w)
+{
+	struct ha_sa_plan plan;
+	struct ha_sa_caps caps;
+	const char *why = NULL;
+
+	ha_inst_sa_caps(&caps);
+	return ha_sa_plan(w, &caps, &plan, &why) ? why : NULL;
+}
+
 /*
  * An SA built from its record, ready for ha_inst_sa_add() (not in the
  * SAD yet, so its counters may still be set without x->lock). NULL with
@@ -233,6 +259,8 @@ void ha_inst_sa_discard(struct xfrm_state *x)
 struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 				    int *err, const char **why)
 {
+	struct ha_sa_plan plan;
+	struct ha_sa_caps caps;
 	struct xfrm_state *x;
 
 	/* What xfrm_user would refuse never reaches the kernel's builders. */
@@ -240,12 +268,11 @@ struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 		*err = -EINVAL;
 		return NULL;
 	}
-	/* Sync never saw its counters: where to start them is unknown. */
-	if (w->offload == HA_OFFLOAD_PACKET) {
-		*why = "packet offload: its counters are in the owner's NIC";
-		*err = -EOPNOTSUPP;
+	/* What this kernel cannot represent as the owner had it. */
+	ha_inst_sa_caps(&caps);
+	*err = ha_sa_plan(w, &caps, &plan, why);
+	if (*err)
 		return NULL;
-	}
 	x = xfrm_state_alloc(net);
 	*why = "cannot build the SA";
 	if (!x) {
@@ -276,7 +303,8 @@ struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 	x->props.smark.m = w->smark_m;
 	x->if_id = w->if_id;
 	x->tfcpad = w->tfcpad;
-	ha_xfrm_state_set_dir(x, w->dir);
+	ha_xfrm_state_set_dir(x, plan.dir);
+	ha_xfrm_state_set_pcpu(x, plan.pcpu);
 
 	*err = -ENOMEM;
 	if (w->has_encap) {
@@ -305,7 +333,7 @@ struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 	if (*err)
 		goto fail;
 	*why = "cannot set up the replay state";
-	*err = ha_inst_replay(x, w);
+	*err = ha_inst_replay(x, w, plan.replay_window);
 	if (*err)
 		goto fail;
 	x->replay_maxdiff = net->xfrm.sysctl_aevent_rseqth;

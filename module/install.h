@@ -13,6 +13,7 @@ struct ha_net;
 int ha_inst_rx_check(struct ha_net *hn, const struct ha_wire_sa *sa,
 		     const struct ha_wire_policy *pol);
 bool ha_inst_rx_bad_ref(struct ha_net *hn, const struct ha_ref *ref);
+const char *ha_inst_sa_refused(const struct ha_wire_sa *w);
 struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 				    int *err, const char **why);
 void ha_inst_sa_discard(struct xfrm_state *x);

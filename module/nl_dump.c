@@ -7,6 +7,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "install.h"
 #include "nl.h"
 #include "nodeinfo.h"
 #include "peer.h"
@@ -32,6 +33,9 @@ static int ha_fill_sa(struct sk_buff *skb, const struct ha_obj *obj,
 		      const struct ha_wire_sa *sa)
 {
 	u32 icv = sa->aead.id ? sa->aead.icv_len : sa->aalg.icv_len;
+	/* The owner's inference stands in for a direction the kernel had not. */
+	bool inferred = obj->dir == HA_DIR_UNKNOWN && sa->dir_inferred != HA_DIR_UNKNOWN;
+	const char *refused = ha_inst_sa_refused(sa);
 
 	if (nla_put_u32(skb, IPSEC_HA_A_SA_ORIGIN, obj->refkey >> 32) ||
 	    nla_put_u32(skb, IPSEC_HA_A_SA_ID, (u32)obj->refkey) ||
@@ -46,7 +50,10 @@ static int ha_fill_sa(struct sk_buff *skb, const struct ha_obj *obj,
 	    nla_put_u32(skb, IPSEC_HA_A_SA_REQID, sa->reqid) ||
 	    ha_put_addr(skb, IPSEC_HA_A_SA_DADDR, sa->family, &sa->daddr) ||
 	    ha_put_addr(skb, IPSEC_HA_A_SA_SADDR, sa->family, &sa->saddr) ||
-	    nla_put_u8(skb, IPSEC_HA_A_SA_DIR, obj->dir) ||
+	    nla_put_u8(skb, IPSEC_HA_A_SA_DIR, inferred ? sa->dir_inferred : obj->dir) ||
+	    (inferred && nla_put_u8(skb, IPSEC_HA_A_SA_DIR_INFERRED, 1)) ||
+	    (sa->has_pcpu && nla_put_u32(skb, IPSEC_HA_A_SA_PCPU, sa->pcpu)) ||
+	    (refused && nla_put_string(skb, IPSEC_HA_A_SA_NO_TAKEOVER, refused)) ||
 	    nla_put_u8(skb, IPSEC_HA_A_SA_ESN, sa->esn) ||
 	    nla_put_u32(skb, IPSEC_HA_A_SA_REPLAY_WINDOW, sa->replay_window) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_SA_OSEQ,

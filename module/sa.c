@@ -3,10 +3,39 @@
  * From the kernel's objects to their wire form: an SA or a policy, field
  * for field, as another node needs it to recreate them.
  */
+#include <net/addrconf.h>
+#include <net/route.h>
 #include <net/xfrm.h>
 
 #include "ipsec_ha.h"
 #include "sa.h"
+
+static bool ha_sa_addr_local(struct net *net, u8 family, const xfrm_address_t *a)
+{
+	if (family == AF_INET)
+		return inet_addr_type(net, a->a4) == RTN_LOCAL;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (family == AF_INET6)
+		return ipv6_chk_addr(net, (const struct in6_addr *)a->a6, NULL, 0);
+#endif
+	return false;
+}
+
+/*
+ * The direction of an SA the kernel gave none (before 6.10, or added
+ * without one), from this node's addresses: it receives on an SA whose
+ * destination is local, and sends on one whose source is.
+ */
+static u8 ha_sa_dir_inferred(struct xfrm_state *x)
+{
+	struct net *net = xs_net(x);
+
+	if (ha_sa_addr_local(net, x->props.family, &x->id.daddr))
+		return HA_DIR_IN;
+	if (ha_sa_addr_local(net, x->props.family, &x->props.saddr))
+		return HA_DIR_OUT;
+	return HA_DIR_UNKNOWN;
+}
 
 static int ha_sa_alg(struct ha_wire_alg *w, enum ha_alg_kind kind, const char *name,
 		     unsigned int key_bits, const char *key, unsigned int icv_bits)
@@ -87,6 +116,12 @@ int ha_sa_from_xfrm(struct xfrm_state *x, struct ha_wire_sa *w)
 	w->flags = x->props.flags;
 	w->extra_flags = x->props.extra_flags;
 	w->dir = ha_xfrm_state_dir(x);
+	if (w->dir == HA_DIR_UNKNOWN)
+		w->dir_inferred = ha_sa_dir_inferred(x);
+	if (ha_xfrm_state_pcpu(x) != HA_PCPU_NONE) {
+		w->has_pcpu = 1;
+		w->pcpu = ha_xfrm_state_pcpu(x);
+	}
 	w->esn = !!(x->props.flags & XFRM_STATE_ESN);
 	/* Its counters are in the NIC: peers must know not to take it over. */
 	if (ha_xfrm_packet_offload(x))

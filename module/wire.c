@@ -648,6 +648,12 @@ static bool sa_bmp_sent(const struct ha_wire_sa *sa)
 	return sa->bmp_len && !all_zero(sa->bmp, sa->bmp_len * sizeof(u32));
 }
 
+/* The inferred direction travels only where the kernel gave none. */
+static bool sa_dir_inferred_sent(const struct ha_wire_sa *sa)
+{
+	return sa->dir == HA_DIR_UNKNOWN && sa->dir_inferred != HA_DIR_UNKNOWN;
+}
+
 static int sa_size(const struct ha_wire_sa *sa)
 {
 	size_t a = addr_len(sa->family);
@@ -655,7 +661,8 @@ static int sa_size(const struct ha_wire_sa *sa)
 	int kind, s;
 
 	if (!family_ok(sa->family) || sa->dir > HA_DIR_OUT || sa->esn > 1 ||
-	    sa->bmp_len > HA_WIRE_BMP_MAX || sa->offload > HA_OFFLOAD_PACKET)
+	    sa->bmp_len > HA_WIRE_BMP_MAX || sa->offload > HA_OFFLOAD_PACKET ||
+	    sa->dir_inferred > HA_DIR_OUT || (sa->has_pcpu && sa->pcpu == HA_PCPU_NONE))
 		return -EINVAL;
 	for (kind = 0; kind < HA_ALG_KINDS; kind++) {
 		const struct ha_wire_alg *alg = sa_alg(sa, kind);
@@ -687,6 +694,10 @@ static int sa_size(const struct ha_wire_sa *sa)
 	if (sa->tfcpad)
 		n += 2 + 4;
 	if (sa->offload)
+		n += 2 + 1;
+	if (sa->has_pcpu)
+		n += 2 + 4;
+	if (sa_dir_inferred_sent(sa))
 		n += 2 + 1;
 	if (sa_bmp_sent(sa))
 		n += 3 + sa->bmp_len * 4;
@@ -767,6 +778,12 @@ int ha_wire_put_sa(struct ha_wire_buf *b, const struct ha_wire_sa *sa)
 		q = tlv_hdr(q, HA_SUB_OFFLOAD, 1);
 		q = w8(q, sa->offload);
 	}
+	if (sa->has_pcpu)
+		q = u32_put(q, HA_SUB_PCPU, sa->pcpu);
+	if (sa_dir_inferred_sent(sa)) {
+		q = tlv_hdr(q, HA_SUB_DIR, 1);
+		q = w8(q, sa->dir_inferred);
+	}
 	if (sa_bmp_sent(sa)) {
 		q = tlv_hdr(q, HA_SUB_BMP, sa->bmp_len * 4);
 		for (i = 0; i < sa->bmp_len; i++)
@@ -821,6 +838,17 @@ static int sa_sub_get(const struct ha_wire_rec *s, struct ha_wire_sa *sa)
 		if (s->len != 1 || !s->val[0] || s->val[0] > HA_OFFLOAD_PACKET)
 			return -EBADMSG;
 		sa->offload = s->val[0];
+		return 0;
+	case HA_SUB_PCPU:
+		ret = u32_get(s, &sa->pcpu);
+		if (ret || sa->pcpu == HA_PCPU_NONE)
+			return -EBADMSG;
+		sa->has_pcpu = 1;
+		return 0;
+	case HA_SUB_DIR:
+		if (s->len != 1 || !s->val[0] || s->val[0] > HA_DIR_OUT)
+			return -EBADMSG;
+		sa->dir_inferred = s->val[0];
 		return 0;
 	case HA_SUB_BMP:
 		if (!s->len || s->len % 4 || s->len / 4 > HA_WIRE_BMP_MAX ||
@@ -883,6 +911,9 @@ int ha_wire_get_sa(const struct ha_wire_rec *rec, struct ha_wire_sa *sa)
 		if (ret)
 			return ret;
 	}
+	/* An inferred direction stands in for a missing one only. */
+	if (!ret && sa->dir != HA_DIR_UNKNOWN && sa->dir_inferred != HA_DIR_UNKNOWN)
+		return -EBADMSG;
 	return ret;
 }
 

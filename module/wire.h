@@ -105,6 +105,8 @@ enum ha_wire_sub_type {
 	HA_SUB_OWNER		= 0x0f,	/* POLICY: owner node and epoch */
 	HA_SUB_IKE_KEY		= 0x10,	/* IKE: 0x10 + enum ha_ike_key */
 	HA_SUB_OFFLOAD		= 0x17,	/* SA: hardware offload type (enum ha_offload) */
+	HA_SUB_PCPU		= 0x18,	/* SA: the CPU of a per-CPU SA (RFC 9611) */
+	HA_SUB_DIR		= 0x19,	/* SA: direction the owner infers (enum ha_sa_dir) */
 	HA_SUB_BMP		= 0x80,	/* SA */
 	HA_SUB_NONCE_I		= 0x81,	/* IKE */
 	HA_SUB_NONCE_R		= 0x82,	/* IKE */
@@ -167,6 +169,9 @@ enum ha_sa_dir {
 	HA_DIR_OUT	= 2,
 };
 
+/* The kernel's pcpu_num of an SA that is not per-CPU (UINT_MAX). */
+#define HA_PCPU_NONE	0xffffffffU
+
 /* Everything needed to recreate an SA on another node, field for field. */
 struct ha_wire_sa {
 	struct ha_ref ref;
@@ -197,6 +202,14 @@ struct ha_wire_sa {
 	u32 if_id;
 	u32 tfcpad;
 	u64 add_time;		/* when the origin learnt it, seconds (real time) */
+	u8 has_pcpu;		/* a per-CPU SA (RFC 9611): pcpu is its CPU */
+	u32 pcpu;		/* never HA_PCPU_NONE */
+	/*
+	 * With dir HA_DIR_UNKNOWN (a kernel without SA directions): the
+	 * direction the owner infers from its local addresses, or
+	 * HA_DIR_UNKNOWN. Shown, never installed.
+	 */
+	u8 dir_inferred;
 };
 
 struct ha_wire_tmpl {

@@ -216,9 +216,23 @@ static enum ha_check sa_proto_check(const struct ha_wire_sa *sa, const char **wh
 	case HA_MODE_TUNNEL:
 	case HA_MODE_BEET:
 		break;
+	case HA_MODE_IPTFS:
+		/*
+		 * As xfrm_user: ESP with a direction. Mirrored so that the
+		 * SA is known, but never installed (install.c).
+		 */
+		if (sa->proto != HA_IPPROTO_ESP)
+			return fail(HA_CHECK_PROTO, "IP-TFS mode on a protocol other than ESP", why);
+		if (sa->dir == HA_DIR_UNKNOWN)
+			return fail(HA_CHECK_PROTO, "IP-TFS mode without a direction", why);
+		break;
 	default:
-		return fail(HA_CHECK_PROTO, "mode other than transport, tunnel or BEET", why);
+		return fail(HA_CHECK_PROTO, "mode other than transport, tunnel, BEET or IP-TFS",
+			    why);
 	}
+	/* xfrm_user takes a CPU only along with a direction. */
+	if (sa->has_pcpu && sa->dir == HA_DIR_UNKNOWN)
+		return fail(HA_CHECK_PROTO, "per-CPU SA without a direction", why);
 	if (sa->has_encap) {
 		if (sa->proto != HA_IPPROTO_ESP)
 			return fail(HA_CHECK_PROTO, "encapsulation of a protocol other than ESP",
@@ -246,8 +260,10 @@ static enum ha_check sa_replay_check(const struct ha_wire_sa *sa, const char **w
 	if (sa->esn) {
 		if (sa->proto != HA_IPPROTO_ESP && sa->proto != HA_IPPROTO_AH)
 			return fail(HA_CHECK_REPLAY, "ESN on a protocol other than ESP or AH", why);
-		if (!sa->replay_window)
-			return fail(HA_CHECK_REPLAY, "ESN with a replay window of 0", why);
+		/* An outbound SA checks no replay (kernels with SA directions). */
+		if (!sa->replay_window && sa->dir != HA_DIR_OUT)
+			return fail(HA_CHECK_REPLAY,
+				    "ESN with a replay window of 0 on an SA not outbound", why);
 	}
 	/* A 32-bit sequence number never reaches 2^32. */
 	if (!sa->esn && (sa->oseq >> 32 || sa->seq >> 32))
@@ -287,6 +303,48 @@ enum ha_check ha_check_sa(const struct ha_wire_sa *sa, const char **why)
 	if (c)
 		return c;
 	return sa_replay_check(sa, why);
+}
+
+int ha_sa_plan(const struct ha_wire_sa *sa, const struct ha_sa_caps *caps,
+	       struct ha_sa_plan *plan, const char **why)
+{
+	plan->dir = caps->dir ? sa->dir : HA_DIR_UNKNOWN;
+	plan->pcpu = HA_PCPU_NONE;
+	plan->replay_window = sa->replay_window;
+
+	/* Sync never saw its counters: where to start them is unknown. */
+	if (sa->offload == HA_OFFLOAD_PACKET) {
+		*why = "packet offload: its counters are in the owner's NIC";
+		return -EOPNOTSUPP;
+	}
+	/* Built here, it would get none of its IP-TFS parameters. */
+	if (sa->mode == HA_MODE_IPTFS) {
+		*why = "IP-TFS mode: its parameters are not mirrored";
+		return -EOPNOTSUPP;
+	}
+	/*
+	 * A per-CPU SA: an inbound one is found by its SPI whatever its CPU,
+	 * so it may do without; an outbound one without its CPU would take
+	 * the traffic of every CPU. Refused, the fallback SA carries the
+	 * traffic of that CPU, as for a CPU that has no SA yet (RFC 9611).
+	 */
+	if (sa->has_pcpu) {
+		if (caps->pcpu && sa->pcpu < caps->cpus)
+			plan->pcpu = sa->pcpu;
+		else if (sa->dir != HA_DIR_IN) {
+			*why = caps->pcpu ? "per-CPU SA of a CPU this node does not have" :
+					    "per-CPU SA: this kernel has none";
+			return -EOPNOTSUPP;
+		}
+	}
+	/*
+	 * An outbound ESN SA may have no replay window where SAs have a
+	 * direction; elsewhere the kernel wants one (xfrm_init_replay): the
+	 * smallest, which an outbound SA never uses.
+	 */
+	if (sa->esn && !sa->replay_window && !caps->dir)
+		plan->replay_window = 1;
+	return 0;
 }
 
 /* As validate_tmpl(); family is the policy's. */

@@ -39,7 +39,8 @@ enum ha_check {
 #define HA_MODE_TRANSPORT	0
 #define HA_MODE_TUNNEL		1
 #define HA_MODE_BEET		4
-#define HA_MODE_MAX		5	/* XFRM_MODE_MAX */
+#define HA_MODE_MAX		5	/* XFRM_MODE_MAX of 6.1: templates stay below */
+#define HA_MODE_IPTFS		5	/* XFRM_MODE_IPTFS (7.x): SAs only, never installed */
 
 #define HA_STATE_AF_UNSPEC	32	/* XFRM_STATE_AF_UNSPEC */
 #define HA_STATE_ESN		128	/* XFRM_STATE_ESN */
@@ -63,5 +64,27 @@ enum ha_check {
  */
 enum ha_check ha_check_sa(const struct ha_wire_sa *sa, const char **why);
 enum ha_check ha_check_policy(const struct ha_wire_policy *pol, const char **why);
+
+/* What the local kernel can represent of an SA (compat.h decides it). */
+struct ha_sa_caps {
+	bool dir;		/* SA directions: x->dir (6.10) */
+	bool pcpu;		/* per-CPU SAs: x->pcpu_num (RFC 9611; 6.13, 6.12.13) */
+	u32 cpus;		/* possible CPUs of this node */
+};
+
+/* How a valid SA record becomes an SA on this kernel. */
+struct ha_sa_plan {
+	u8 dir;			/* for x->dir: 0 on a kernel without directions */
+	u32 pcpu;		/* for x->pcpu_num: HA_PCPU_NONE if not per-CPU here */
+	u32 replay_window;	/* the record's, raised where the kernel needs it */
+};
+
+/*
+ * 0 and *plan for an SA record that passed ha_check_sa(), or -EOPNOTSUPP
+ * and *why when this node cannot run that SA as its owner did: a takeover
+ * refuses it (the record stays mirrored).
+ */
+int ha_sa_plan(const struct ha_wire_sa *sa, const struct ha_sa_caps *caps,
+	       struct ha_sa_plan *plan, const char **why);
 
 #endif /* _IPSEC_HA_WIRE_CHECK_H */

@@ -25,7 +25,7 @@
  *            seq=N aead=NAME/KEYBYTES/ICVBITS enc=NAME/KEYBYTES
  *            auth=NAME/KEYBYTES/TRUNCBITS comp=NAME sel=SRC/PLEN-DST/PLEN
  *            selfamily=N tfcpad=N encap=TYPE/SPORT/DPORT offload=N
- *            mark=V/M if_id=N
+ *            mark=V/M if_id=N pcpu=CPU dir_inferred=in|out|N
  *   policy:  ref=O/ID owner=N epoch=E dir=in|out|fwd|N action=allow|block|N
  *            family=4|6|N index=N priority=N type=N flags=N
  *            sel=SRC/PLEN-DST/PLEN selfamily=N
@@ -370,6 +370,11 @@ static void sa_field(char *k, char *v)
 		sa.mark_m = num(p[1], k);
 	} else if (!strcmp(k, "if_id")) {
 		sa.if_id = num(v, k);
+	} else if (!strcmp(k, "pcpu")) {
+		sa.has_pcpu = 1;
+		sa.pcpu = num(v, k);
+	} else if (!strcmp(k, "dir_inferred")) {
+		sa.dir_inferred = !strcmp(v, "in") ? 1 : !strcmp(v, "out") ? 2 : num(v, k);
 	} else {
 		die(2, "sa: unknown field '%s'", k);
 	}

@@ -1457,6 +1457,8 @@ static void test_iter(void)
 static struct ha_wire_sa chk_sa;
 static struct ha_wire_policy chk_pol;
 
+static struct ha_sa_plan chk_plan;
+
 static void chk_sa_ok(void)
 {
 	sa_gcm_v4(&chk_sa);
@@ -1530,8 +1532,8 @@ static void test_check_sa(void)
 	sa_is(HA_CHECK_PROTO, "route optimization mode refused");
 	chk_sa.mode = 3;
 	sa_is(HA_CHECK_PROTO, "in-trigger mode refused");
-	chk_sa.mode = HA_MODE_MAX;
-	sa_is(HA_CHECK_PROTO, "mode XFRM_MODE_MAX refused");
+	chk_sa.mode = HA_MODE_IPTFS + 1;
+	sa_is(HA_CHECK_PROTO, "mode past IP-TFS (XFRM_MODE_MAX of 7.x) refused");
 	chk_sa.mode = 200;
 	sa_is(HA_CHECK_PROTO, "mode 200 refused");
 	chk_sa_ok();
@@ -1843,6 +1845,142 @@ static void test_offload(void)
 	ok(ha_check_sa(sa, NULL) == HA_CHECK_OK, "check SA: offload does not make it invalid");
 }
 
+/*
+ * Kinds of SA newer kernels have: per-CPU SAs (0x18), the owner's inferred
+ * direction (0x19), outbound ESN SAs without replay window, IP-TFS; and
+ * how a record becomes an SA on a kernel with and without them.
+ */
+static void plan_is(const struct ha_sa_caps *caps, int want, const char *what)
+{
+	const char *why = NULL;
+	int got;
+
+	memset(&chk_plan, 0xa5, sizeof(chk_plan));
+	got = ha_sa_plan(&chk_sa, caps, &chk_plan, &why);
+	ok(got == want && (!want || why), "plan SA: %s (%d, %s)", what, got, why ? why : "-");
+}
+
+static void test_kinds(void)
+{
+	const struct ha_sa_caps k61 = { .dir = false, .pcpu = false, .cpus = 2 };
+	const struct ha_sa_caps k612 = { .dir = true, .pcpu = true, .cpus = 2 };
+	struct ha_wire_sa *sa = &in.sa;
+	struct ha_wire_buf b;
+	size_t plain;
+
+	/* codec */
+	sa_gcm_v4(sa);
+	sa->dir = HA_DIR_OUT;
+	plain = ha_wire_sa_len(sa);
+	sa->has_pcpu = 1;
+	sa->pcpu = 1;
+	ok(ha_wire_sa_len(sa) == plain + 6, "SA: a CPU takes 6 bytes");
+	round_trip(HA_REC_SA, &in, "SA: per-CPU SA of CPU 1");
+	sa->pcpu = 0;
+	round_trip(HA_REC_SA, &in, "SA: per-CPU SA of CPU 0");
+	sa->pcpu = HA_PCPU_NONE;
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ok(ha_wire_put_sa(&b, sa) == -EINVAL && !b.len, "SA: CPU 0xffffffff not encoded");
+	sa->has_pcpu = 0;
+	sa->pcpu = 0;
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_PCPU, 4, 0xff) == -EBADMSG,
+	   "SA: CPU 0xffffffff on the wire refused");
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_PCPU, 2, 0) == -EBADMSG, "SA: CPU of 2 bytes refused");
+	ok(!bad_sub(HA_REC_SA, &in, HA_SUB_PCPU, 4, 0) && out.sa.has_pcpu && !out.sa.pcpu,
+	   "SA: CPU 0 decodes");
+	sa->dir = HA_DIR_UNKNOWN;
+	sa->dir_inferred = HA_DIR_IN;
+	ok(ha_wire_sa_len(sa) == plain + 3, "SA: an inferred direction takes 3 bytes");
+	round_trip(HA_REC_SA, &in, "SA: inferred direction in");
+	sa->dir = HA_DIR_OUT;
+	ok(ha_wire_sa_len(sa) == plain, "SA: no inferred direction sent beside the kernel's");
+	sa->dir = HA_DIR_UNKNOWN;
+	sa->dir_inferred = HA_DIR_OUT + 1;
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ok(ha_wire_put_sa(&b, sa) == -EINVAL && !b.len, "SA: inferred direction 3 not encoded");
+	sa->dir_inferred = HA_DIR_UNKNOWN;
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_DIR, 1, 0) == -EBADMSG,
+	   "SA: inferred direction 0 on the wire refused");
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_DIR, 1, 3) == -EBADMSG,
+	   "SA: inferred direction 3 refused");
+	ok(!bad_sub(HA_REC_SA, &in, HA_SUB_DIR, 1, 2) && out.sa.dir_inferred == HA_DIR_OUT,
+	   "SA: inferred direction 2 decodes as out");
+	sa->dir = HA_DIR_IN;
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_DIR, 1, 2) == -EBADMSG,
+	   "SA: inferred direction beside the kernel's refused");
+
+	/* checks: strongSwan 6's outbound ESN SA has no replay window */
+	chk_sa_esn();
+	chk_sa.dir = HA_DIR_OUT;
+	chk_sa.replay_window = 0;
+	chk_sa.bmp_len = 0;
+	chk_sa.seq = 0;
+	chk_sa.oseq = 0x100000005ULL;
+	sa_is(HA_CHECK_OK, "outbound ESN SA with window 0 passes");
+	chk_sa.dir = HA_DIR_IN;
+	sa_is(HA_CHECK_REPLAY, "inbound ESN SA with window 0 refused");
+	chk_sa.dir = HA_DIR_UNKNOWN;
+	sa_is(HA_CHECK_REPLAY, "ESN SA of no direction with window 0 refused");
+	chk_sa_ok();
+	chk_sa.dir = HA_DIR_UNKNOWN;
+	chk_sa.has_pcpu = 1;
+	chk_sa.pcpu = 3;
+	sa_is(HA_CHECK_PROTO, "per-CPU SA without a direction refused");
+	chk_sa.dir = HA_DIR_OUT;
+	sa_is(HA_CHECK_OK, "outbound per-CPU SA passes");
+	chk_sa_ok();
+	chk_sa.dir = HA_DIR_UNKNOWN;
+	chk_sa.mode = HA_MODE_IPTFS;
+	sa_is(HA_CHECK_PROTO, "IP-TFS SA without a direction refused");
+	chk_sa.dir = HA_DIR_IN;
+	sa_is(HA_CHECK_OK, "inbound IP-TFS ESP SA passes");
+	chk_sa.proto = HA_IPPROTO_AH;
+	chk_sa.aead.id = HA_ALG_NONE;
+	alg_set(&chk_sa.aalg, HA_ALG_AUTH, "hmac(sha1)", 20, 96);
+	sa_is(HA_CHECK_PROTO, "IP-TFS AH SA refused");
+	chk_sa_ok();
+	chk_sa.mode = HA_MODE_IPTFS + 1;
+	chk_sa.dir = HA_DIR_IN;
+	sa_is(HA_CHECK_PROTO, "mode 6 refused");
+
+	/* plans: a 6.1-like kernel (no directions, no per-CPU SAs), 6.12 */
+	chk_sa_esn();
+	chk_sa.dir = HA_DIR_OUT;
+	chk_sa.replay_window = 0;
+	chk_sa.bmp_len = 0;
+	chk_sa.seq = 0;
+	plan_is(&k61, 0, "6.1: outbound ESN SA with window 0");
+	ok(chk_plan.dir == HA_DIR_UNKNOWN && chk_plan.replay_window == 1 &&
+	   chk_plan.pcpu == HA_PCPU_NONE, "6.1: installed without direction, window 1");
+	plan_is(&k612, 0, "6.12: outbound ESN SA with window 0");
+	ok(chk_plan.dir == HA_DIR_OUT && chk_plan.replay_window == 0 &&
+	   chk_plan.pcpu == HA_PCPU_NONE, "6.12: installed outbound, window 0");
+	chk_sa.has_pcpu = 1;
+	chk_sa.pcpu = 1;
+	plan_is(&k61, -EOPNOTSUPP, "6.1: outbound per-CPU SA refused");
+	plan_is(&k612, 0, "6.12: outbound per-CPU SA of CPU 1");
+	ok(chk_plan.pcpu == 1, "6.12: installed on CPU 1");
+	chk_sa.pcpu = 2;
+	plan_is(&k612, -EOPNOTSUPP, "6.12: outbound per-CPU SA of CPU 2 of 2 refused");
+	chk_sa.dir = HA_DIR_IN;
+	chk_sa.replay_window = 128;
+	plan_is(&k612, 0, "6.12: inbound per-CPU SA of a CPU it does not have");
+	ok(chk_plan.pcpu == HA_PCPU_NONE && chk_plan.dir == HA_DIR_IN &&
+	   chk_plan.replay_window == 128, "6.12: installed inbound without a CPU");
+	plan_is(&k61, 0, "6.1: inbound per-CPU SA");
+	ok(chk_plan.pcpu == HA_PCPU_NONE && chk_plan.dir == HA_DIR_UNKNOWN,
+	   "6.1: installed without CPU or direction");
+	chk_sa_ok();
+	chk_sa.mode = HA_MODE_IPTFS;
+	chk_sa.dir = HA_DIR_OUT;
+	plan_is(&k612, -EOPNOTSUPP, "IP-TFS SA refused");
+	chk_sa_ok();
+	chk_sa.offload = HA_OFFLOAD_PACKET;
+	plan_is(&k612, -EOPNOTSUPP, "packet-offload SA refused");
+	chk_sa.offload = HA_OFFLOAD_CRYPTO;
+	plan_is(&k61, 0, "crypto-offload SA installed (in software)");
+}
+
 static void test_alg_table(void)
 {
 	unsigned int kind, i, bad = 0;
@@ -2064,6 +2202,7 @@ int main(int argc, char **argv)
 	test_margin();
 	test_split_ranges();
 	test_offload();
+	test_kinds();
 	test_check_sa();
 	test_check_policy();
 	printf("1..%u\n", tests);

@@ -120,6 +120,9 @@ static const struct attr_desc sa_attrs[] = {
 	[IPSEC_HA_A_SA_ENCAP_DPORT]		= ATTR("encap-dport", AK_U16),
 	[IPSEC_HA_A_SA_AGE]			= ATTR("age", AK_U32),
 	[IPSEC_HA_A_SA_PACKET_OFFLOAD]		= ATTR("packet-offload", AK_U8),
+	[IPSEC_HA_A_SA_PCPU]			= ATTR("pcpu", AK_U32),
+	[IPSEC_HA_A_SA_DIR_INFERRED]		= ATTR("dir-inferred", AK_U8),
+	[IPSEC_HA_A_SA_NO_TAKEOVER]		= ATTR("no-takeover", AK_STRING),
 };
 
 static const struct attr_desc policy_attrs[] = {

@@ -61,7 +61,7 @@ const struct fmt_name fmt_sa_proto[] = {
 /* XFRM_MODE_* */
 const struct fmt_name fmt_sa_mode[] = {
 	{ 0, "transport" }, { 1, "tunnel" }, { 2, "ro" },
-	{ 3, "in_trigger" }, { 4, "beet" }, { 0, NULL },
+	{ 3, "in_trigger" }, { 4, "beet" }, { 5, "iptfs" }, { 0, NULL },
 };
 
 /* The spec's sa dir. */

@@ -10,10 +10,11 @@
 #include "ipsec-ha.h"
 
 /*
- * owner 2 id 1/17 dir out 192.0.2.1 -> 198.51.100.2 spi 0x0000c0de
- * proto esp mode tunnel reqid 1 aead rfc4106(gcm(aes)) icv 128 esn
- * replay-window 128 oseq 1000 seq 0 mark 0x1/0xff if-id 0x5
- * encap espinudp sport 4500 dport 4500 local COLLISION PACKET-OFFLOAD age 1.2s
+ * owner 2 id 1/17 dir out [inferred] [cpu 1] 192.0.2.1 -> 198.51.100.2
+ * spi 0x0000c0de proto esp mode tunnel reqid 1 aead rfc4106(gcm(aes)) icv 128
+ * esn replay-window 128 oseq 1000 seq 0 mark 0x1/0xff if-id 0x5
+ * encap espinudp sport 4500 dport 4500 local COLLISION PACKET-OFFLOAD
+ * NO-TAKEOVER age 1.2s
  * (one line)
  */
 static void sa_text(FILE *f, const struct attr_vals *v)
@@ -28,6 +29,8 @@ static void sa_text(FILE *f, const struct attr_vals *v)
 		dump_word(&l, "id %" PRIu64 "/%" PRIu64,
 			  v->num[IPSEC_HA_A_SA_ORIGIN], v->num[IPSEC_HA_A_SA_ID]);
 	dump_word_name(&l, "dir", v, IPSEC_HA_A_SA_DIR, fmt_sa_dir);
+	dump_word_flag(&l, "inferred", v, IPSEC_HA_A_SA_DIR_INFERRED);
+	dump_word_num(&l, "cpu", v, IPSEC_HA_A_SA_PCPU);
 	dump_word(&l, "%s -> %s",
 		  dump_addr(v, IPSEC_HA_A_SA_FAMILY, IPSEC_HA_A_SA_SADDR, src, sizeof(src)),
 		  dump_addr(v, IPSEC_HA_A_SA_FAMILY, IPSEC_HA_A_SA_DADDR, dst, sizeof(dst)));
@@ -77,6 +80,8 @@ static void sa_text(FILE *f, const struct attr_vals *v)
 	dump_word_flag(&l, "local", v, IPSEC_HA_A_SA_LOCAL);
 	dump_word_flag(&l, "COLLISION", v, IPSEC_HA_A_SA_COLLIDES);
 	dump_word_flag(&l, "PACKET-OFFLOAD", v, IPSEC_HA_A_SA_PACKET_OFFLOAD);
+	if (dump_str(v, IPSEC_HA_A_SA_NO_TAKEOVER))
+		dump_word(&l, "NO-TAKEOVER");
 	if (attr_has(v, IPSEC_HA_A_SA_AGE))
 		dump_word(&l, "age %s", fmt_ms(v->num[IPSEC_HA_A_SA_AGE], buf, sizeof(buf)));
 	dump_line_end(&l);
@@ -103,6 +108,8 @@ static void sa_json(struct json *j, const struct attr_vals *v)
 	dump_json_addr(j, v, IPSEC_HA_A_SA_FAMILY, IPSEC_HA_A_SA_DADDR);
 	dump_json_addr(j, v, IPSEC_HA_A_SA_FAMILY, IPSEC_HA_A_SA_SADDR);
 	dump_json_name(j, v, IPSEC_HA_A_SA_DIR, fmt_sa_dir);
+	dump_json_bool(j, v, IPSEC_HA_A_SA_DIR_INFERRED);
+	dump_json_num(j, v, IPSEC_HA_A_SA_PCPU);
 	dump_json_bool(j, v, IPSEC_HA_A_SA_ESN);
 	dump_json_num(j, v, IPSEC_HA_A_SA_REPLAY_WINDOW);
 	dump_json_num(j, v, IPSEC_HA_A_SA_OSEQ);
@@ -120,6 +127,7 @@ static void sa_json(struct json *j, const struct attr_vals *v)
 	dump_json_num(j, v, IPSEC_HA_A_SA_ENCAP_DPORT);
 	dump_json_num(j, v, IPSEC_HA_A_SA_AGE);
 	dump_json_bool(j, v, IPSEC_HA_A_SA_PACKET_OFFLOAD);
+	dump_json_str(j, v, IPSEC_HA_A_SA_NO_TAKEOVER);
 	json_obj_end(j);
 }
 
@@ -154,14 +162,19 @@ const struct cmd cmd_sa = {
 	.run = sa_run,
 	.synopsis = "ipsec-ha [-j [-p]] sa { list | show }\n",
 	.help = "list (or show): the mirrored SAs, one line each: owner node,\n"
-		"origin/id, direction, src -> dst, spi, proto, mode, reqid,\n"
+		"origin/id, direction (\"inferred\" when the owner's kernel gave\n"
+		"none and the owner infers it from its addresses), \"cpu N\" for a\n"
+		"per-CPU SA, src -> dst, spi, proto, mode, reqid,\n"
 		"algorithms (aead NAME icv BITS, or enc NAME auth NAME trunc BITS,\n"
 		"comp NAME), esn, replay-window, oseq, seq, mark, if-id and\n"
 		"encapsulation when set, \"local\" when this node owns the SA,\n"
 		"\"COLLISION\" when another SA has its destination, SPI and protocol,\n"
 		"\"PACKET-OFFLOAD\" when its owner runs it in packet offload (its\n"
-		"counters are in the NIC: promote refuses it), and its age (since\n"
-		"it last changed here). Keys are never shown.\n"
+		"counters are in the NIC: promote refuses it), \"NO-TAKEOVER\" when\n"
+		"this node cannot take it over (JSON no_takeover says why: packet\n"
+		"offload, IP-TFS mode, a per-CPU outbound SA this kernel cannot\n"
+		"run), and its age (since it last changed here). Keys are never\n"
+		"shown.\n"
 		"With -j, a JSON array of objects.\n",
 	.summary = "list the mirrored SAs",
 };
