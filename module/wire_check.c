@@ -222,7 +222,8 @@ static enum ha_check sa_proto_check(const struct ha_wire_sa *sa, const char **wh
 		 * SA is known, but never installed (install.c).
 		 */
 		if (sa->proto != HA_IPPROTO_ESP)
-			return fail(HA_CHECK_PROTO, "IP-TFS mode on a protocol other than ESP", why);
+			return fail(HA_CHECK_PROTO, "IP-TFS mode on a protocol other than ESP",
+				    why);
 		if (sa->dir == HA_DIR_UNKNOWN)
 			return fail(HA_CHECK_PROTO, "IP-TFS mode without a direction", why);
 		break;
@@ -329,9 +330,9 @@ int ha_sa_plan(const struct ha_wire_sa *sa, const struct ha_sa_caps *caps,
 	 * traffic of that CPU, as for a CPU that has no SA yet (RFC 9611).
 	 */
 	if (sa->has_pcpu) {
-		if (caps->pcpu && sa->pcpu < caps->cpus)
+		if (caps->pcpu && sa->pcpu < caps->cpus) {
 			plan->pcpu = sa->pcpu;
-		else if (sa->dir != HA_DIR_IN) {
+		} else if (sa->dir != HA_DIR_IN) {
 			*why = caps->pcpu ? "per-CPU SA of a CPU this node does not have" :
 					    "per-CPU SA: this kernel has none";
 			return -EOPNOTSUPP;
