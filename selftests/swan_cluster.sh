@@ -53,6 +53,27 @@ notify_forms() {
 }
 check "ipsec-ha-notify: master promotes, backup/fault/stop demote, in both of keepalived's forms" notify_forms
 
+# The promote comes first: no process (date, tr, logger...) before the
+# tool, as each one adds to the outage. A date and a logger earlier in
+# PATH leave a mark; the stand-in for the tool says whether it found one.
+notify_first() {
+	local bin=$tmp/notify-bin out c
+	mkdir -p "$bin"
+	for c in date logger tr sed; do
+		printf '#!/bin/sh\n: > "%s/ran"\nexec /usr/bin/%s "$@"\n' "$bin" "$c" > "$bin/$c"
+		chmod +x "$bin/$c"
+	done
+	printf '#!/bin/sh\n[ -e "%s/ran" ] && echo "a process ran before" || echo first\n' "$bin" > "$bin/tool"
+	chmod +x "$bin/tool"
+	rm -f "$bin/ran"
+	out=$(PATH=$bin:$PATH IPSEC_HA=$bin/tool IPSEC_HA_DEFAULTS=/nonexistent \
+		IPSEC_HA_NOTIFY_LOG=$tmp/notify-first.log "$SW_NOTIFY" master) || return 1
+	[ "${out##*: }" = first ] || { echo "$out"; return 1; }
+	grep -q '^[0-9]\{13\} master: promote ok in [0-9]* ms: first$' "$tmp/notify-first.log" ||
+		{ cat "$tmp/notify-first.log"; return 1; }
+}
+check "ipsec-ha-notify runs the tool before any other process, and logs its start in ms" notify_first
+
 sw_story_start
 # The plugin moves each node's own reqids to node id << 16, so that
 # CHILD SAs adopted from another node keep theirs without a collision.
