@@ -49,8 +49,7 @@ struct private_ipsec_ha_publish_t {
 	hashtable_t *entries;
 
 	/**
-	 * Lock for entries, never held across a netlink request: a request
-	 * of one IKE SA does not wait for another's.
+	 * Lock for entries.
 	 */
 	mutex_t *mutex;
 };
@@ -252,121 +251,106 @@ static void del(private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa)
 }
 
 /**
- * Build the whole context of ike_sa (ike-add) in buf, from its entry (lock
- * held); NULL when there is nothing to publish.
+ * Publish the whole context of ike_sa (ike-add, replacing an older one).
  */
-static struct nlmsghdr *build_add(private_ipsec_ha_publish_t *this,
-								  ike_sa_t *ike_sa, entry_t *e, char *buf)
+static void add(private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, entry_t *e)
 {
+	char buf[IPSEC_HA_NL_MSG_MAX];
 	ike_sa_id_t *id = ike_sa->get_id(ike_sa);
 	host_t *me = ike_sa->get_my_host(ike_sa);
 	host_t *other = ike_sa->get_other_host(ike_sa);
 	bool initiator = id->is_initiator(id);
 	ipsec_ha_state_t state;
 	struct nlmsghdr *nlh;
+	int err, tries;
 
 	if (ike_sa->get_version(ike_sa) != IKEV2 ||
 		me->get_family(me) != other->get_family(other))
 	{
-		return NULL;
-	}
-	nlh = this->nl->msg(this->nl, buf, IPSEC_HA_CMD_IKE_ADD, 0);
-	if (!nlh)
-	{
-		return NULL;
-	}
-	make_state(ike_sa, e, NULL, &state);
-	put_spis(nlh, ike_sa);
-	mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_VERSION, 2);
-	mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_INITIATOR, initiator);
-	put_host(nlh, IPSEC_HA_A_IKE_LOCAL_ADDR, IPSEC_HA_A_IKE_LOCAL_PORT, me);
-	put_host(nlh, IPSEC_HA_A_IKE_REMOTE_ADDR, IPSEC_HA_A_IKE_REMOTE_PORT,
-			 other);
-	put_algs(nlh, ike_sa);
-	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_EXTENSIONS, extensions(ike_sa));
-	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_MID_SEND, e->mid_send);
-	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_MID_RECV, e->mid_recv);
-	put_id(nlh, IPSEC_HA_A_IKE_ID_I_TYPE, IPSEC_HA_A_IKE_ID_I,
-		   initiator ? ike_sa->get_my_id(ike_sa)
-					 : ike_sa->get_other_id(ike_sa));
-	put_id(nlh, IPSEC_HA_A_IKE_ID_R_TYPE, IPSEC_HA_A_IKE_ID_R,
-		   initiator ? ike_sa->get_other_id(ike_sa)
-					 : ike_sa->get_my_id(ike_sa));
-	put_children(nlh, &state);
-	if (e->nonce_i.len)
-	{
-		mnl_attr_put(nlh, IPSEC_HA_A_IKE_NONCE_I, e->nonce_i.len,
-					 e->nonce_i.ptr);
-	}
-	if (e->nonce_r.len)
-	{
-		mnl_attr_put(nlh, IPSEC_HA_A_IKE_NONCE_R, e->nonce_r.len,
-					 e->nonce_r.ptr);
-	}
-	if (!put_state(nlh, &state))
-	{
-		DBG1(DBG_IKE, "ipsec-ha: state of IKE_SA %s[%u] too large, "
-			 "not published", ike_sa->get_name(ike_sa),
-			 ike_sa->get_unique_id(ike_sa));
-		nlh = NULL;
-		memwipe(buf, IPSEC_HA_NL_MSG_MAX);
-	}
-	ipsec_ha_state_clear(&state);
-	return nlh;
-}
-
-/**
- * Send an ike-add built by build_add (lock not held: the entry may only be
- * looked up again, under the lock, to mark it published). charon hands
- * one IKE SA to one thread at a time, so the requests of one IKE SA still
- * reach the module in the order of its events.
- */
-static void send_add(private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa,
-					 struct nlmsghdr *nlh, char *buf)
-{
-	entry_t *e;
-	int err;
-
-	err = this->nl->request(this->nl, nlh);
-	if (err == -EEXIST)
-	{	/* an older version this node owns: replace it */
-		del(this, ike_sa);
-		err = this->nl->request(this->nl, nlh);
-	}
-	memwipe(buf, IPSEC_HA_NL_MSG_MAX);
-	if (err)
-	{
-		DBG1(DBG_IKE, "ipsec-ha: publishing IKE_SA %s[%u] failed: %s",
-			 ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa),
-			 strerror(-err));
 		return;
 	}
-	this->mutex->lock(this->mutex);
-	e = get_entry(this, ike_sa, FALSE);
-	if (e)
+	make_state(ike_sa, e, NULL, &state);
+	for (tries = 0; tries < 2; tries++)
 	{
-		e->published = TRUE;
+		nlh = this->nl->msg(this->nl, buf, IPSEC_HA_CMD_IKE_ADD, 0);
+		if (!nlh)
+		{
+			break;
+		}
+		put_spis(nlh, ike_sa);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_VERSION, 2);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_IKE_INITIATOR, initiator);
+		put_host(nlh, IPSEC_HA_A_IKE_LOCAL_ADDR, IPSEC_HA_A_IKE_LOCAL_PORT, me);
+		put_host(nlh, IPSEC_HA_A_IKE_REMOTE_ADDR, IPSEC_HA_A_IKE_REMOTE_PORT,
+				 other);
+		put_algs(nlh, ike_sa);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_EXTENSIONS, extensions(ike_sa));
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_MID_SEND, e->mid_send);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_MID_RECV, e->mid_recv);
+		put_id(nlh, IPSEC_HA_A_IKE_ID_I_TYPE, IPSEC_HA_A_IKE_ID_I,
+			   initiator ? ike_sa->get_my_id(ike_sa)
+						 : ike_sa->get_other_id(ike_sa));
+		put_id(nlh, IPSEC_HA_A_IKE_ID_R_TYPE, IPSEC_HA_A_IKE_ID_R,
+			   initiator ? ike_sa->get_other_id(ike_sa)
+						 : ike_sa->get_my_id(ike_sa));
+		put_children(nlh, &state);
+		if (e->nonce_i.len)
+		{
+			mnl_attr_put(nlh, IPSEC_HA_A_IKE_NONCE_I, e->nonce_i.len,
+						 e->nonce_i.ptr);
+		}
+		if (e->nonce_r.len)
+		{
+			mnl_attr_put(nlh, IPSEC_HA_A_IKE_NONCE_R, e->nonce_r.len,
+						 e->nonce_r.ptr);
+		}
+		if (!put_state(nlh, &state))
+		{
+			DBG1(DBG_IKE, "ipsec-ha: state of IKE_SA %s[%u] too large, "
+				 "not published", ike_sa->get_name(ike_sa),
+				 ike_sa->get_unique_id(ike_sa));
+			break;
+		}
+		err = this->nl->request(this->nl, nlh);
+		memwipe(buf, sizeof(buf));
+		if (err == -EEXIST && tries == 0)
+		{	/* an older version this node owns: replace it */
+			del(this, ike_sa);
+			continue;
+		}
+		if (err)
+		{
+			DBG1(DBG_IKE, "ipsec-ha: publishing IKE_SA %s[%u] failed: %s",
+				 ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa),
+				 strerror(-err));
+		}
+		else
+		{
+			e->published = TRUE;
+			DBG2(DBG_IKE, "ipsec-ha: published IKE_SA %s[%u] with %d CHILD_SAs",
+				 ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa),
+				 state.nr_children);
+		}
+		break;
 	}
-	this->mutex->unlock(this->mutex);
-	DBG2(DBG_IKE, "ipsec-ha: published IKE_SA %s[%u]",
-		 ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa));
+	ipsec_ha_state_clear(&state);
 }
 
 /**
- * Build the message IDs, or the CHILD SAs (with skip left out), of
- * ike_sa (ike-set) in buf, from its entry (lock held).
+ * Publish the message IDs, or the CHILD SAs (with skip left out).
  */
-static struct nlmsghdr *build_set(private_ipsec_ha_publish_t *this,
-								  ike_sa_t *ike_sa, entry_t *e, bool children,
-								  child_sa_t *skip, char *buf)
+static void set(private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, entry_t *e,
+				bool children, child_sa_t *skip)
 {
+	char buf[IPSEC_HA_NL_MSG_MAX];
 	ipsec_ha_state_t state;
 	struct nlmsghdr *nlh;
+	int err;
 
 	nlh = this->nl->msg(this->nl, buf, IPSEC_HA_CMD_IKE_SET, 0);
 	if (!nlh)
 	{
-		return NULL;
+		return;
 	}
 	put_spis(nlh, ike_sa);
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_IKE_MID_SEND, e->mid_send);
@@ -378,30 +362,11 @@ static struct nlmsghdr *build_set(private_ipsec_ha_publish_t *this,
 		put_state(nlh, &state);
 		ipsec_ha_state_clear(&state);
 	}
-	return nlh;
-}
-
-/**
- * Send an ike-set built by build_set (lock not held).
- */
-static void send_set(private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa,
-					 struct nlmsghdr *nlh, char *buf)
-{
-	entry_t *e;
-	int err;
-
 	err = this->nl->request(this->nl, nlh);
-	memwipe(buf, IPSEC_HA_NL_MSG_MAX);
+	memwipe(buf, sizeof(buf));
 	if (err == -ENOENT)
 	{	/* the module lost it (reloaded): publish it again in full */
-		this->mutex->lock(this->mutex);
-		e = get_entry(this, ike_sa, FALSE);
-		nlh = e ? build_add(this, ike_sa, e, buf) : NULL;
-		this->mutex->unlock(this->mutex);
-		if (nlh)
-		{
-			send_add(this, ike_sa, nlh, buf);
-		}
+		add(this, ike_sa, e);
 	}
 	else if (err && err != -EBUSY)
 	{
@@ -449,8 +414,6 @@ METHOD(listener_t, ike_keys, bool,
 METHOD(listener_t, ike_updown, bool,
 	private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, bool up)
 {
-	char buf[IPSEC_HA_NL_MSG_MAX];
-	struct nlmsghdr *nlh = NULL;
 	entry_t *e;
 
 	this->mutex->lock(this->mutex);
@@ -463,55 +426,46 @@ METHOD(listener_t, ike_updown, bool,
 							  ike_sa->get_message_id(ike_sa, TRUE));
 			e->mid_recv = max(e->mid_recv,
 							  ike_sa->get_message_id(ike_sa, FALSE));
-			nlh = build_add(this, ike_sa, e, buf);
+			add(this, ike_sa, e);
 		}
-		this->mutex->unlock(this->mutex);
-		if (nlh)
-		{
-			send_add(this, ike_sa, nlh, buf);
-		}
-		return TRUE;
 	}
-	e = this->entries->remove(this->entries, KEY(ike_sa));
-	this->mutex->unlock(this->mutex);
-	if (e)
+	else
 	{
-		if (e->published)
+		e = this->entries->remove(this->entries, KEY(ike_sa));
+		if (e)
 		{
-			del(this, ike_sa);
+			if (e->published)
+			{
+				del(this, ike_sa);
+			}
+			entry_destroy(e);
 		}
-		entry_destroy(e);
 	}
+	this->mutex->unlock(this->mutex);
 	return TRUE;
 }
 
 METHOD(listener_t, ike_rekey, bool,
 	private_ipsec_ha_publish_t *this, ike_sa_t *old, ike_sa_t *new)
 {
-	char buf[IPSEC_HA_NL_MSG_MAX];
-	struct nlmsghdr *nlh = NULL;
-	entry_t *e, *gone;
+	entry_t *e;
 
 	this->mutex->lock(this->mutex);
-	gone = this->entries->remove(this->entries, KEY(old));
-	e = get_entry(this, new, FALSE);
+	e = this->entries->remove(this->entries, KEY(old));
 	if (e)
 	{
-		nlh = build_add(this, new, e, buf);
-	}
-	this->mutex->unlock(this->mutex);
-	if (gone)
-	{
-		if (gone->published)
+		if (e->published)
 		{
 			del(this, old);
 		}
-		entry_destroy(gone);
+		entry_destroy(e);
 	}
-	if (nlh)
+	e = get_entry(this, new, FALSE);
+	if (e)
 	{
-		send_add(this, new, nlh, buf);
+		add(this, new, e);
 	}
+	this->mutex->unlock(this->mutex);
 	return TRUE;
 }
 
@@ -519,21 +473,15 @@ METHOD(listener_t, ike_update, bool,
 	private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, host_t *local,
 	host_t *remote)
 {
-	char buf[IPSEC_HA_NL_MSG_MAX];
-	struct nlmsghdr *nlh = NULL;
 	entry_t *e;
 
 	this->mutex->lock(this->mutex);
 	e = get_entry(this, ike_sa, FALSE);
 	if (e && e->published && ike_sa->get_state(ike_sa) == IKE_ESTABLISHED)
 	{	/* addresses are part of the context's identity: publish it anew */
-		nlh = build_add(this, ike_sa, e, buf);
+		add(this, ike_sa, e);
 	}
 	this->mutex->unlock(this->mutex);
-	if (nlh)
-	{
-		send_add(this, ike_sa, nlh, buf);
-	}
 	return TRUE;
 }
 
@@ -572,8 +520,6 @@ METHOD(listener_t, message_hook, bool,
 	bool incoming, bool plain)
 {
 	uint32_t mid = message->get_message_id(message);
-	char buf[IPSEC_HA_NL_MSG_MAX];
-	struct nlmsghdr *nlh = NULL;
 	entry_t *e;
 
 	if (!plain || ike_sa->get_version(ike_sa) != IKEV2 ||
@@ -607,15 +553,10 @@ METHOD(listener_t, message_hook, bool,
 		}
 		if (e->published)
 		{
-			nlh = build_set(this, ike_sa, e, FALSE, NULL, buf);
+			set(this, ike_sa, e, FALSE, NULL);
 		}
 	}
 	this->mutex->unlock(this->mutex);
-	/* sent before charon sends or processes the message */
-	if (nlh)
-	{
-		send_set(this, ike_sa, nlh, buf);
-	}
 	return TRUE;
 }
 
@@ -623,21 +564,15 @@ METHOD(listener_t, child_updown, bool,
 	private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
 	bool up)
 {
-	char buf[IPSEC_HA_NL_MSG_MAX];
-	struct nlmsghdr *nlh = NULL;
 	entry_t *e;
 
 	this->mutex->lock(this->mutex);
 	e = get_entry(this, ike_sa, FALSE);
 	if (e && e->published)
 	{
-		nlh = build_set(this, ike_sa, e, TRUE, up ? NULL : child_sa, buf);
+		set(this, ike_sa, e, TRUE, up ? NULL : child_sa);
 	}
 	this->mutex->unlock(this->mutex);
-	if (nlh)
-	{
-		send_set(this, ike_sa, nlh, buf);
-	}
 	return TRUE;
 }
 
@@ -645,21 +580,15 @@ METHOD(listener_t, child_rekey, bool,
 	private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, child_sa_t *old,
 	child_sa_t *new)
 {
-	char buf[IPSEC_HA_NL_MSG_MAX];
-	struct nlmsghdr *nlh = NULL;
 	entry_t *e;
 
 	this->mutex->lock(this->mutex);
 	e = get_entry(this, ike_sa, FALSE);
 	if (e && e->published)
 	{
-		nlh = build_set(this, ike_sa, e, TRUE, old, buf);
+		set(this, ike_sa, e, TRUE, old);
 	}
 	this->mutex->unlock(this->mutex);
-	if (nlh)
-	{
-		send_set(this, ike_sa, nlh, buf);
-	}
 	return TRUE;
 }
 
