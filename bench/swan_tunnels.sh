@@ -143,9 +143,11 @@ table="charon {
 # load_tester_creds.c, load_tester_control.c). child_rekey = 0 and
 # ike_rekey = 0: no lifetimes, no rekeys; addrs: one address per IKE SA,
 # installed as /32 on lan0 (a shared prefix would make them secondaries
-# of the first, removed with it).
+# of the first, removed with it) by kernel-netlink's add_ip, which needs
+# install_virtual_ip (swan_lib turns it off; a later value wins).
 SWAN_PEER_CONF="$table
 charon {
+	install_virtual_ip = yes
 	plugins {
 		load-tester {
 			enable = yes
@@ -388,13 +390,29 @@ for nd in "${CL_NODES[@]}"; do
 done
 sw_keepalived_up
 
-check "P's charon loaded load-tester" sh -c "sw P --stats | grep -qw load-tester"
+p_loaded() { sw P --stats | grep -qw load-tester; }
+check "P's charon loaded load-tester" p_loaded
 t0=$(ms_now)
 ldt_initiate "$n" "$SETUP_DELAY" > "$tmp/setup.out" 2>&1
 setup_ms=$(( $(ms_now) - t0 ))
 check_eq "P's load-tester establishes $n IKE SAs with the VIP (n1) ($setup_ms ms)" \
 	"established=$n failed=0" "$(grep -o 'established=[0-9]* failed=[0-9]*' "$tmp/setup.out")"
 echo "# set-up: $(cat "$tmp/setup.out")"
+if ! grep -q "established=$n failed=0" "$tmp/setup.out"; then
+	echo "# P's addresses, neighbours, routes, policies, counters:"
+	{
+		ip -n peer -br addr
+		ip -n peer neigh
+		ip -n peer route get "$CL_VIP" from 10.200.0.1
+		ip -n peer xfrm policy
+		ip netns exec peer nstat -az | grep -v ' 0 *0.0$'
+		ip -n n1 -br addr
+		ip -n n1 route
+		ip netns exec n1 nstat -az | grep -v ' 0 *0.0$'
+		for f in "$tmp"/charon-*.log; do echo "== $f"; grep -E 'error|failed' "$f" | head -n 5; done
+	} 2>&1 | sed 's/^/#   /'
+	finish
+fi
 check_eq "P has $n IKE SAs" "$n" "$(ike_sas P)"
 check_eq "n1 has $n IKE SAs" "$n" "$(ike_sas n1)"
 n_mirror() {	# NODE mirrors 2N ESP SAs (and, in mode a, N IKE contexts)
