@@ -148,6 +148,11 @@ table="charon {
 SWAN_PEER_CONF="$table
 charon {
 	install_virtual_ip = yes
+	# strongSwan's default retransmits (swan_lib's are for one IKE SA):
+	# a storm of N IKE_SA_INITs must not give up after 11 s
+	retransmit_timeout = 4
+	retransmit_base = 1.8
+	retransmit_tries = 5
 	plugins {
 		load-tester {
 			enable = yes
@@ -170,7 +175,15 @@ charon {
 		}
 	}
 }"
-SWAN_NODE_CONF=$table
+# The nodes answer every IKE_SA_INIT without a COOKIE round (threshold
+# 30 half-open IKE SAs by default): a retransmitted IKE_SA_INIT that
+# arrives once the count fell below it makes a second IKE SA, and the
+# peer's IKE_AUTH then fails on one of them. Without cookies mode (b)'s
+# renegotiation only gets faster.
+SWAN_NODE_CONF="$table
+charon {
+	cookie_threshold = 100000
+}"
 # The nodes: a responder connection for load-tester's initiators (their
 # IDs c<N>-r1.strongswan.org, the responder's srv.strongswan.org), traffic
 # selectors the IKE addresses (VIP <-> P's address of that IKE SA).
@@ -441,24 +454,28 @@ echo_mark "$cut"
 cl_cut n1
 cl_event_at "$cut" "n1 cut off"
 limit=$((120 + n / 5))
-check "keepalived on n2 becomes master" wait_until 30 sw_notified n2 master
-master=$(awk '/ master: / { print $1 }' "$SW_NOTIFY_LOG.n2" | tail -n 1)
-detect_ms=$((master - cut))
-promote_ms=$(sw_promote_ms n2)
-sw_notify_lines n2 | tail -n 1 | sed 's/^/# notify: /'
 react_ms=- term_ms=- reinit_ms=- reinit_ok=-
 if [ "$mode" = b ]; then
+	# P's reaction, as soon as keepalived on n2 says it is master: drop
+	# the IKE SAs, initiate N new ones
+	end=$((SECONDS + 30))
+	until sw_vrrp_is n2 MASTER || [ $SECONDS -ge $end ]; do sleep 0.05; done
 	react=$(ms_now)
 	react_ms=$((react - cut))
 	sw P --terminate --ike load-test --force > "$tmp/terminate.out" 2>&1
 	t1=$(ms_now)
 	term_ms=$((t1 - react))
-	echo "# P: terminate: $(tail -n 1 "$tmp/terminate.out"); $(ike_sas P) IKE SAs left"
 	ldt_initiate "$n" "$REINIT_DELAY" > "$tmp/reinit.out"
 	reinit_ms=$(( $(ms_now) - t1 ))
 	reinit_ok=$(sed -n 's/^established=\([0-9]*\).*/\1/p' "$tmp/reinit.out")
+	echo "# P: terminate: $(tail -n 1 "$tmp/terminate.out")"
 	echo "# P: re-initiation: $(cat "$tmp/reinit.out") in $reinit_ms ms"
 fi
+check "keepalived on n2 becomes master" wait_until 30 sw_notified n2 master
+master=$(awk '/ master: / { print $1 }' "$SW_NOTIFY_LOG.n2" | tail -n 1)
+detect_ms=$((master - cut))
+promote_ms=$(sw_promote_ms n2)
+sw_notify_lines n2 | tail -n 1 | sed 's/^/# notify: /'
 check "every tunnel echoes again" wait_until "$limit" echo_all_ok
 echo "# echo client: $(cat "$tmp/echo.json" 2> /dev/null)"
 ok_count=$(echo_status ok)
