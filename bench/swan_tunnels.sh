@@ -36,6 +36,12 @@
 # is late by up to that interval: the time until every tunnel echoes again
 # is an upper bound, by about ECHO_INTERVAL.
 #
+# In (a) the echoes come back once promote installed the ESP SAs; the
+# plugin's IKE import goes on after that (the run waits for its summary
+# line, so that the capture holds every Message ID sync). In (b) P's
+# terminate is serial in one charon (N peers would each drop their own
+# at once): the summary also gives (b) without it, a lower bound.
+#
 #   bench/swan_tunnels.sh --build       (host) build load-tester into build/strongswan
 #   tools/vm/run -k 6.1 -m 4096 -t 2400 -- bench/swan_tunnels.sh [N]
 #
