@@ -42,7 +42,7 @@
 # terminate is serial in one charon (N peers would each drop their own
 # at once): the summary also gives (b) without it, a lower bound.
 #
-#   bench/swan_tunnels.sh --build       (host) build load-tester into build/strongswan
+#   bench/swan_ldt.sh --build           (host) build load-tester into build/strongswan
 #   tools/vm/run -k 6.1 -m 4096 -t 2400 -- bench/swan_tunnels.sh [N]
 #
 # Settings (environment): ROUNDS (1), NODES (2: n1, n2; 3 adds n3),
@@ -55,26 +55,16 @@
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-LDT_SO=$top/build/strongswan/libstrongswan-load-tester.so
-
-if [ "${1:-}" = --build ]; then
-	tree=$("$top/tools/strongswan/source.sh" path) || exit 1
-	make -C "$tree/src/libcharon/plugins/load_tester" > /dev/null || exit 1
-	mkdir -p "$top/build/strongswan"
-	cp "$tree/src/libcharon/plugins/load_tester/.libs/libstrongswan-load-tester.so" "$LDT_SO"
-	echo "$LDT_SO"
-	exit 0
-fi
+# shellcheck source=bench/swan_ldt.sh
+source "$here/swan_ldt.sh"
 
 n=${1:-1000}
 case $n in ''|*[!0-9]*|0) echo "usage: $0 [N] | --build" >&2; exit 2 ;; esac
 
-median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-
 # --- the parent: rounds, medians, ratio -----------------------------------
 
 if [ -z "${SWAN_TUNNELS_MODE:-}" ]; then
-	[ -e "$LDT_SO" ] || { echo "# SKIP: $LDT_SO missing (run $0 --build on the host)"; exit 4; }
+	[ -e "$LDT_SO" ] || { echo "# SKIP: $LDT_SO missing (run bench/swan_ldt.sh --build on the host)"; exit 4; }
 	rounds=${ROUNDS:-1}
 	declare -A res=()	# "MODE KEY" -> values of the rounds
 	run_dir=${IPSEC_HA_RUN_DIR:-}
@@ -130,107 +120,18 @@ fi
 
 mode=$SWAN_TUNNELS_MODE
 [ "$mode" = b ] && SWAN_PLUGIN=
-SWAN_PEER_PLUGIN=$LDT_SO
 # shellcheck source=selftests/swan_lib.sh
 source "$top/selftests/swan_lib.sh"
 require
-sw_require
 
 NODES=${NODES:-2}
 ECHO_INTERVAL=${ECHO_INTERVAL:-1}
 SETUP_DELAY=${SETUP_DELAY:-5}
 REINIT_DELAY=${REINIT_DELAY:-0}
 ECHO_PORT=7777
-LDT_NET=10.200.0.0/16
-LDT_SOCK=$SW_DIR/peer/run/charon.ldt	# /run/charon.ldt in P's mount namespace
-ldt_psk=ldt-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-# charon's IKE SA table: one bucket by default, a list walk per lookup;
-# strongSwan's documentation advises a larger table for many IKE SAs.
-table="charon {
-	ikesa_table_size = 1024
-	ikesa_table_segments = 16
-}"
-# P: load-tester (settings of load_tester_config.c, load_tester_plugin.c,
-# load_tester_creds.c, load_tester_control.c). child_rekey = 0 and
-# ike_rekey = 0: no lifetimes, no rekeys; addrs: one address per IKE SA,
-# installed as /32 on lan0 (a shared prefix would make them secondaries
-# of the first, removed with it) by kernel-netlink's add_ip, which needs
-# install_virtual_ip (swan_lib turns it off; a later value wins).
-SWAN_PEER_CONF="$table
-charon {
-	install_virtual_ip = yes
-	# strongSwan's default retransmits (swan_lib's are for one IKE SA):
-	# a storm of N IKE_SA_INITs must not give up after 11 s
-	retransmit_timeout = 4
-	retransmit_base = 1.8
-	retransmit_tries = 5
-	plugins {
-		load-tester {
-			enable = yes
-			version = 2
-			responder = $CL_VIP
-			proposal = aes128-sha256-x25519
-			esp = aes128gcm16
-			initiator_auth = psk
-			responder_auth = psk
-			preshared_key = $ldt_psk
-			ike_rekey = 0
-			child_rekey = 0
-			dpd_delay = 0
-			mode = tunnel
-			addrs {
-				lan0 = $LDT_NET
-			}
-			addrs_prefix = 32
-			socket = unix:///run/charon.ldt
-		}
-	}
-}"
-# The nodes answer every IKE_SA_INIT without a COOKIE round (threshold
-# 30 half-open IKE SAs by default): a retransmitted IKE_SA_INIT that
-# arrives once the count fell below it makes a second IKE SA, and the
-# peer's IKE_AUTH then fails on one of them. Without cookies mode (b)'s
-# renegotiation only gets faster.
-SWAN_NODE_CONF="$table
-charon {
-	cookie_threshold = 100000
-}"
-# The nodes: a responder connection for load-tester's initiators (their
-# IDs c<N>-r1.strongswan.org, the responder's srv.strongswan.org), traffic
-# selectors the IKE addresses (VIP <-> P's address of that IKE SA).
-SWAN_NODE_SWANCTL="connections {
-	ldt {
-		version = 2
-		local_addrs = $CL_VIP
-		remote_addrs = %any
-		proposals = aes128-sha256-x25519
-		rekey_time = 0
-		local {
-			auth = psk
-			id = srv.strongswan.org
-		}
-		remote {
-			auth = psk
-			id = %any
-		}
-		children {
-			ldt {
-				local_ts = dynamic
-				remote_ts = dynamic
-				esp_proposals = aes128gcm16
-				mode = tunnel
-				rekey_time = 0
-				life_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-ldt {
-		secret = \"$ldt_psk\"
-	}
-}"
+ldt_setup 0
+sw_require
 
 if [ "$mode" = b ]; then
 	# keepalived's notify script with a tool that takes nothing over
@@ -370,38 +271,6 @@ echo_all_ok() {
 }
 echo_mark() { echo "$1" > "$tmp/echo.mark.new" && mv "$tmp/echo.mark.new" "$tmp/echo.mark"; }
 
-# ldt_initiate COUNT DELAY: load-tester initiates COUNT IKE SAs, DELAY ms
-# apart, and answers when all are established or failed ("." initiated,
-# "+" established, "-" failed, "*" retransmit, "!" not initiated).
-ldt_initiate() {
-	python3 - "$LDT_SOCK" "$1" "$2" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.connect(sys.argv[1])
-s.sendall(("%s %s\n" % (sys.argv[2], sys.argv[3])).encode())
-out = b""
-while True:
-    d = s.recv(65536)
-    if not d:
-        break
-    out += d
-o = out.decode(errors="replace")
-print("established=%d failed=%d retransmits=%d not_initiated=%d" %
-      (o.count("+"), o.count("-"), o.count("*"), o.count("!")))
-PY
-}
-
-# ike_sas NODE: the IKE SAs NODE's charon has (swanctl --stats).
-ike_sas() { sw "$1" --stats 2> /dev/null | sed -n 's/^IKE_SAs: \([0-9]*\) total.*/\1/p'; }
-# half_open NODE
-half_open() { sw "$1" --stats 2> /dev/null | sed -n 's/^IKE_SAs: .*, \([0-9]*\) half-open.*/\1/p'; }
-
-# log_ms LINE: the time (ms since the epoch) of a charon log line (%T.ms).
-log_ms() {
-	local hms=${1%% *}
-	date -d "$(date +%F) $hms" +%s%3N 2> /dev/null
-}
-
 ms_now() { cl_now; }
 
 # --- the run ----------------------------------------------------------------
@@ -415,7 +284,6 @@ for nd in "${CL_NODES[@]}"; do
 done
 sw_keepalived_up
 
-p_loaded() { sw P --stats | grep -qw load-tester; }
 check "P's charon loaded load-tester" p_loaded
 t0=$(ms_now)
 ldt_initiate "$n" "$SETUP_DELAY" > "$tmp/setup.out" 2>&1
