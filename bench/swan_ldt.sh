@@ -11,8 +11,9 @@
 #
 # ldt_setup [DPD]: sets SWAN_PEER_PLUGIN, SWAN_PEER_CONF, SWAN_NODE_CONF
 # and SWAN_NODE_SWANCTL for swan_lib.sh; DPD is load-tester's dpd_delay in
-# seconds (0, the default: no DPD). ldt_initiate COUNT DELAY, ike_sas
-# NODE, half_open NODE, log_ms LINE: below.
+# seconds (0, the default: no DPD). After sw_setup, ldt_routes.
+# ldt_initiate COUNT DELAY, ike_sas NODE, half_open NODE, log_ms LINE:
+# below.
 
 ldt_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LDT_SO=$ldt_top/build/strongswan/libstrongswan-load-tester.so
@@ -144,6 +145,14 @@ o = out.decode(errors="replace")
 print("established=%d failed=%d retransmits=%d not_initiated=%d" %
       (o.count("+"), o.count("-"), o.count("*"), o.count("!")))
 PY
+}
+
+# ldt_routes: every node routes LDT_NET, P's load-tester addresses, to P.
+ldt_routes() {
+	local nd
+	for nd in "${CL_NODES[@]}"; do
+		ip -n "$nd" route replace "$LDT_NET" via "$CL_PEER" dev lan0
+	done
 }
 
 # ike_sas NODE: the IKE SAs NODE's charon has (swanctl --stats).

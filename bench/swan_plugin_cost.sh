@@ -100,6 +100,7 @@ upd() { stat_field n1 ike_updates; }
 echo "# mode ($mode): $( [ "$mode" = w ] && echo "ipsec-ha plugin on the nodes" || echo "plain charon"), $n IKE SAs"
 pp load_module
 sw_setup 2
+ldt_routes
 sw_keepalived_up
 check "P's charon loaded load-tester" p_loaded
 

@@ -278,8 +278,8 @@ ms_now() { cl_now; }
 echo "# mode ($mode): $( [ "$mode" = a ] && echo "ipsec-ha plugin on the nodes" || echo "plain charon, no takeover") , $n tunnels"
 pp load_module
 sw_setup "$NODES"
+ldt_routes
 for nd in "${CL_NODES[@]}"; do
-	ip -n "$nd" route replace "$LDT_NET" via "$CL_PEER" dev lan0
 	cl_bg "echo-$nd" "$nd" python3 -c "$(echo_server_src)" "$CL_VIP" "$ECHO_PORT"
 done
 sw_keepalived_up
