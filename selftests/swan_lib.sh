@@ -41,6 +41,13 @@
 # strongswan.conf has charon.plugins.ipsec-ha { load = yes } plus the lines
 # of SWAN_PLUGIN_CONF, if given.
 #
+# Extras for a bench: SWAN_PEER_PLUGIN names a .so (libstrongswan-NAME.so)
+# that P's charon loads the same way (NAME ends P's load list);
+# SWAN_PEER_CONF is appended to P's strongswan.conf, SWAN_NODE_CONF to
+# every node's and SWAN_NODE_SWANCTL to every node's swanctl.conf
+# (strongSwan merges sections of the same name, so these can add to
+# charon, charon.plugins, connections and secrets).
+#
 # keepalived (VRRPv3, virtual_router_id 51, advert_int SW_ADVERT_INT, on
 # lan0, all BACKUP with nopreempt, priorities n1 250 > n2 150 > n3 10)
 # calls tools/keepalived/ipsec-ha-notify (generic notify form) with
@@ -80,6 +87,10 @@ if [ -z "${SWAN_PLUGIN+x}" ] && [ -e "$top/build/strongswan/libstrongswan-ipsec-
 fi
 SWAN_PLUGIN=${SWAN_PLUGIN:-}
 SWAN_PLUGIN_CONF=${SWAN_PLUGIN_CONF:-}
+SWAN_PEER_PLUGIN=${SWAN_PEER_PLUGIN:-}
+SWAN_PEER_CONF=${SWAN_PEER_CONF:-}
+SWAN_NODE_CONF=${SWAN_NODE_CONF:-}
+SWAN_NODE_SWANCTL=${SWAN_NODE_SWANCTL:-}
 declare -A SW_LOG_MARK=()	# node -> line count of its charon log at sw_log_mark
 
 # --- namespaces -----------------------------------------------------------
@@ -92,7 +103,8 @@ sw_dir() { echo "$SW_DIR/$(sw_ns "$1")"; }
 
 # sw_exec NODE CMD...: CMD in NODE's network namespace and in a new mount
 # namespace where NODE's run/ is /run, its swanctl/ is /etc/swanctl and
-# (nodes with the plugin) its plugins/ is /usr/lib/ipsec/plugins;
+# (nodes with the plugin, P with SWAN_PEER_PLUGIN) its plugins/ is
+# /usr/lib/ipsec/plugins;
 # STRONGSWAN_CONF names NODE's strongswan.conf. (ip netns exec enters a
 # mount namespace of its own already; unshare -m keeps that explicit.)
 # ip, unshare and the inner shell exec each other; sw_exec_bg NODE CMD...
@@ -121,12 +133,23 @@ sw() { sw_exec "$1" swanctl "${@:2}"; }
 
 # --- configuration --------------------------------------------------------
 
+# sw_peer_plugin_name: the plugin name of SWAN_PEER_PLUGIN.
+sw_peer_plugin_name() {
+	local n=${SWAN_PEER_PLUGIN##*/libstrongswan-}
+	echo "${n%.so}"
+}
+
 # sw_strongswan_conf NODE: NODE's strongswan.conf.
 sw_strongswan_conf() {
 	local node=$1 i load="random nonce drbg aes sha1 sha2 hmac gmp curve25519 kdf pem pkcs1 pubkey x509 kernel-netlink socket-default vici"
+	if sw_is_node "$node"; then
+		load+=${SWAN_PLUGIN:+ ipsec-ha}
+	elif [ -n "$SWAN_PEER_PLUGIN" ]; then
+		load+=" $(sw_peer_plugin_name)"
+	fi
 	cat <<-EOF
 	charon {
-		load = $load${SWAN_PLUGIN:+$(sw_is_node "$node" && echo " ipsec-ha")}
+		load = $load
 		install_routes = no
 		install_virtual_ip = no
 		retransmit_timeout = 1
@@ -169,6 +192,11 @@ sw_strongswan_conf() {
 		printf '\t\t}\n'
 	fi
 	printf '\t}\n}\nswanctl {\n\tsocket = unix:///run/charon.vici\n}\n'
+	if sw_is_node "$node"; then
+		[ -z "$SWAN_NODE_CONF" ] || printf '%s\n' "$SWAN_NODE_CONF"
+	else
+		[ -z "$SWAN_PEER_CONF" ] || printf '%s\n' "$SWAN_PEER_CONF"
+	fi
 }
 
 # sw_swanctl_conf NODE: NODE's swanctl.conf: the cluster's side of
@@ -246,11 +274,18 @@ sw_prepare() {
 		pubkey private rsa ecdsa bliss pkcs8 pkcs12)
 	sw_strongswan_conf "$1" > "$d/strongswan.conf"
 	sw_swanctl_conf "$1" > "$d/swanctl/swanctl.conf"
+	if sw_is_node "$1" && [ -n "$SWAN_NODE_SWANCTL" ]; then
+		printf '%s\n' "$SWAN_NODE_SWANCTL" >> "$d/swanctl/swanctl.conf"
+	fi
 	chmod 600 "$d/swanctl/swanctl.conf"
 	if [ -n "$SWAN_PLUGIN" ] && sw_is_node "$1"; then
 		mkdir -p "$d/plugins"
 		cp -a "$SW_PLUGINS_DIR/." "$d/plugins/"
 		cp "$SWAN_PLUGIN" "$d/plugins/libstrongswan-ipsec-ha.so"
+	elif [ -n "$SWAN_PEER_PLUGIN" ] && ! sw_is_node "$1"; then
+		mkdir -p "$d/plugins"
+		cp -a "$SW_PLUGINS_DIR/." "$d/plugins/"
+		cp "$SWAN_PEER_PLUGIN" "$d/plugins/"
 	fi
 }
 
@@ -905,6 +940,10 @@ sw_require() {
 	done
 	if [ -n "$SWAN_PLUGIN" ] && [ ! -e "$SWAN_PLUGIN" ]; then
 		echo "# SWAN_PLUGIN=$SWAN_PLUGIN does not exist"
+		exit 1
+	fi
+	if [ -n "$SWAN_PEER_PLUGIN" ] && [ ! -e "$SWAN_PEER_PLUGIN" ]; then
+		echo "# SWAN_PEER_PLUGIN=$SWAN_PEER_PLUGIN does not exist"
 		exit 1
 	fi
 }
