@@ -18,9 +18,12 @@ namespaces=()
 pp() { printf '# [+] %s\n' "$*"; "$@"; }
 
 # Time limits are multiplied by this on slow kernels (the debug kernel's
-# ESP is about 20 times slower): tools/kernels/check-debug.sh sets it.
-slow=${IPSEC_HA_SLOW:-1}
-[ "$slow" = 1 ] || echo "# time limits x$slow (IPSEC_HA_SLOW)"
+# ESP is about 20 times slower): tools/kernels/check-debug.sh sets it. The
+# kselftest convention for a slow machine, KSFT_MACHINE_SLOW=yes, doubles
+# them when IPSEC_HA_SLOW is not set.
+ksft_slow() { [ "${KSFT_MACHINE_SLOW:-}" = yes ] && echo 2 || echo 1; }
+slow=${IPSEC_HA_SLOW:-$(ksft_slow)}
+[ "$slow" = 1 ] || echo "# time limits x$slow (IPSEC_HA_SLOW=${IPSEC_HA_SLOW:-}, KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-})"
 
 # wait_until SECONDS CMD...: poll until CMD succeeds, SECONDS x slow at most.
 wait_until() {
