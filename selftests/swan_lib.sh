@@ -190,6 +190,9 @@ sw_strongswan_conf() {
 		printf '\t\tipsec-ha {\n\t\t\tload = yes\n'
 		[ -z "$SWAN_PLUGIN_CONF" ] || printf '%s\n' "$SWAN_PLUGIN_CONF" | sed 's/^/\t\t\t/'
 		printf '\t\t}\n'
+		# As strongswan.md advises: policies that promote installed
+		# are updated in one request, not refused by NEWPOLICY first.
+		printf '\t\tkernel-netlink {\n\t\t\tpolicy_update = yes\n\t\t}\n'
 	fi
 	printf '\t}\n}\nswanctl {\n\tsocket = unix:///run/charon.vici\n}\n'
 	if sw_is_node "$node"; then
