@@ -10,7 +10,7 @@
  */
 #include "wire_check.h"
 
-#define HA_CHECK_ALG_IDS	10	/* compact ids per kind (wire.c's table) */
+#define HA_CHECK_ALG_IDS	10	/* compact ids per kind (wire_sa.c's table) */
 
 /* ICV lengths an algorithm accepts (AEAD), or how it is truncated (AUTH). */
 enum {
@@ -35,7 +35,7 @@ struct ha_alg_rule {
 #define RANGE(a, b)	.known = 1, .min = a, .max = b
 
 /*
- * Indexed by compact id - 1, as wire.c's ha_alg_table. AEAD and CTR keys
+ * Indexed by compact id - 1, as wire_sa.c's ha_alg_table. AEAD and CTR keys
  * carry a 4-byte salt (CCM: 3). HMAC takes a key of any length, as the
  * kernel's hmac does (the first six AUTH entries are hmac()s).
  */

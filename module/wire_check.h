@@ -4,11 +4,11 @@
  * xfrm_user checks of an SA or a policy before it reaches the SAD or SPD
  * (verify_newsa_info, verify_newpolicy_info, validate_tmpl, verify_replay
  * and the algorithm lookups), applied to struct ha_wire_sa and struct
- * ha_wire_policy. The decoder (wire.c) checks the framing; these check
+ * ha_wire_policy. The decoder (wire_sa.c) checks the framing; these check
  * what the fields mean together. Records from peers are checked on
  * receipt and again before they are installed.
  *
- * Shared by the module and userspace, like wire.c: nothing but wire.h.
+ * Shared by the module and userspace, like the codec: nothing but wire.h.
  */
 #ifndef _IPSEC_HA_WIRE_CHECK_H
 #define _IPSEC_HA_WIRE_CHECK_H
