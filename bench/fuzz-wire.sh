@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A long libFuzzer run of the wire decoder's harness (tests/wire/fuzz.c,
-# module/wire.c under ASan and UBSan): RUNS executions (default 10000000),
+# module/wire*.c under ASan and UBSan): RUNS executions (default 10000000),
 # seeded with the unit tests' corpus as `make -C tests/wire fuzz-run`
 # seeds it. Prints the executions, the wall and CPU time, executions per
 # second, the peak RSS and the verdict; exits 1 on a crash (the input is
