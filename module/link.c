@@ -110,7 +110,7 @@ size_t ha_link_room(struct ha_net *hn, const struct ha_link *link)
  *
  * Context: process context, hn->lock held (it keeps link and key).
  */
-void ha_link_send(struct ha_net *hn, struct ha_link *link, const struct ha_key *key,
+void ha_link_send(struct ha_net *hn, const struct ha_link *link, const struct ha_key *key,
 		  u8 *dgram, size_t rec_len, u64 seq)
 {
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };

@@ -41,7 +41,7 @@ int ha_link_open(struct ha_net *hn, const struct ha_link_cfg *cfg,
 		 struct netlink_ext_ack *extack, struct ha_link **linkp);
 void ha_link_close(struct ha_link *link);
 size_t ha_link_room(struct ha_net *hn, const struct ha_link *link);
-void ha_link_send(struct ha_net *hn, struct ha_link *link, const struct ha_key *key,
+void ha_link_send(struct ha_net *hn, const struct ha_link *link, const struct ha_key *key,
 		  u8 *dgram, size_t rec_len, u64 seq);
 u8 ha_link_dev_state(struct ha_net *hn, const struct ha_link_cfg *cfg,
 		     char ifname[IFNAMSIZ], int *mtu);
