@@ -13,12 +13,16 @@
  * (margin.h) is made of that.
  */
 #include <linux/slab.h>
+#include <net/xfrm.h>
 
+#include "compat.h"
 #include "counters.h"
+#include "hook.h"
 #include "ipsec_ha.h"
 #include "margin.h"
 #include "stats.h"
 #include "sync.h"
+#include "wire.h"
 
 static const struct rhashtable_params ha_ctr_params = {
 	.key_len = sizeof(struct xfrm_state *),

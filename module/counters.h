@@ -7,13 +7,16 @@
 #ifndef _IPSEC_HA_COUNTERS_H
 #define _IPSEC_HA_COUNTERS_H
 
+#include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/rhashtable.h>
-#include <net/xfrm.h>
-
-#include "wire.h"
+#include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct ha_net;
+struct ha_wire_ctr;
+struct ha_wire_rec;
+struct xfrm_state;
 
 enum {
 	HA_CTR_ACTIVE,		/* on the pending or active list */
@@ -49,10 +52,6 @@ struct ha_counters {
 	bool hooks;			/* netfilter hooks registered */
 	struct delayed_work work;
 };
-
-/* hook.c */
-int ha_hook_register(struct ha_net *hn);
-void ha_hook_unregister(struct ha_net *hn);
 
 /* counters.c: all but the hook side under store.lock, process context */
 int ha_ctr_net_init(struct ha_net *hn);

@@ -16,6 +16,7 @@
 #include <net/xfrm.h>
 
 #include "counters.h"
+#include "hook.h"
 #include "ipsec_ha.h"
 
 static unsigned int ha_hook_out(void *priv, struct sk_buff *skb,

@@ -13,7 +13,10 @@
 #include <linux/slab.h>
 
 #include "ike.h"
+#include "ipsec_ha.h"
+#include "local.h"
 #include "nl.h"
+#include "rx.h"
 #include "stats.h"
 #include "sync.h"
 
@@ -211,7 +214,7 @@ void ha_ike_local_delete(struct ha_net *hn, struct ha_obj *obj)
 	lockdep_assert_held(&hn->store.lock);
 	ha_ike_kids(obj, &was);
 	ha_ike_index_del(hn, obj->refkey, &was);
-	ha_sync_local_delete(hn, &nkey);	/* obj becomes a tombstone */
+	ha_local_delete(hn, &nkey);	/* obj becomes a tombstone */
 	ha_sync_kick(hn);
 }
 

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <net/xfrm.h>
 
+#include "compat.h"
 #include "install.h"
 #include "ipsec_ha.h"
 #include "stats.h"

@@ -1,35 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ipsec-ha: state of one cluster member (one network namespace) and the
- * interfaces between the files of the module.
+ * ipsec-ha: the state of one cluster member (one network namespace).
+ * The functions of each file are declared in that file's header.
  */
 #ifndef _IPSEC_HA_H
 #define _IPSEC_HA_H
 
-#include "compat.h"
-
 #include <linux/in6.h>
+#include <linux/ipsec_ha.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
-#include <linux/rcupdate.h>
-#include <linux/types.h>
-#include <linux/ipsec_ha.h>
+#include <linux/netfilter.h>
 #include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
 #include <linux/workqueue.h>
 
-#include <linux/netfilter.h>
-
+/* The structures that struct ha_net holds by value. */
 #include "counters.h"
 #include "standby.h"
 #include "store.h"
-
-#define HA_DEFAULT_SYNC_PACKETS		256
-#define HA_DEFAULT_SYNC_INTERVAL_MS	100
-#define HA_DEFAULT_MAX_SAS		131072
-#define HA_DEFAULT_MARGIN_MIN		4096
-#define HA_DEFAULT_PREPARE_MAX		16384
-/* How long datagrams sealed with the previous cluster key still count. */
-#define HA_KEY_GRACE			(60 * HZ)
 
 /* Where the HA link is: an interface, a multicast group and a UDP port. */
 struct ha_link_cfg {
@@ -43,10 +33,13 @@ struct ha_link_cfg {
 	u16 port;
 };
 
-struct ha_link;
-struct ha_key;
-struct ha_pcpu_stats;
 struct ha_ike_net;
+struct ha_key;
+struct ha_link;
+struct ha_pcpu_stats;
+struct ha_peers;
+struct ha_tx;
+struct net;
 
 /* One cluster member: the module's state in one network namespace. */
 struct ha_net {
@@ -94,7 +87,7 @@ struct ha_net {
 	u8 *rx_buf;			/* the datagram rx_work opens; its own */
 	struct ha_peers *peers;		/* under store.lock */
 
-	/* sync.c: sending */
+	/* sync.c: sending; local.c uses its scratch space */
 	struct delayed_work tx_work;
 	struct ha_tx *tx;		/* under store.lock */
 
@@ -108,32 +101,5 @@ struct ha_net {
 	/* ike.c: CHILD SA SPI -> IKE context index */
 	struct ha_ike_net *ike;		/* under store.lock */
 };
-
-/* netns.c */
-extern unsigned int ha_net_id;
-struct ha_net *ha_net(const struct net *net);
-int ha_netns_init(void);
-void ha_netns_exit(void);
-
-/* netlink.c */
-int ha_nl_init(void);
-void ha_nl_exit(void);
-void ha_nl_notify_config(struct ha_net *hn);
-
-/* link.c */
-int ha_link_open(struct ha_net *hn, const struct ha_link_cfg *cfg,
-		 struct netlink_ext_ack *extack, struct ha_link **linkp);
-void ha_link_close(struct ha_link *link);
-u8 ha_link_dev_state(struct ha_net *hn, const struct ha_link_cfg *cfg,
-		     char ifname[IFNAMSIZ], int *mtu);
-void ha_link_track(struct ha_net *hn);
-void ha_link_net_init(struct ha_net *hn);
-void ha_link_net_exit(struct ha_net *hn);
-int ha_link_notifier_init(void);
-void ha_link_notifier_exit(void);
-
-/* key.c */
-struct ha_key *ha_key_create(const u8 *secret, size_t len);
-void ha_key_destroy(struct ha_key *key);
 
 #endif /* _IPSEC_HA_H */

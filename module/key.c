@@ -59,3 +59,16 @@ void ha_key_destroy(struct ha_key *key)
 	if (key)
 		call_rcu(&key->rcu, ha_key_free_rcu);
 }
+
+/*
+ * Forgets the previous cluster key once its grace period is over: from
+ * then on, datagrams sealed with it are dropped.
+ *
+ * Context: process context, hn->lock held.
+ */
+void ha_key_expire_prev(struct ha_net *hn)
+{
+	lockdep_assert_held(&hn->lock);
+	if (rcu_access_pointer(hn->key_prev) && time_after_eq(jiffies, hn->key_prev_until))
+		ha_key_destroy(rcu_replace_pointer(hn->key_prev, NULL, lockdep_is_held(&hn->lock)));
+}

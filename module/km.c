@@ -9,7 +9,11 @@
 #include <linux/slab.h>
 #include <net/xfrm.h>
 
+#include "compat.h"
 #include "ipsec_ha.h"
+#include "km.h"
+#include "local.h"
+#include "netns.h"
 #include "sa.h"
 #include "stats.h"
 #include "sync.h"
@@ -178,18 +182,18 @@ static void ha_km_apply(struct ha_net *hn, struct ha_km_event *ev)
 	if (ev->policy) {
 		switch (ev->event) {
 		case XFRM_MSG_FLUSHPOLICY:
-			ha_sync_local_flush(hn, HA_OBJ_POLICY, IPSEC_PROTO_ANY);
+			ha_local_flush(hn, HA_OBJ_POLICY, IPSEC_PROTO_ANY);
 			break;
 		case XFRM_MSG_NEWPOLICY:
 		case XFRM_MSG_UPDPOLICY:
 			if (!ev->xp->walk.dead) {
-				ha_sync_local_policy(hn, ev->xp, ev->dir);
+				ha_local_policy(hn, ev->xp, ev->dir);
 				break;
 			}
 			fallthrough;
 		default:
 			ha_policy_nkey(ev->xp, ev->dir, &nkey);
-			ha_sync_local_delete(hn, &nkey);
+			ha_local_delete(hn, &nkey);
 			break;
 		}
 		return;
@@ -197,7 +201,7 @@ static void ha_km_apply(struct ha_net *hn, struct ha_km_event *ev)
 
 	switch (ev->event) {
 	case XFRM_MSG_FLUSHSA:
-		ha_sync_local_flush(hn, HA_OBJ_SA, ev->proto);
+		ha_local_flush(hn, HA_OBJ_SA, ev->proto);
 		ha_ctr_reap(hn);
 		break;
 	case XFRM_MSG_NEWSA:
@@ -210,7 +214,7 @@ static void ha_km_apply(struct ha_net *hn, struct ha_km_event *ev)
 			break;
 		x = ha_km_installed(hn->net, ev->x);
 		if (x) {
-			ha_sync_local_sa(hn, x);
+			ha_local_sa(hn, x);
 			xfrm_state_put(x);
 			break;
 		}
@@ -218,7 +222,7 @@ static void ha_km_apply(struct ha_net *hn, struct ha_km_event *ev)
 	default:	/* DELSA, hard EXPIRE */
 		ha_ctr_untrack(hn, ev->x);
 		ha_sa_nkey(ev->x, &nkey);
-		ha_sync_local_delete(hn, &nkey);
+		ha_local_delete(hn, &nkey);
 		break;
 	}
 }

@@ -2,17 +2,21 @@
 /*
  * The HA link: one kernel UDP socket per namespace, bound to the link's
  * interface and port and joined to its multicast group. Datagrams arrive
- * through the UDP encapsulation hook in softirq context.
+ * through the UDP encapsulation hook in softirq context and go to rx.c.
+ * Datagrams that sync.c filled leave through ha_link_send(), which adds
+ * the header, seals them and sends them to the group.
  *
  * The link follows its interface through a netdevice notifier: it is down
  * while the interface is missing, down, or has an MTU below the link
- * minimum (IPSEC_HA_LINK_MTU_MIN4/6). Sending stops for the MTU alone
- * (sync.c measures the MTU itself); the events group hears of each change.
+ * minimum (IPSEC_HA_LINK_MTU_MIN4/6). Only the MTU stops sending, through
+ * ha_link_room(); the events group hears of each change.
  */
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/random.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
@@ -20,12 +24,17 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
+#include "compat.h"
 #include "ipsec_ha.h"
 #include "key.h"
 #include "link.h"
+#include "netns.h"
 #include "nl.h"
+#include "rx.h"
+#include "seal.h"
 #include "stats.h"
 #include "sync.h"
+#include "wire.h"
 
 /* Sync datagrams are link-local: anything that crossed a router is forged. */
 #define HA_LINK_TTL 255
@@ -59,6 +68,90 @@ static int ha_link_rcv(struct sock *sk, struct sk_buff *skb)
 drop:
 	kfree_skb(skb);
 	return 0;
+}
+
+/*
+ * Returns the room for records in one datagram on link: the interface's
+ * MTU less the IP and UDP headers, the datagram header and the tag, and
+ * at most HA_WIRE_MAX_LEN less the header and tag. Returns 0 while the
+ * MTU is below the link minimum: the link is down and sends nothing.
+ */
+size_t ha_link_room(struct ha_net *hn, const struct ha_link *link)
+{
+	unsigned int hdrs = sizeof(struct udphdr) + (link->cfg.family == AF_INET ?
+						     sizeof(struct iphdr) : sizeof(struct ipv6hdr));
+	struct net_device *dev;
+	unsigned int mtu = 1500, room;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(hn->net, link->cfg.ifindex);
+	if (dev)
+		mtu = READ_ONCE(dev->mtu);
+	rcu_read_unlock();
+	if (mtu < ha_link_mtu_min(link->cfg.family) ||
+	    check_sub_overflow(mtu, hdrs + HA_WIRE_MIN_LEN, &room))
+		return 0;
+	return min_t(size_t, room, HA_WIRE_MAX_LEN - HA_WIRE_MIN_LEN);
+}
+
+/**
+ * ha_link_send() - seal a datagram and send it to the link's group
+ * @hn: the namespace's member
+ * @link: the link to send on
+ * @key: the cluster key that seals the datagram
+ * @dgram: HA_WIRE_HDR_LEN bytes of room for the header, then rec_len
+ *	bytes of records, then HA_WIRE_TAG_LEN bytes of room for the tag
+ * @rec_len: length of the records
+ * @seq: the datagram's sequence number
+ *
+ * Fills in the header, seals the datagram in place and sends it without
+ * blocking. A failed send is counted in tx-errors; the caller uses seq up
+ * either way, so that a sequence number is never sealed twice.
+ *
+ * Context: process context, hn->lock held (it keeps link and key).
+ */
+void ha_link_send(struct ha_net *hn, const struct ha_link *link, const struct ha_key *key,
+		  u8 *dgram, size_t rec_len, u64 seq)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct ha_wire_hdr h = {
+		.version = HA_WIRE_VERSION,
+		.node_id = hn->node_id,
+		.key_id = key->id,
+		.epoch = hn->epoch,
+		.seq = seq,
+	};
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov;
+	int err;
+
+	/* The kernel's RNG is reseeded when a VM is restored or cloned. */
+	get_random_bytes(h.salt, sizeof(h.salt));
+	ha_wire_hdr_put(dgram, &h);
+	ha_seal(key, dgram, rec_len);
+	iov.iov_base = dgram;
+	iov.iov_len = HA_WIRE_HDR_LEN + rec_len + HA_WIRE_TAG_LEN;
+
+	if (link->cfg.family == AF_INET) {
+		sin.sin_addr.s_addr = link->cfg.group.v4;
+		sin.sin_port = htons(link->cfg.port);
+		msg.msg_name = &sin;
+		msg.msg_namelen = sizeof(sin);
+	} else {
+		sin6.sin6_addr = link->cfg.group.v6;
+		sin6.sin6_port = htons(link->cfg.port);
+		sin6.sin6_scope_id = link->cfg.ifindex;
+		msg.msg_name = &sin6;
+		msg.msg_namelen = sizeof(sin6);
+	}
+	err = kernel_sendmsg(link->sock, &msg, &iov, 1, iov.iov_len);
+	if (err < 0) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+		return;
+	}
+	ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_DATAGRAMS);
+	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_BYTES, iov.iov_len);
 }
 
 static int ha_setsockopt(struct socket *sock, int level, int opt,
@@ -314,7 +407,10 @@ static void ha_link_work(struct work_struct *work)
 	}
 	ha_link_event(hn, reason, mtu);
 	if (!reason && hn->link_rejoin) {
-		/* What waited is sent now; what this node missed is asked for. */
+		/*
+		 * The sync starts again: it sends what waited while the MTU was
+		 * too small and asks the peers for what this node missed.
+		 */
 		link = rcu_dereference_protected(hn->link, lockdep_is_held(&hn->lock));
 		hn->link_rejoin = ha_link_rejoin(link) != 0;
 		ha_sync_start(hn);

@@ -6,9 +6,13 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 
+#include "compat.h"
 #include "ipsec_ha.h"
+#include "km.h"
+#include "link.h"
+#include "netns.h"
+#include "nl.h"
 #include "store.h"
-#include "sync.h"
 
 static int __init ha_init(void)
 {

@@ -14,6 +14,7 @@
 #include "ipsec_ha.h"
 #include "key.h"
 #include "link.h"
+#include "netns.h"
 #include "nl.h"
 #include "nodeinfo.h"
 #include "stats.h"

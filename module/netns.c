@@ -8,12 +8,26 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#include "ipsec_ha.h"
+#include "counters.h"
+#include "hook.h"
 #include "ike.h"
+#include "ipsec_ha.h"
 #include "key.h"
+#include "km.h"
+#include "link.h"
+#include "netns.h"
 #include "peer.h"
+#include "rx.h"
+#include "standby.h"
 #include "stats.h"
+#include "store.h"
 #include "sync.h"
+
+#define HA_DEFAULT_SYNC_PACKETS		256
+#define HA_DEFAULT_SYNC_INTERVAL_MS	100
+#define HA_DEFAULT_MAX_SAS		131072
+#define HA_DEFAULT_MARGIN_MIN		4096
+#define HA_DEFAULT_PREPARE_MAX		16384
 
 unsigned int ha_net_id __read_mostly;
 

@@ -10,6 +10,9 @@ extern struct genl_family ha_genl_family;
 
 /* netlink.c; attribute types of every set are below HA_NL_ATTR_TYPES */
 #define HA_NL_ATTR_TYPES 128
+int ha_nl_init(void);
+void ha_nl_exit(void);
+void ha_nl_notify_config(struct ha_net *hn);
 int ha_nl_reject_duplicates(const struct genl_info *info);
 
 /* nl_takeover.c */

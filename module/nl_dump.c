@@ -8,6 +8,7 @@
 #include <net/netlink.h>
 
 #include "install.h"
+#include "netns.h"
 #include "nl.h"
 #include "nodeinfo.h"
 #include "peer.h"

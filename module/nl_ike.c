@@ -10,8 +10,10 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
 #include "ike.h"
+#include "netns.h"
 #include "nl.h"
 #include "stats.h"
 

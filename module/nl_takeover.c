@@ -3,6 +3,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
+#include "netns.h"
 #include "nl.h"
 #include "takeover.h"
 

@@ -8,16 +8,21 @@
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 
+#include "compat.h"
 #include "ike.h"
 #include "install.h"
+#include "ipsec_ha.h"
 #include "key.h"
+#include "local.h"
 #include "nodeinfo.h"
 #include "peer.h"
+#include "rx.h"
 #include "sa.h"
+#include "seal.h"
 #include "stats.h"
 #include "sync.h"
-#include "watch.h"
 #include "takeover.h"
+#include "watch.h"
 
 /*
  * The backlog of datagrams waiting for rx_work, in count and in bytes
@@ -184,7 +189,7 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REF_REUSED);
 			return;
 		}
-		ha_sync_local_rekey(hn, old);
+		ha_local_rekey(hn, old);
 		old = NULL;
 	}
 	/* A peer's ref names one object for good: never another kind or natural key. */

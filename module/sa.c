@@ -7,6 +7,7 @@
 #include <net/route.h>
 #include <net/xfrm.h>
 
+#include "compat.h"
 #include "ipsec_ha.h"
 #include "sa.h"
 

@@ -7,7 +7,8 @@
 #include <crypto/chacha20poly1305.h>
 
 #include "key.h"
-#include "sync.h"
+#include "seal.h"
+#include "wire.h"
 
 /* dgram holds the header and rec_len bytes of records; the tag follows them. */
 void ha_seal(const struct ha_key *key, u8 *dgram, size_t rec_len)

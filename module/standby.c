@@ -11,6 +11,7 @@
  */
 #include <net/xfrm.h>
 
+#include "compat.h"
 #include "install.h"
 #include "ipsec_ha.h"
 #include "standby.h"

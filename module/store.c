@@ -422,3 +422,20 @@ unsigned int ha_store_flush_origin(struct ha_net *hn, u16 origin, u8 kind)
 	}
 	return n;
 }
+
+/*
+ * Removes the tombstones of this node's deletions that are older than
+ * HA_TOMB_TTL and not waiting to be sent. Peers that missed a deletion
+ * can ask for it again (NACK) only while its tombstone lasts.
+ */
+void ha_store_reap_tombstones(struct ha_net *hn)
+{
+	struct ha_obj *obj, *tmp;
+
+	lockdep_assert_held(&hn->store.lock);
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
+		if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED | HA_OBJ_DIRTY)) ==
+		    (HA_OBJ_LOCAL | HA_OBJ_DELETED) &&
+		    time_after(jiffies, obj->changed + HA_TOMB_TTL))
+			ha_store_remove(hn, obj);
+}

@@ -16,6 +16,9 @@
 struct ha_net;
 struct xfrm_state;
 
+/* How long a deletion can still be resent to a peer that missed it. */
+#define HA_TOMB_TTL		(30 * HZ)
+
 enum ha_obj_kind {
 	HA_OBJ_SA = 1,
 	HA_OBJ_POLICY,
@@ -116,5 +119,6 @@ struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 int ha_obj_decode(const struct ha_obj *obj, struct ha_wire_sa *sa, struct ha_wire_policy *pol);
 void ha_store_mark_dirty(struct ha_store *st, struct ha_obj *obj);
 unsigned int ha_store_flush_origin(struct ha_net *hn, u16 origin, u8 kind);
+void ha_store_reap_tombstones(struct ha_net *hn);
 
 #endif /* _IPSEC_HA_STORE_H */

@@ -1,28 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Sending: local changes become objects in the store, marked dirty; the
- * tx work packs dirty objects, deletions, NACKs, bulk requests and the
- * periodic ALIVE into as few datagrams as the link MTU allows, seals and
- * sends them. A resend sends an object's current state, never a history.
- * Everything here runs in process context under store.lock.
+ * Sending: the tx work packs the store's dirty objects and tombstones,
+ * TAKEN entries, NACKs, bulk requests, counters and the periodic ALIVE
+ * into as few datagrams as the link MTU allows, and link.c seals and
+ * sends each one. A resend sends an object's current state, never a
+ * history. local.c turns local changes into the dirty objects.
+ *
+ * Everything here runs in process context. Functions that take
+ * store.lock say so; the others are called with it held.
  */
-#include <linux/in.h>
-#include <linux/in6.h>
-#include <linux/random.h>
-#include <linux/overflow.h>
+#include <linux/bitmap.h>
+#include <linux/jiffies.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
-#include <net/sock.h>
+#include <linux/workqueue.h>
 
+#include "compat.h"
 #include "ike.h"
-#include "install.h"
+#include "ipsec_ha.h"
 #include "key.h"
+#include "km.h"
 #include "link.h"
+#include "local.h"
 #include "nodeinfo.h"
 #include "peer.h"
-#include "sa.h"
 #include "stats.h"
+#include "store.h"
 #include "sync.h"
 #include "watch.h"
+#include "wire.h"
+
+#define HA_ALIVE_INTERVAL	HZ
+#define HA_ALIVE_AFTER_BURST	(HZ / 10)
+#define HA_TX_COALESCE		max(1UL, msecs_to_jiffies(5))
+/* For how long a deletion is announced again once a second. */
+#define HA_TOMB_REPEAT		(5 * HZ)
+#define HA_TX_BURST		64	/* datagrams per tx_work run */
+#define HA_SYNC_NACKS		8	/* NACKs waiting to be sent */
 
 /* An ALIVE record: two bytes of header, last_seq, count, digest. */
 #define HA_ALIVE_REC_LEN (2 + 8 + 4 + 8)
@@ -39,367 +53,40 @@ struct ha_tx {
 	bool bulk_req;			/* send BULK_REQ for bulk_req_node */
 	u16 bulk_req_node;
 	DECLARE_BITMAP(bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1);	/* owed BULK_END */
-	struct ha_wire_nack nacks[8];	/* gaps to report */
+	struct ha_wire_nack nacks[HA_SYNC_NACKS];	/* gaps to report */
 	unsigned int nr_nacks;
-	struct ha_wire_sa sa;		/* scratch */
-	struct ha_wire_policy pol;	/* scratch */
 	struct ha_wire_ctr ctrs[HA_WIRE_MAX_LEN / HA_WIRE_CTR_LEN];	/* scratch */
 	struct ha_wire_taken taken[HA_WIRE_MAX_LEN / HA_WIRE_TAKEN_LEN];	/* scratch */
 	struct ha_wire_taken yielded[16];	/* claims given up in a tie, to tell */
 	unsigned int nr_yielded;
-	u8 enc[HA_WIRE_MAX_LEN];	/* scratch: one record */
+	struct ha_local_scratch local;	/* local.c's */
 	u8 dgram[HA_WIRE_MAX_LEN];	/* the datagram being filled */
-	struct ha_wire_buf b;
+	struct ha_wire_buf b;		/* its records */
 };
 
-static struct ha_obj *ha_sync_find_local(struct ha_net *hn, const struct ha_nkey *nkey)
-{
-	return ha_store_find_nkey_flags(&hn->store, nkey, HA_OBJ_LOCAL);
-}
+/*
+ * One round of sending: the link and key it uses, and how many datagrams
+ * it sent and records it put so far.
+ */
+struct ha_tx_round {
+	struct ha_net *hn;
+	struct ha_tx *tx;
+	struct ha_link *link;
+	const struct ha_key *key;
+	unsigned int sent;
+	unsigned int records;
+};
 
-/* The ref of a local object: the one it had, or a new one. */
-static u64 ha_sync_ref(struct ha_net *hn, const struct ha_obj *old, struct ha_ref *ref)
+/* Returns local.c's scratch space, or NULL before the sync started. */
+struct ha_local_scratch *ha_sync_scratch(struct ha_net *hn)
 {
-	u64 refkey = old ? old->refkey : ha_store_new_refkey(&hn->store, hn->node_id);
-
-	ha_ref_of(refkey, ref);
-	return refkey;
+	return hn->tx ? &hn->tx->local : NULL;
 }
 
 /*
- * Store a record this node owns under refkey, replacing old (its previous
- * version); returns what the store holds now, or NULL.
+ * Schedules tx_work HA_TX_COALESCE from now, unless it is scheduled that
+ * soon already, so that changes made within that time share datagrams.
  */
-static struct ha_obj *ha_sync_local_put(struct ha_net *hn, u8 kind, const struct ha_nkey *nkey,
-					struct ha_obj *old, u64 refkey, struct ha_wire_buf *b,
-					u8 dir)
-{
-	struct ha_obj *obj;
-
-	if (old && old->len == b->len && !memcmp(old->rec, b->p, b->len))
-		return old;	/* nothing changed */
-
-	obj = ha_obj_alloc(kind, refkey, nkey, b->p, b->len);
-	if (!obj) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-		return NULL;
-	}
-	obj->flags = HA_OBJ_LOCAL;
-	obj->owner = hn->node_id;
-	obj->owner_epoch = old ? old->owner_epoch : 0;	/* a takeover raised it */
-	obj->dir = dir;
-	if (ha_store_put(hn, obj))
-		return NULL;
-	ha_store_mark_dirty(&hn->store, obj);
-	return obj;
-}
-
-/* When the origin first learnt the SA old records (decoded into sa), or 0. */
-static u64 ha_sync_add_time(const struct ha_obj *old, struct ha_wire_sa *sa)
-{
-	struct ha_wire_iter it;
-	struct ha_wire_rec rec;
-
-	ha_wire_iter_init(&it, old->rec, old->len);
-	if (ha_wire_next(&it, &rec) != 1 || ha_wire_get_sa(&rec, sa))
-		return 0;
-	return sa->add_time;
-}
-
-void ha_sync_local_sa(struct ha_net *hn, struct xfrm_state *x)
-{
-	struct ha_tx *tx = hn->tx;
-	struct ha_obj *old, *obj;
-	struct ha_wire_buf b;
-	struct ha_nkey nkey;
-	u64 add_time, refkey;
-
-	if (!tx)
-		return;
-	ha_sa_nkey(x, &nkey);
-	old = ha_sync_find_local(hn, &nkey);
-	add_time = old ? ha_sync_add_time(old, &tx->sa) : 0;
-	if (ha_sa_from_xfrm(x, &tx->sa)) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
-		goto out;
-	}
-	refkey = ha_sync_ref(hn, old, &tx->sa.ref);
-	tx->sa.owner = hn->node_id;
-	tx->sa.owner_epoch = old ? old->owner_epoch : 0;
-	if (add_time)	/* keep the time it was first learnt */
-		tx->sa.add_time = add_time;
-	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
-	if (ha_wire_put_sa(&b, &tx->sa)) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
-		goto out;
-	}
-	obj = ha_sync_local_put(hn, HA_OBJ_SA, &nkey, old, refkey, &b, tx->sa.dir);
-	memzero_explicit(tx->enc, b.len);
-	if (obj && ha_ctr_track(hn, x, obj->refkey, obj->owner_epoch))
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-out:
-	memzero_explicit(&tx->sa, sizeof(tx->sa));
-}
-
-void ha_sync_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir)
-{
-	struct ha_tx *tx = hn->tx;
-	struct ha_wire_buf b;
-	struct ha_nkey nkey;
-	struct ha_obj *old;
-	u64 refkey;
-
-	if (!tx)
-		return;
-	ha_policy_nkey(xp, dir, &nkey);
-	ha_policy_from_xfrm(xp, dir, &tx->pol);
-	old = ha_sync_find_local(hn, &nkey);
-	refkey = ha_sync_ref(hn, old, &tx->pol.ref);
-	tx->pol.owner = hn->node_id;
-	tx->pol.owner_epoch = old ? old->owner_epoch : 0;
-	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
-	if (ha_wire_put_policy(&b, &tx->pol))
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
-	else
-		ha_sync_local_put(hn, HA_OBJ_POLICY, &nkey, old, refkey, &b, 0);
-}
-
-/*
- * A peer announced an object under the ref of old, an SA or policy this
- * node owns, but it is another object (another kind or natural key): an
- * earlier incarnation of this node gave that ref, and the peer took that
- * object over. The ref is the peer's; old moves to a new ref of its own
- * and is announced again. No deletion goes out for the ref it leaves.
- * Returns false if old could not be moved (it is then dropped from the
- * mirror, not from the SAD or SPD, and counted).
- */
-bool ha_sync_local_rekey(struct ha_net *hn, struct ha_obj *old)
-{
-	struct ha_tx *tx = hn->tx;
-	struct ha_obj *obj = NULL;
-	struct xfrm_state *x;
-	struct ha_wire_buf b;
-	u64 refkey;
-	int err;
-
-	lockdep_assert_held(&hn->store.lock);
-	if (!tx || (old->kind != HA_OBJ_SA && old->kind != HA_OBJ_POLICY))
-		goto fail;
-	refkey = ha_store_new_refkey(&hn->store, hn->node_id);
-	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
-	if (old->kind == HA_OBJ_SA) {
-		err = ha_obj_decode(old, &tx->sa, NULL);
-		if (!err) {
-			ha_ref_of(refkey, &tx->sa.ref);
-			err = ha_wire_put_sa(&b, &tx->sa);
-		}
-		memzero_explicit(&tx->sa, sizeof(tx->sa));
-	} else {
-		err = ha_obj_decode(old, NULL, &tx->pol);
-		if (!err) {
-			ha_ref_of(refkey, &tx->pol.ref);
-			err = ha_wire_put_policy(&b, &tx->pol);
-		}
-	}
-	if (!err)
-		obj = ha_obj_alloc(old->kind, refkey, &old->nkey, b.p, b.len);
-	memzero_explicit(tx->enc, b.len);
-	if (!obj)
-		goto fail;
-	obj->flags = old->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED);
-	obj->owner = old->owner;
-	obj->owner_epoch = old->owner_epoch;
-	obj->dir = old->dir;
-	obj->oseq = old->oseq;
-	obj->seq = old->seq;
-	ha_store_remove(hn, old);
-	if (ha_store_put(hn, obj))
-		return false;
-	ha_store_mark_dirty(&hn->store, obj);
-	ha_stat_inc(hn, IPSEC_HA_A_STATS_REFS_MOVED);
-	if (obj->kind == HA_OBJ_SA && !(obj->flags & HA_OBJ_RELEASED)) {
-		x = ha_inst_sa_find(hn->net, &obj->nkey);
-		if (x) {
-			if (ha_ctr_track(hn, x, refkey, obj->owner_epoch))
-				ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-			xfrm_state_put(x);
-		}
-	}
-	ha_sync_kick(hn);
-	return true;
-fail:
-	ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-	ha_store_remove(hn, old);
-	return false;
-}
-
-/*
- * Make old, an SA or policy this node owns, the current node id's: its
- * record names the new owner at the next ownership epoch, so that peers
- * take it as a takeover from the old id (at the same epoch it would be a
- * tie between two owners). False if it could not be rewritten.
- */
-static bool ha_sync_reown(struct ha_net *hn, struct ha_obj *old)
-{
-	struct ha_tx *tx = hn->tx;
-	u16 epoch = old->owner_epoch + 1;
-	struct ha_obj *obj = NULL;
-	struct xfrm_state *x;
-	struct ha_wire_buf b;
-	int err;
-
-	ha_wire_buf_init(&b, tx->enc, sizeof(tx->enc));
-	if (old->kind == HA_OBJ_SA) {
-		err = ha_obj_decode(old, &tx->sa, NULL);
-		if (!err) {
-			tx->sa.owner = hn->node_id;
-			tx->sa.owner_epoch = epoch;
-			err = ha_wire_put_sa(&b, &tx->sa);
-		}
-		memzero_explicit(&tx->sa, sizeof(tx->sa));
-	} else {
-		err = ha_obj_decode(old, NULL, &tx->pol);
-		if (!err) {
-			tx->pol.owner = hn->node_id;
-			tx->pol.owner_epoch = epoch;
-			err = ha_wire_put_policy(&b, &tx->pol);
-		}
-	}
-	if (!err)
-		obj = ha_obj_alloc(old->kind, old->refkey, &old->nkey, b.p, b.len);
-	memzero_explicit(tx->enc, b.len);
-	if (!obj)
-		return false;
-	obj->flags = old->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED);
-	obj->owner = hn->node_id;
-	obj->owner_epoch = epoch;
-	obj->dir = old->dir;
-	obj->oseq = old->oseq;
-	obj->seq = old->seq;
-	if (ha_store_put(hn, obj))	/* old stays */
-		return false;
-	ha_store_mark_dirty(&hn->store, obj);
-	/* Its counters go out at the new epoch too. */
-	if (obj->kind == HA_OBJ_SA && !(obj->flags & HA_OBJ_RELEASED)) {
-		x = ha_inst_sa_find(hn->net, &obj->nkey);
-		if (x) {
-			if (ha_ctr_track(hn, x, obj->refkey, epoch))
-				ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-			xfrm_state_put(x);
-		}
-	}
-	return true;
-}
-
-/* The same for an IKE context this node owns. */
-static bool ha_sync_reown_ike(struct ha_net *hn, struct ha_obj *old, struct ha_wire_ike *ike)
-{
-	bool ok;
-
-	ok = !ha_ike_decode(old, ike);
-	if (ok) {
-		ike->owner = hn->node_id;
-		ike->owner_epoch = old->owner_epoch + 1;
-		ok = !ha_ike_local_put(hn, old, ike);
-	}
-	memzero_explicit(ike, sizeof(*ike));
-	return ok;
-}
-
-/**
- * ha_sync_renumber() - give this node another id, and what it owns along
- * @hn: the namespace's member
- * @id: the new node id (not 0)
- *
- * What is waiting to be sent goes out first under the old id, deletions
- * included, which peers apply only from the owner they know. Then every
- * SA, policy and IKE context this node owns is rewritten as the new id's
- * at the next ownership epoch. Records that still named the old id
- * would be refused by the peers (a node speaks only for what it owns),
- * which would find the new id's summary differing from their mirror
- * and ask it for bulk syncs that cannot help, every few seconds.
- * Objects that cannot be rewritten are counted in drop-nomem and stay
- * under the old id. The caller restarts the sync (ha_sync_start).
- *
- * Context: process context, hn->lock held.
- */
-void ha_sync_renumber(struct ha_net *hn, u16 id)
-{
-	struct ha_wire_ike *ike = NULL;
-	struct ha_obj *obj, *tmp;
-
-	lockdep_assert_held(&hn->lock);
-	mutex_lock(&hn->store.lock);
-	if (hn->tx && hn->node_id)
-		ha_sync_flush(hn);
-	WRITE_ONCE(hn->node_id, id);
-	if (!hn->tx)
-		goto out;
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
-		bool ok;
-
-		if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) != HA_OBJ_LOCAL ||
-		    obj->owner == id)
-			continue;
-		if (obj->kind == HA_OBJ_IKE) {
-			if (!ike)
-				ike = kmalloc(sizeof(*ike), GFP_KERNEL);
-			ok = ike && ha_sync_reown_ike(hn, obj, ike);
-		} else {
-			ok = ha_sync_reown(hn, obj);
-		}
-		if (!ok)
-			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-	}
-	kfree_sensitive(ike);
-out:
-	mutex_unlock(&hn->store.lock);
-}
-
-/* Replace a local object by a tombstone, which tx turns into a deletion. */
-static void ha_sync_tombstone(struct ha_net *hn, struct ha_obj *obj)
-{
-	struct ha_obj *tomb;
-
-	tomb = ha_obj_alloc(obj->kind, obj->refkey, &obj->nkey, NULL, 0);
-	if (!tomb) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-		ha_store_remove(hn, obj);
-		return;
-	}
-	tomb->flags = HA_OBJ_LOCAL | HA_OBJ_DELETED;
-	tomb->owner = obj->owner;
-	/* A different natural key keeps the tombstone out of lookups. */
-	tomb->nkey.kind = 0;
-	if (!ha_store_put(hn, tomb))
-		ha_store_mark_dirty(&hn->store, tomb);
-}
-
-void ha_sync_local_delete(struct ha_net *hn, const struct ha_nkey *nkey)
-{
-	struct ha_obj *obj = ha_sync_find_local(hn, nkey);
-
-	if (obj)
-		ha_sync_tombstone(hn, obj);
-}
-
-void ha_sync_local_flush(struct ha_net *hn, u8 kind, u8 proto)
-{
-	struct ha_obj *obj, *tmp;
-
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
-		if (obj->kind != kind || !(obj->flags & HA_OBJ_LOCAL) ||
-		    (obj->flags & HA_OBJ_DELETED))
-			continue;
-		/* As xfrm_id_proto_match(): 0 and IPSEC_PROTO_ANY match every SA. */
-		if (kind == HA_OBJ_SA && proto && proto != IPSEC_PROTO_ANY &&
-		    obj->nkey.proto != proto)
-			continue;
-		ha_sync_tombstone(hn, obj);
-	}
-}
-
-/* Changes arriving within HA_TX_COALESCE share their datagrams. */
 void ha_sync_kick(struct ha_net *hn)
 {
 	if (hn->tx && !hn->tx->kicked) {
@@ -419,10 +106,11 @@ static bool ha_sync_in_ranges(u64 seq, const struct ha_sync_range *r, unsigned i
 }
 
 /*
- * A peer missed the datagrams of up to HA_SYNC_RESEND_RANGES ranges: send
- * the current state of what they carried (deletions included, while
- * their tombstones last) again, in one walk of the store. Ranges are cut
- * to the datagrams this node sent; ranges of nothing sent are dropped.
+ * Sends again the current state of the objects and counters that the
+ * datagrams in up to HA_SYNC_RESEND_RANGES ranges carried, after a peer
+ * reported it missed them. Deletions are sent again while their
+ * tombstones last. One walk of the store serves all ranges. The ranges
+ * are cut to the datagrams this node sent, and empty ones are dropped.
  */
 void ha_sync_resend(struct ha_net *hn, struct ha_sync_range *r, unsigned int n)
 {
@@ -447,7 +135,10 @@ void ha_sync_resend(struct ha_net *hn, struct ha_sync_range *r, unsigned int n)
 	ha_sync_kick(hn);
 }
 
-/* Send everything this node owns, then tell node (0: everybody) it is done. */
+/*
+ * Sends everything this node owns, then a BULK_END that tells node (0:
+ * every node) that the bulk sync is complete.
+ */
 void ha_sync_bulk_to(struct ha_net *hn, u16 node)
 {
 	struct ha_tx *tx = hn->tx;
@@ -463,8 +154,10 @@ void ha_sync_bulk_to(struct ha_net *hn, u16 node)
 }
 
 /*
- * What this node says of itself (NODE_INFO) changed: send it with the
- * next round instead of the next ALIVE. hn->lock held.
+ * Sends this node's NODE_INFO, which changed, with the next round instead
+ * of the next ALIVE: the ALIVE is made due now.
+ *
+ * Context: process context, hn->lock held.
  */
 void ha_sync_announce(struct ha_net *hn)
 {
@@ -477,11 +170,12 @@ void ha_sync_announce(struct ha_net *hn)
 	mutex_unlock(&hn->store.lock);
 }
 
+/* Asks node (0: every node) for a bulk sync of everything it owns. */
 void ha_sync_request_bulk(struct ha_net *hn, u16 node)
 {
 	if (!hn->tx)
 		return;
-	/* One request waits at a time: to two nodes, it is to all. */
+	/* Only one request waits at a time, so requests to two nodes go to all. */
 	if (hn->tx->bulk_req && hn->tx->bulk_req_node != node)
 		node = 0;
 	hn->tx->bulk_req = true;
@@ -490,11 +184,12 @@ void ha_sync_request_bulk(struct ha_net *hn, u16 node)
 }
 
 /*
- * This node gave obj up to another that took it over at the same epoch
- * (a split brain): tell that node, and the others, what this node held,
- * as a TAKEN entry of its own claim. The winner then sees the tie too,
- * even if this node's announcement of the takeover was lost during the
- * partition; every receiver refuses the claim (it loses the tie).
+ * Announces that this node gave up obj to another node that took it over
+ * at the same epoch (after a split brain). A TAKEN entry of this node's
+ * own claim tells every node what this node held, so that the winner
+ * sees the tie too, even if it never received this node's takeover
+ * during the partition. Every receiver refuses the claim, which loses
+ * the tie.
  */
 void ha_sync_yield(struct ha_net *hn, const struct ha_obj *obj)
 {
@@ -512,6 +207,10 @@ void ha_sync_yield(struct ha_net *hn, const struct ha_obj *obj)
 	ha_sync_kick(hn);
 }
 
+/*
+ * Reports to node that this node missed its datagrams numbered from
+ * "from" to "to". The report is dropped if HA_SYNC_NACKS wait already.
+ */
 void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
 {
 	struct ha_tx *tx = hn->tx;
@@ -524,8 +223,8 @@ void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
 }
 
 /*
- * Append a record the codec encoded earlier (the store keeps them so).
- * Nothing is written past cap, as with the codec's own writers.
+ * Appends a record that the codec encoded earlier, as the store keeps
+ * them. Like the codec's own writers, it writes nothing past b->cap.
  */
 static int ha_sync_put_rec(struct ha_wire_buf *b, const u8 *rec, size_t len)
 {
@@ -536,7 +235,7 @@ static int ha_sync_put_rec(struct ha_wire_buf *b, const u8 *rec, size_t len)
 	return 0;
 }
 
-/* The deletion record of a tombstone. */
+/* Appends the deletion record of tombstone obj. */
 static int ha_sync_put_del(struct ha_net *hn, struct ha_wire_buf *b, const struct ha_obj *obj)
 {
 	struct ha_ref ref;
@@ -547,164 +246,171 @@ static int ha_sync_put_del(struct ha_net *hn, struct ha_wire_buf *b, const struc
 	return ha_wire_put_del(b, obj->kind == HA_OBJ_SA ? HA_REC_SA_DEL : HA_REC_POLICY_DEL, &ref);
 }
 
-/* Seal and send the datagram in tx->dgram; returns false if nothing was sent. */
-static bool ha_sync_send(struct ha_net *hn, struct ha_link *link, const struct ha_key *key)
+/*
+ * Sends the datagram being filled, if it holds any record, and starts an
+ * empty one. Returns false if there was nothing to send.
+ */
+static bool ha_sync_send(struct ha_tx_round *r)
 {
-	struct ha_tx *tx = hn->tx;
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct ha_wire_hdr h = {
-		.version = HA_WIRE_VERSION,
-		.node_id = hn->node_id,
-		.key_id = key->id,
-		.epoch = hn->epoch,
-		.seq = tx->seq + 1,
-	};
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	size_t rec_len = tx->b.len;
-	struct kvec iov;
-	int err;
+	struct ha_tx *tx = r->tx;
 
-	if (!rec_len)
+	if (!tx->b.len)
 		return false;
-	/* From the kernel's RNG, reseeded when a VM is restored or cloned. */
-	get_random_bytes(h.salt, sizeof(h.salt));
-	ha_wire_hdr_put(tx->dgram, &h);
-	ha_seal(key, tx->dgram, rec_len);
-	iov.iov_base = tx->dgram;
-	iov.iov_len = HA_WIRE_HDR_LEN + rec_len + HA_WIRE_TAG_LEN;
-
-	if (link->cfg.family == AF_INET) {
-		sin.sin_addr.s_addr = link->cfg.group.v4;
-		sin.sin_port = htons(link->cfg.port);
-		msg.msg_name = &sin;
-		msg.msg_namelen = sizeof(sin);
-	} else {
-		sin6.sin6_addr = link->cfg.group.v6;
-		sin6.sin6_port = htons(link->cfg.port);
-		sin6.sin6_scope_id = link->cfg.ifindex;
-		msg.msg_name = &sin6;
-		msg.msg_namelen = sizeof(sin6);
-	}
-	err = kernel_sendmsg(link->sock, &msg, &iov, 1, iov.iov_len);
+	ha_link_send(r->hn, r->link, r->key, tx->dgram, tx->b.len, tx->seq + 1);
 	tx->seq++;
 	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, tx->b.cap);
-	if (err < 0) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
-		return true;
-	}
-	ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_DATAGRAMS);
-	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_BYTES, iov.iov_len);
+	r->sent++;
 	return true;
 }
 
 /*
- * Room for records in one datagram on this link: the interface's MTU less
- * the IP and UDP headers, the datagram header and the tag, and never more
- * than tx->dgram holds. 0 while the MTU is below the link minimum: the
- * link is down (link.c tells) and sends nothing.
+ * Called with the result of a put(): if the datagram was full, sends it
+ * and returns true, so that the caller tries the put() again in an empty
+ * datagram. Returns false if the put() succeeded, failed for another
+ * reason, or failed in an empty datagram, which the record cannot fit.
  */
-static size_t ha_sync_room(struct ha_net *hn, const struct ha_link *link)
+static bool ha_sync_full(struct ha_tx_round *r, int err)
 {
-	unsigned int hdrs = sizeof(struct udphdr) + (link->cfg.family == AF_INET ?
-						     sizeof(struct iphdr) : sizeof(struct ipv6hdr));
-	struct net_device *dev;
-	unsigned int mtu = 1500, room;
-
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(hn->net, link->cfg.ifindex);
-	if (dev)
-		mtu = READ_ONCE(dev->mtu);
-	rcu_read_unlock();
-	if (mtu < ha_link_mtu_min(link->cfg.family) ||
-	    check_sub_overflow(mtu, hdrs + HA_WIRE_MIN_LEN, &room))
-		return 0;
-	return min_t(size_t, room, HA_WIRE_MAX_LEN - HA_WIRE_MIN_LEN);
+	return err == -ENOSPC && ha_sync_send(r);
 }
 
 /*
- * A put() found the datagram full: send it, so that the caller can try
- * once more in an empty one. False when there was nothing to send (the
- * record fits in no datagram) or put() failed for another reason.
+ * Starts a round: finds the link and key, and the room for records in a
+ * datagram. Returns false if nothing can be sent: the sync has not
+ * started, the node has no id, link or key, or the MTU is too small.
  */
-static bool ha_sync_full(struct ha_net *hn, struct ha_link *link, const struct ha_key *key,
-			 int err, unsigned int *sent)
+static bool ha_sync_round_begin(struct ha_tx_round *r)
 {
-	if (err != -ENOSPC || !ha_sync_send(hn, link, key))
+	struct ha_net *hn = r->hn;
+	struct ha_tx *tx = r->tx;
+	size_t room;
+
+	if (tx)
+		tx->kicked = false;
+	r->link = rcu_dereference_protected(hn->link, lockdep_is_held(&hn->lock));
+	r->key = rcu_dereference_protected(hn->key, lockdep_is_held(&hn->lock));
+	if (!tx || !r->link || !r->key || !hn->node_id)
 		return false;
-	(*sent)++;
+
+	room = ha_link_room(hn, r->link);
+	if (room < HA_LINK_ROOM_MIN) {
+		/*
+		 * The MTU is too small for a datagram. What is due stays dirty
+		 * in the store until the MTU grows again. The peers are still
+		 * watched, once a second: tx_work runs that often meanwhile.
+		 */
+		if (time_after_eq(jiffies, tx->alive_at)) {
+			ha_watch_peers(hn);
+			tx->alive_at = jiffies + HA_ALIVE_INTERVAL;
+		}
+		return false;
+	}
+	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, room);
 	return true;
 }
 
-/* Counters of the SAs ctr_work found due, as many per datagram as fit. */
-static bool ha_sync_counters(struct ha_net *hn, struct ha_link *link, const struct ha_key *key,
-			     unsigned int *sent, unsigned int *records)
+/*
+ * Marks the deletions of the last HA_TOMB_REPEAT dirty again, once a
+ * second. A peer that lost a deletion and then the NACK for it sees no
+ * gap left to ask for; the repeated deletion reaches it anyway.
+ */
+static void ha_sync_repeat_tombstones(struct ha_tx_round *r)
 {
-	struct ha_tx *tx = hn->tx;
+	struct ha_net *hn = r->hn;
+	struct ha_obj *obj;
 
-	while (ha_ctr_pending(hn)) {
-		size_t room = tx->b.cap - tx->b.len;
-		unsigned int n;
-
-		if (*sent >= HA_TX_BURST)
-			return true;
-		if (room < 3 + 2 * HA_WIRE_CTR_LEN) {
-			if (!ha_sync_send(hn, link, key))
-				break;
-			(*sent)++;
-			continue;
-		}
-		n = ha_ctr_fill(hn, tx->ctrs, min_t(size_t, (room - 3) / HA_WIRE_CTR_LEN,
-						    ARRAY_SIZE(tx->ctrs)), tx->seq + 1);
-		if (!n)
-			break;
-		if (ha_wire_put_ctrs(&tx->b, tx->ctrs, n)) {
-			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
-			break;
-		}
-		ha_stat_add(hn, IPSEC_HA_A_STATS_TX_COUNTERS, n);
-		(*records)++;
-	}
-	return false;
+	if (time_before(jiffies, r->tx->tomb_at))
+		return;
+	list_for_each_entry(obj, &hn->store.objs, all)
+		if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) ==
+		    (HA_OBJ_LOCAL | HA_OBJ_DELETED) &&
+		    time_before(jiffies, obj->changed + HA_TOMB_REPEAT))
+			ha_store_mark_dirty(&hn->store, obj);
+	r->tx->tomb_at = jiffies + HA_ALIVE_INTERVAL;
 }
 
-/* Close the TAKEN record of the n entries in tx->taken. */
-static void ha_sync_taken_put(struct ha_net *hn, unsigned int n, unsigned int *records)
+/* Puts the waiting bulk request, if any. */
+static void ha_sync_put_bulk_req(struct ha_tx_round *r)
+{
+	struct ha_tx *tx = r->tx;
+	struct ha_wire_bulk bk = { .node = tx->bulk_req_node };
+	int err;
+
+	if (!tx->bulk_req)
+		return;
+	do
+		err = ha_wire_put_bulk(&tx->b, HA_REC_BULK_REQ, &bk);
+	while (ha_sync_full(r, err));
+	if (!err) {
+		tx->bulk_req = false;
+		/* The peers' BULK_END names the datagram that carries the request. */
+		ha_peers_bulk_sent(r->hn, bk.node, tx->seq + 1);
+	}
+}
+
+/* Puts the waiting NACKs. */
+static void ha_sync_put_nacks(struct ha_tx_round *r)
+{
+	struct ha_tx *tx = r->tx;
+	unsigned int i;
+
+	for (i = 0; i < tx->nr_nacks; i++)
+		while (ha_sync_full(r, ha_wire_put_nack(&tx->b, &tx->nacks[i])))
+			;
+	tx->nr_nacks = 0;
+}
+
+/* Puts the TAKEN record of the claims this node gave up in a tie, if any. */
+static void ha_sync_put_yielded(struct ha_tx_round *r)
+{
+	struct ha_tx *tx = r->tx;
+	int err;
+
+	if (!tx->nr_yielded)
+		return;
+	do
+		err = ha_wire_put_taken(&tx->b, tx->yielded, tx->nr_yielded);
+	while (ha_sync_full(r, err));
+	if (!err)
+		r->records++;
+	tx->nr_yielded = 0;
+}
+
+/* Closes the TAKEN record of the n entries in tx->taken. */
+static void ha_sync_taken_put(struct ha_tx_round *r, unsigned int n)
 {
 	if (!n)
 		return;
-	if (ha_wire_put_taken(&hn->tx->b, hn->tx->taken, n))
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+	if (ha_wire_put_taken(&r->tx->b, r->tx->taken, n))
+		ha_stat_inc(r->hn, IPSEC_HA_A_STATS_TX_ERRORS);
 	else
-		(*records)++;
+		r->records++;
 }
 
 /*
- * What a promote took over (HA_OBJ_BRIEF): the peers hold the records
- * already, so a 28-byte TAKEN entry each says what changed, as many per
- * datagram as fit, instead of the whole record. True if the burst ended
- * first.
+ * Puts what a promote took over (HA_OBJ_BRIEF). The peers hold these
+ * records already, so a 28-byte TAKEN entry each tells them what
+ * changed, as many entries per datagram as fit. Returns true if the
+ * burst ended first.
  */
-static bool ha_sync_taken(struct ha_net *hn, struct ha_link *link, const struct ha_key *key,
-			  unsigned int *sent, unsigned int *records)
+static bool ha_sync_taken(struct ha_tx_round *r)
 {
-	struct ha_tx *tx = hn->tx;
+	struct ha_tx *tx = r->tx;
 	struct ha_obj *obj, *tmp;
 	unsigned int n = 0, max = 0;
 
-	list_for_each_entry_safe(obj, tmp, &hn->store.dirty, dirty) {
+	list_for_each_entry_safe(obj, tmp, &r->hn->store.dirty, dirty) {
 		struct ha_wire_taken *e;
 
 		if (!(obj->flags & HA_OBJ_BRIEF))
 			continue;
 		if (n == max) {
-			ha_sync_taken_put(hn, n, records);
+			ha_sync_taken_put(r, n);
 			n = 0;
 			if (tx->b.cap - tx->b.len < 3 + HA_WIRE_TAKEN_LEN) {
-				if (*sent >= HA_TX_BURST)
+				if (r->sent >= HA_TX_BURST)
 					return true;
-				if (ha_sync_send(hn, link, key))
-					(*sent)++;
+				ha_sync_send(r);
 			}
 			max = min_t(size_t, (tx->b.cap - tx->b.len - 3) / HA_WIRE_TAKEN_LEN,
 				    ARRAY_SIZE(tx->taken));
@@ -719,170 +425,174 @@ static bool ha_sync_taken(struct ha_net *hn, struct ha_link *link, const struct 
 		obj->flags &= ~(HA_OBJ_DIRTY | HA_OBJ_BRIEF);
 		list_del_init(&obj->dirty);
 	}
-	ha_sync_taken_put(hn, n, records);
+	ha_sync_taken_put(r, n);
 	return false;
 }
 
 /*
- * One round of sending, at most HA_TX_BURST datagrams; true if more is
- * waiting. hn->lock (link and key stay) and store.lock held.
+ * Puts the dirty objects in full, and the deletions of dirty tombstones.
+ * Returns true if the burst ended before the dirty list did.
  */
-static bool ha_sync_tx(struct ha_net *hn)
+static bool ha_sync_dirty(struct ha_tx_round *r)
 {
-	unsigned int sent = 0, records = 0;
-	const struct ha_key *key;
-	struct ha_link *link;
+	struct ha_tx *tx = r->tx;
 	struct ha_obj *obj, *tmp;
-	bool more = false, told = false;
-	struct ha_tx *tx;
-	size_t room;
-	int i;
+	int err;
 
-	tx = hn->tx;
-	if (tx)
-		tx->kicked = false;
-	link = rcu_dereference_protected(hn->link, lockdep_is_held(&hn->lock));
-	key = rcu_dereference_protected(hn->key, lockdep_is_held(&hn->lock));
-	if (!tx || !link || !key || !hn->node_id)
-		goto out;
-
-	room = ha_sync_room(hn, link);
-	if (room < HA_LINK_ROOM_MIN) {
-		/*
-		 * The MTU is too small for a datagram: what is due waits in the
-		 * store until it grows again. Peers are still watched, and
-		 * this work runs once a second, not once a jiffy.
-		 */
-		if (time_after_eq(jiffies, tx->alive_at)) {
-			ha_watch_peers(hn);
-			tx->alive_at = jiffies + HA_ALIVE_INTERVAL;
-		}
-		goto out;
-	}
-	ha_wire_buf_init(&tx->b, tx->dgram + HA_WIRE_HDR_LEN, room);
-
-	/*
-	 * A lost deletion leaves no gap a resend could fill once its NACK is
-	 * lost too: announce recent deletions again once a second.
-	 */
-	if (time_after_eq(jiffies, tx->tomb_at)) {
-		list_for_each_entry(obj, &hn->store.objs, all)
-			if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) ==
-			    (HA_OBJ_LOCAL | HA_OBJ_DELETED) &&
-			    time_before(jiffies, obj->changed + HA_TOMB_REPEAT))
-				ha_store_mark_dirty(&hn->store, obj);
-		tx->tomb_at = jiffies + HA_ALIVE_INTERVAL;
-	}
-
-	if (tx->bulk_req) {
-		struct ha_wire_bulk bk = { .node = tx->bulk_req_node };
-		int err;
-
-		do
-			err = ha_wire_put_bulk(&tx->b, HA_REC_BULK_REQ, &bk);
-		while (ha_sync_full(hn, link, key, err, &sent));
-		if (!err) {
-			tx->bulk_req = false;
-			/* the datagram being filled: its BULK_END names it */
-			ha_peers_bulk_sent(hn, bk.node, tx->seq + 1);
-		}
-	}
-	for (i = 0; i < tx->nr_nacks; i++)
-		while (ha_sync_full(hn, link, key, ha_wire_put_nack(&tx->b, &tx->nacks[i]), &sent))
-			;
-	tx->nr_nacks = 0;
-
-	if (tx->nr_yielded) {
-		int err;
-
-		do
-			err = ha_wire_put_taken(&tx->b, tx->yielded, tx->nr_yielded);
-		while (ha_sync_full(hn, link, key, err, &sent));
-		if (!err)
-			records++;
-		tx->nr_yielded = 0;
-	}
-	more = ha_sync_taken(hn, link, key, &sent, &records);
-	list_for_each_entry_safe(obj, tmp, &hn->store.dirty, dirty) {
-		int err;
-
-		if (more || sent >= HA_TX_BURST) {
-			more = true;
-			break;
-		}
+	list_for_each_entry_safe(obj, tmp, &r->hn->store.dirty, dirty) {
+		if (r->sent >= HA_TX_BURST)
+			return true;
 		do {
 			if (obj->flags & HA_OBJ_DELETED)
-				err = ha_sync_put_del(hn, &tx->b, obj);
+				err = ha_sync_put_del(r->hn, &tx->b, obj);
 			else
 				err = ha_sync_put_rec(&tx->b, obj->rec, obj->len);
-		} while (ha_sync_full(hn, link, key, err, &sent));
+		} while (ha_sync_full(r, err));
 		if (err) {
-			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+			ha_stat_inc(r->hn, IPSEC_HA_A_STATS_TX_ERRORS);
 		} else {
-			records++;
+			r->records++;
 			obj->sent_seq = tx->seq + 1;	/* the datagram being filled */
 		}
 		obj->flags &= ~HA_OBJ_DIRTY;
 		list_del_init(&obj->dirty);
 	}
+	return false;
+}
 
-	if (!more)
-		more = ha_sync_counters(hn, link, key, &sent, &records);
+/*
+ * Puts the counters of the SAs that ctr_work found due, as many per
+ * datagram as fit. Returns true if the burst ended first.
+ */
+static bool ha_sync_counters(struct ha_tx_round *r)
+{
+	struct ha_net *hn = r->hn;
+	struct ha_tx *tx = r->tx;
 
-	if (!more) {
-		int node = -1;
+	while (ha_ctr_pending(hn)) {
+		size_t room = tx->b.cap - tx->b.len;
+		unsigned int n;
 
-		while ((node = find_next_bit(tx->bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1,
-					     node + 1)) <= IPSEC_HA_NODE_ID_MAX) {
-			struct ha_wire_bulk bk = { .node = node, .count = hn->store.local };
-			int err;
-
-			bk.req = node ? ha_peer_bulk_req(hn, node) : 0;
-
-			do
-				err = ha_wire_put_bulk(&tx->b, HA_REC_BULK_END, &bk);
-			while (ha_sync_full(hn, link, key, err, &sent));
-			if (err)
+		if (r->sent >= HA_TX_BURST)
+			return true;
+		if (room < 3 + 2 * HA_WIRE_CTR_LEN) {
+			if (!ha_sync_send(r))
 				break;
-			clear_bit(node, tx->bulk_end_to);
+			continue;
 		}
+		n = ha_ctr_fill(hn, tx->ctrs, min_t(size_t, (room - 3) / HA_WIRE_CTR_LEN,
+						    ARRAY_SIZE(tx->ctrs)), tx->seq + 1);
+		if (!n)
+			break;
+		if (ha_wire_put_ctrs(&tx->b, tx->ctrs, n)) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+			break;
+		}
+		ha_stat_add(hn, IPSEC_HA_A_STATS_TX_COUNTERS, n);
+		r->records++;
 	}
+	return false;
+}
 
-	/* Soon after a burst, so that a loss at its end shows; else once a second. */
-	if (records && time_after(tx->alive_at, jiffies + HA_ALIVE_AFTER_BURST))
+/*
+ * Puts a BULK_END for every node owed one (node 0: all of them), once
+ * everything before it was put.
+ */
+static void ha_sync_bulk_ends(struct ha_tx_round *r)
+{
+	struct ha_net *hn = r->hn;
+	struct ha_tx *tx = r->tx;
+	int node = -1;
+
+	while ((node = find_next_bit(tx->bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1,
+				     node + 1)) <= IPSEC_HA_NODE_ID_MAX) {
+		struct ha_wire_bulk bk = { .node = node, .count = hn->store.local };
+		int err;
+
+		bk.req = node ? ha_peer_bulk_req(hn, node) : 0;
+
+		do
+			err = ha_wire_put_bulk(&tx->b, HA_REC_BULK_END, &bk);
+		while (ha_sync_full(r, err));
+		if (err)
+			break;
+		clear_bit(node, tx->bulk_end_to);
+	}
+}
+
+/* Returns the digest of what this node owns: the XOR of the records' hashes. */
+static u64 ha_sync_local_digest(struct ha_net *hn)
+{
+	struct ha_obj *obj;
+	u64 digest = 0;
+
+	list_for_each_entry(obj, &hn->store.objs, all)
+		if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) == HA_OBJ_LOCAL)
+			digest ^= obj->digest;
+	return digest;
+}
+
+/*
+ * Puts the periodic ALIVE, after this node's NODE_INFO, and does the
+ * work that goes with it once a second: old tombstones are removed,
+ * silent peers are reported and forgotten.
+ */
+static void ha_sync_alive(struct ha_tx_round *r)
+{
+	struct ha_net *hn = r->hn;
+	struct ha_tx *tx = r->tx;
+	struct ha_wire_alive a = { .count = hn->store.local };
+
+	a.digest = ha_sync_local_digest(hn);
+	ha_store_reap_tombstones(hn);
+	ha_watch_peers(hn);
+	ha_peers_forget(hn);
+	while (ha_sync_full(r, ha_node_info_put(hn, &tx->b)))
+		;
+	/* An ALIVE names the datagram that carries it, so it must fit in this one. */
+	if (tx->b.cap - tx->b.len < HA_ALIVE_REC_LEN)
+		ha_sync_send(r);
+	a.last_seq = tx->seq + 1;
+	ha_wire_put_alive(&tx->b, &a);
+	tx->alive_at = jiffies + HA_ALIVE_INTERVAL;
+}
+
+/*
+ * Runs one round of sending, at most HA_TX_BURST datagrams, and returns
+ * true if more is waiting. The order of the steps is the order in which
+ * peers need the records: requests and NACKs first, then changes, then
+ * counters, and the BULK_ENDs and the ALIVE only once all of those went.
+ *
+ * Context: hn->lock held (it keeps the link and key) and store.lock held.
+ */
+static bool ha_sync_tx(struct ha_net *hn)
+{
+	struct ha_tx_round r = { .hn = hn, .tx = hn->tx };
+	struct ha_tx *tx = r.tx;
+	bool more, told = false;
+
+	if (!ha_sync_round_begin(&r))
+		return false;
+	ha_sync_repeat_tombstones(&r);
+	ha_sync_put_bulk_req(&r);
+	ha_sync_put_nacks(&r);
+	ha_sync_put_yielded(&r);
+	more = ha_sync_taken(&r) || ha_sync_dirty(&r) || ha_sync_counters(&r);
+	if (!more)
+		ha_sync_bulk_ends(&r);
+
+	/* After a burst the ALIVE comes soon, so that a loss at its end shows. */
+	if (r.records && time_after(tx->alive_at, jiffies + HA_ALIVE_AFTER_BURST))
 		tx->alive_at = jiffies + HA_ALIVE_AFTER_BURST;
 	if (!more && time_after_eq(jiffies, tx->alive_at)) {
-		struct ha_wire_alive a = { .count = hn->store.local };
-
-		list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
-			if (!(obj->flags & HA_OBJ_LOCAL))
-				continue;
-			if (!(obj->flags & HA_OBJ_DELETED))
-				a.digest ^= obj->digest;
-			else if (!(obj->flags & HA_OBJ_DIRTY) &&
-				 time_after(jiffies, obj->changed + HA_TOMB_TTL))
-				ha_store_remove(hn, obj);
-		}
-		ha_watch_peers(hn);
-		ha_peers_forget(hn);
-		/* What this node says of itself rides with every ALIVE. */
-		while (ha_sync_full(hn, link, key, ha_node_info_put(hn, &tx->b), &sent))
-			;
+		ha_sync_alive(&r);
 		told = true;
-		/* The ALIVE of a datagram names that datagram. */
-		if (tx->b.cap - tx->b.len < HA_ALIVE_REC_LEN && ha_sync_send(hn, link, key))
-			sent++;
-		a.last_seq = tx->seq + 1;
-		ha_wire_put_alive(&tx->b, &a);
-		tx->alive_at = jiffies + HA_ALIVE_INTERVAL;
 	}
-	if (ha_sync_send(hn, link, key))
-		sent++;
-	/* Sent: the counters may follow the threshold the peers now know. */
+	ha_sync_send(&r);
+	/* The peers know the threshold in NODE_INFO now: counters may follow it. */
 	if (told)
 		WRITE_ONCE(hn->sync_packets_told, hn->tx_info_sync_packets);
-	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_RECORDS, records);
-out:
+	ha_stat_add(hn, IPSEC_HA_A_STATS_TX_RECORDS, r.records);
 	return more;
 }
 
@@ -892,9 +602,7 @@ static void ha_sync_tx_work(struct work_struct *work)
 	bool more;
 
 	mutex_lock(&hn->lock);
-	/* The previous key's grace is over: forget it. */
-	if (rcu_access_pointer(hn->key_prev) && time_after_eq(jiffies, hn->key_prev_until))
-		ha_key_destroy(rcu_replace_pointer(hn->key_prev, NULL, lockdep_is_held(&hn->lock)));
+	ha_key_expire_prev(hn);
 	mutex_lock(&hn->store.lock);
 	more = ha_sync_tx(hn);
 	if (hn->tx && hn->node_id)
@@ -905,8 +613,10 @@ static void ha_sync_tx_work(struct work_struct *work)
 }
 
 /*
- * Send what is waiting now, before returning: promote announces its new
- * ownership before it installs anything. hn->lock and store.lock held.
+ * Sends everything that is waiting before it returns. Promote calls it
+ * so that its new ownership is announced before it installs anything.
+ *
+ * Context: hn->lock and store.lock held.
  */
 void ha_sync_flush(struct ha_net *hn)
 {
@@ -918,10 +628,39 @@ void ha_sync_flush(struct ha_net *hn)
 		cond_resched();
 }
 
+/**
+ * ha_sync_renumber() - give this node another id, and what it owns along
+ * @hn: the namespace's member
+ * @id: the new node id (not 0)
+ *
+ * Sends what is waiting under the old id first, deletions included,
+ * because peers apply those only from the owner they know. Then
+ * local.c rewrites every SA, policy and IKE context this node owns as
+ * the new id's, at the next ownership epoch. Peers refuse records in
+ * which the sender is not the owner; they would find the new id's
+ * ALIVE summary different from their mirror and ask for bulk syncs
+ * every few seconds that cannot help. The caller restarts the sync
+ * (ha_sync_start).
+ *
+ * Context: process context, hn->lock held.
+ */
+void ha_sync_renumber(struct ha_net *hn, u16 id)
+{
+	lockdep_assert_held(&hn->lock);
+	mutex_lock(&hn->store.lock);
+	if (hn->tx && hn->node_id)
+		ha_sync_flush(hn);
+	WRITE_ONCE(hn->node_id, id);
+	ha_local_reown_all(hn, id);
+	mutex_unlock(&hn->store.lock);
+}
+
 /*
- * The node has what it needs to take part (or its link or key changed):
- * learn the local SAD/SPD, announce it, and ask the peers for theirs.
- * Process context, hn->lock held.
+ * Starts the sync once the node has an id, a link and a key, and again
+ * when the link or key changes: learns the local SAD and SPD, announces
+ * all of it, and asks the peers for theirs.
+ *
+ * Context: process context, hn->lock held.
  */
 void ha_sync_start(struct ha_net *hn)
 {

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Receiving: peers' datagrams, opened and applied to the store (rx.c). */
+#ifndef _IPSEC_HA_RX_H
+#define _IPSEC_HA_RX_H
+
+#include <linux/types.h>
+
+struct ha_net;
+struct ha_obj;
+struct sk_buff;
+
+bool ha_rx_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch);
+int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb);
+void ha_rx_net_init(struct ha_net *hn);
+void ha_rx_net_exit(struct ha_net *hn);
+
+#endif /* _IPSEC_HA_RX_H */
