@@ -23,10 +23,7 @@ require
 
 pp load_module
 hub_add
-for i in 1 2; do
-	add_ns "n$i"
-	hub_plug "n$i" "$i"
-done
+hub_nodes 2
 add_ns spy
 hub_plug spy 9 eth0
 # Jumbo frames on the segment: the largest datagrams cost the most to
@@ -38,13 +35,8 @@ for dev in n1:ha0 n2:ha0 spy:eth0; do
 	ip -n "${dev%:*}" link set "${dev#*:}" mtu 9000
 done
 ha n1 key generate "$tmp/key"
-join() {	# join N: node N on the HA link
-	ha "n$1" node set id "$1"
-	ha "n$1" link set dev ha0 group 239.192.0.1 port 7731
-	ha "n$1" key set file "$tmp/key"
-}
-pp join 1
-pp join 2
+pp hub_join 1
+pp hub_join 2
 
 # 200 SAs on n1, mirrored by n2.
 n=200
