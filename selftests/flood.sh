@@ -19,7 +19,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
-[ -x ./ha_flood ] || { echo "# SKIP: ha_flood not built"; exit $ksft_skip; }
+[ -x "$sdir/ha_flood" ] || { echo "# SKIP: ha_flood not built"; exit $ksft_skip; }
 
 pp load_module
 hub_add
@@ -62,7 +62,7 @@ promote_ms() {
 # layouts a receiver may speak (version 2, 40 bytes; version 1, 24).
 keyid=$(ha n2 -j show | jq -r '.key.id')
 secs=12
-ip netns exec spy ./ha_flood 198.51.100.9 239.192.0.1 7731 "$keyid" 8900 "$secs" > "$tmp/spy.log" 2>&1 &
+ip netns exec spy "$sdir/ha_flood" 198.51.100.9 239.192.0.1 7731 "$keyid" 8900 "$secs" > "$tmp/spy.log" 2>&1 &
 spy=$!
 sleep 3
 auth0=$(stat_field n2 drop_auth)

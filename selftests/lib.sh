@@ -7,10 +7,22 @@
 # kselftest: 0 pass, 1 fail, 4 skip.
 
 ksft_skip=4
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The scripts and their C helpers (nl_raw, ha_inject, ...) sit in one
+# directory: the repository's selftests/, a kselftest target in a kernel
+# tree (tools/testing/selftests/ipsec_ha) or a kselftest install.
+sdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The repository holds the module and the tool: the parent of selftests/,
+# or IPSEC_HA_REPO where the suite runs as a kselftest target (tools/vm/run
+# sets it in its guests). IPSEC_HA and IPSEC_HA_KO name the tool and the
+# module directly.
+if [ -e "$sdir/../module/Kbuild" ]; then
+	top=$(cd "$sdir/.." && pwd)
+else
+	top=${IPSEC_HA_REPO:-}
+fi
 IPSEC_HA=${IPSEC_HA:-$top/tools/ipsec-ha/ipsec-ha}
 KO=${IPSEC_HA_KO:-$top/build/$(uname -r)/module/ipsec_ha.ko}
-export NL_RAW=$top/selftests/nl_raw
+export NL_RAW=$sdir/nl_raw
 failures=0
 tmp=$(mktemp -d)
 namespaces=()
@@ -168,7 +180,7 @@ has_sa() { ha "$1" -j sa list | jq -e ".[] | select(.origin == $2 and .id == $3)
 # The fake node (ha_inject, built by make -C selftests). inject9 RECORD...:
 # one datagram from node 9 in namespace inj, on the HA link 239.192.0.1
 # port 7731, sealed with $tmp/key.
-INJECT=$top/selftests/ha_inject
+INJECT=$sdir/ha_inject
 inject9() {
 	ip netns exec inj "$INJECT" -k "$tmp/key" -i ha0 -g 239.192.0.1 -p 7731 -n 9 "$@" |
 		sed 's/^/# inject: /'
@@ -216,6 +228,8 @@ trap cleanup EXIT
 
 require() {
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root"; exit $ksft_skip; }
+	[ -n "$top" ] || [ -n "${IPSEC_HA_KO:-}" ] ||
+		{ echo "# SKIP: outside the repository: set IPSEC_HA_REPO (or IPSEC_HA_KO and IPSEC_HA)"; exit $ksft_skip; }
 	[ -e "$KO" ] || { echo "# SKIP: $KO not built"; exit $ksft_skip; }
 	[ -x "$IPSEC_HA" ] || { echo "# SKIP: $IPSEC_HA not built"; exit $ksft_skip; }
 	command -v jq > /dev/null || { echo "# SKIP: jq not installed"; exit $ksft_skip; }

@@ -22,7 +22,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
-XSA=$top/selftests/xfrm_sa
+XSA=$sdir/xfrm_sa
 for b in "$INJECT" "$XSA"; do
 	[ -x "$b" ] || { echo "# SKIP: $b not built (make -C selftests)"; exit $ksft_skip; }
 done
