@@ -11,6 +11,7 @@
 #   make demo                  the strongSwan + keepalived story in a guest
 #   make lint                  checkpatch, sparse, W=1, -Werror for the tool
 #   make check-debug           suite + leak check on the debug kernel (root)
+#   make kselftest             selftests as a kselftest target, KTAP from a guest
 #   make check-7x              7.x builds (W=1) + smoke test in a 7.x guest (root)
 #   make install               modules_install + the tool, man page, completion,
 #                              keepalived's notify script in /usr/lib/ipsec-ha
@@ -41,7 +42,7 @@ UAPI := $(TOP)/include/uapi/linux/ipsec_ha.h
 # keepalived's notify script (tools/keepalived/ipsec-ha-notify) goes here.
 NOTIFYDIR ?= /usr/lib/ipsec-ha
 
-.PHONY: all modules tool strongswan deps check check-debug check-7x demo lint install clean uapi test-unit
+.PHONY: all modules tool strongswan deps check check-debug check-7x kselftest demo lint install clean uapi test-unit
 
 all: modules tool strongswan
 
@@ -81,6 +82,11 @@ check: deps
 
 check-debug:
 	tools/kernels/check-debug.sh
+
+# The selftests as the kselftest target ipsec_ha of linux-source-6.12, run
+# with run_kselftest.sh in a guest (KSFT_KERNEL, KSFT_TESTS: selftests/Makefile).
+kselftest: modules tool
+	$(MAKE) -C selftests kselftest
 
 check-7x:
 	tools/kernels/check-7x.sh

@@ -388,6 +388,37 @@ cl_ownership() {
 	ha "$1" -j sa list | jq -r '.[] | "\(.spi) \(.owner) \(.owner_epoch)"' | sort
 }
 
+# cl_holds_all NODE: NODE mirrors all CL_SAS SAs and CL_POLICIES policies.
+cl_holds_all() {
+	[ "$(ha "$1" -j sa list | jq length)" = "$CL_SAS" ] &&
+	[ "$(ha "$1" -j policy list | jq length)" = "$CL_POLICIES" ]
+}
+
+# cl_owned_by NODE N: NODE's mirror says node N owns all CL_SAS SAs.
+cl_owned_by() {
+	[ "$(ha "$1" -j sa list | jq --argjson n "$2" '[.[] | select(.owner == $n)] | length')" = "$CL_SAS" ]
+}
+
+# cl_synced NODE: NODE's mirror follows the owner's outbound counter of the
+# transport SA (an oseq above 0).
+cl_synced() {
+	[ "$(ha "$1" -j sa list | jq --arg s "${CL_SPI_OUT[T]}" '.[] | select(.spi == $s) | .oseq // 0')" -gt 0 ]
+}
+
+# cl_epochs_up BEFORE NODE: the owner epoch of every SA in NODE's
+# cl_ownership is above the one in BEFORE (an earlier cl_ownership).
+cl_epochs_up() {
+	join <(echo "$1") <(cl_ownership "$2") |
+		awk -v n="$CL_SAS" '$5 > $3 { up++ } END { exit up != n }'
+}
+
+# cl_sent_on_all NODE JSON: the cl_analyse report JSON shows NODE sending
+# on every cluster->peer SA.
+cl_sent_on_all() {
+	jq -e --arg t "${CL_SPI_OUT[T]}" --arg u "${CL_SPI_OUT[U]}" --arg e "${CL_SPI_OUT[E]}" \
+		--arg n "$1" '[.spis[$t, $u, $e].senders[$n].packets // 0] | all(. > 0)' "$2" > /dev/null
+}
+
 # cl_promote NODE [ARGS...]: ipsec-ha -j promote on NODE; its JSON is kept
 # in $tmp/promote-NODE.json, its start (ms since the epoch) in
 # CL_PROMOTE_START and its wall time (ms) in CL_PROMOTE_MS.

@@ -21,19 +21,12 @@ require
 pp load_module
 hub_add
 plug() { hub_plug "n$1" "$1"; }	# plug N: namespace nN on the hub
-join() {	# join N: node N on the HA link
-	ha "n$1" node set id "$1"
-	ha "n$1" link set dev ha0 group 239.192.0.5 port 7735
-	ha "n$1" key set file "$tmp/key"
-}
+HA_GROUP=239.192.0.5 HA_PORT=7735
 seen() { grep -q -- "$1" "$tmp/events"; }
 
-for i in 1 2 3; do
-	add_ns "n$i"
-	plug "$i"
-done
+hub_nodes 3
 ha n1 key generate "$tmp/key"
-pp join 1
+pp hub_join 1
 ha n1 -j monitor > "$tmp/events" 2>&1 &
 mon=$!
 sleep 1
@@ -43,7 +36,7 @@ for i in 1 2 3; do
 	ip -n n2 xfrm state add src 10.0.0.2 dst 10.0.1.$i proto esp spi "0x2000$i" \
 		mode tunnel aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
 done
-pp join 2
+pp hub_join 2
 check "n1 reports node 2 up" wait_until 5 seen '{"event":"peer-up","node":2}'
 check "n1 reports its bulk sync from node 2 complete, with its 3 SAs" wait_until 5 \
 	seen '{"event":"bulk-done","node":2,"count":3}'
@@ -70,13 +63,13 @@ check "n1 reports node 2 up again" wait_until 5 sh -c \
 	"[ \$(grep -c '{\"event\":\"peer-up\",\"node\":2}' '$tmp/events') = 2 ]"
 
 # Node 3 joins, then restarts: its namespace is made anew (a new epoch).
-pp join 3
+pp hub_join 3
 check "n1 reports node 3 up" wait_until 5 seen '{"event":"peer-up","node":3}'
 epoch3=$(ha n1 -j peers | jq -r '.[] | select(.node_id == 3) | .epoch')
 pp ip netns del n3
 add_ns n3
 plug 3
-pp join 3
+pp hub_join 3
 check "n1 reports node 3 up again after its restart" wait_until 5 sh -c \
 	"[ \$(grep -c '{\"event\":\"peer-up\",\"node\":3}' '$tmp/events') = 2 ]"
 check "... with its new epoch" test "$(ha n1 -j peers | jq -r '.[] | select(.node_id == 3) | .epoch')" != "$epoch3"

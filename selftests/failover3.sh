@@ -38,20 +38,13 @@ for n in n1 n2 n3; do
 done
 check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
 check "ESP flows through every SA pair" wait_until 15 cl_flowing
-holds_all() {	# holds_all NODE: NODE mirrors all 6 SAs and 8 policies
-	[ "$(ha "$1" -j sa list | jq length)" = "$CL_SAS" ] &&
-	[ "$(ha "$1" -j policy list | jq length)" = "$CL_POLICIES" ]
-}
-check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 holds_all n2
-check "n3 mirrors the 6 SAs and 8 policies" wait_until 10 holds_all n3
+check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 cl_holds_all n2
+check "n3 mirrors the 6 SAs and 8 policies" wait_until 10 cl_holds_all n3
 
 check "capture on the peer's LAN port" cl_capture_start main
 cl_event "traffic starts"
 cl_traffic_start
-synced() {	# NODE's mirror follows n1's outbound counter of the transport SA
-	[ "$(ha "$1" -j sa list | jq --arg s "${CL_SPI_OUT[T]}" '.[] | select(.spi == $s) | .oseq // 0')" -gt 0 ]
-}
-check "n3's mirror follows n1's outbound counters" wait_until 10 synced n3
+check "n3's mirror follows n1's outbound counters" wait_until 10 cl_synced n3
 sleep 1
 before=$(cl_ownership n3)
 
@@ -105,26 +98,15 @@ sent_by() {	# sent_by NODE: packets NODE sent on cluster->peer SAs
 check "n2 sent on the SAs before it was cut ($(sent_by n2) packets)" test "$(sent_by n2)" -gt 0
 check "n2 was cut before its first counter sync was due ($((5 * slow)) s after its promote)" \
 	test $((cut2 - promoted2)) -lt $((5000 * slow))
-n3_sent() {	# n3 sent on every cluster->peer SA
-	jq -e --arg t "${CL_SPI_OUT[T]}" --arg u "${CL_SPI_OUT[U]}" --arg e "${CL_SPI_OUT[E]}" \
-		'[.spis[$t, $u, $e].senders.n3.packets // 0] | all(. > 0)' "$tmp/cut1.json" > /dev/null
-}
-check "n3 sent on every cluster->peer SA" n3_sent
+check "n3 sent on every cluster->peer SA" cl_sent_on_all n3 "$tmp/cut1.json"
 check "the iperf3 stream survived both takeovers ($since bytes after them)" test "$since" -gt 0
 check_eq "no sequence number sent twice on any SA by any node (capture on the peer)" 0 \
 	"$(jq .reused "$tmp/cut1.json")"
 cl_check_peer_clean "the peer counted no replay and no integrity failure"
 check_eq "the peer's XFRM statistics agree (sequence and protocol errors)" "0 0" \
 	"$(cl_xfrm_mib peer XfrmInStateSeqError) $(cl_xfrm_mib peer XfrmInStateProtoError)"
-owned_by() {	# owned_by NODE N: NODE's mirror says node N owns all SAs
-	[ "$(ha "$1" -j sa list | jq --argjson n "$2" '[.[] | select(.owner == $n)] | length')" = "$CL_SAS" ]
-}
-check "n3 owns all 6 SAs" owned_by n3 3
-epochs_up() {	# every SA's owner epoch rose
-	join <(echo "$before") <(cl_ownership n3) |
-		awk -v n="$CL_SAS" '$5 > $3 { up++ } END { exit up != n }'
-}
-check "the owner epoch of every SA rose" epochs_up
+check "n3 owns all 6 SAs" cl_owned_by n3 3
+check "the owner epoch of every SA rose" cl_epochs_up "$before" n3
 
 # Nodes 1 and 2 come back (n1 still holding the VIP, n2 too): n3 keeps the
 # SAs and the peer keeps hearing only n3.
@@ -134,8 +116,8 @@ cl_return n1
 cl_return n2
 cl_event "n1 and n2 back"
 cl_ping_start T 0.02 6
-check "n1 learns that n3 owns the SAs" wait_until 10 owned_by n1 3
-check "n2 learns that n3 owns the SAs" wait_until 10 owned_by n2 3
+check "n1 learns that n3 owns the SAs" wait_until 10 cl_owned_by n1 3
+check "n2 learns that n3 owns the SAs" wait_until 10 cl_owned_by n2 3
 cl_ping_wait T
 cl_capture_stop back
 cl_analyse "$tmp/back.pcap" > "$tmp/back.json"

@@ -19,14 +19,11 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
-[ -x ./ha_flood ] || { echo "# SKIP: ha_flood not built"; exit $ksft_skip; }
+[ -x "$sdir/ha_flood" ] || { echo "# SKIP: ha_flood not built"; exit $ksft_skip; }
 
 pp load_module
 hub_add
-for i in 1 2; do
-	add_ns "n$i"
-	hub_plug "n$i" "$i"
-done
+hub_nodes 2
 add_ns spy
 hub_plug spy 9 eth0
 # Jumbo frames on the segment: the largest datagrams cost the most to
@@ -38,13 +35,8 @@ for dev in n1:ha0 n2:ha0 spy:eth0; do
 	ip -n "${dev%:*}" link set "${dev#*:}" mtu 9000
 done
 ha n1 key generate "$tmp/key"
-join() {	# join N: node N on the HA link
-	ha "n$1" node set id "$1"
-	ha "n$1" link set dev ha0 group 239.192.0.1 port 7731
-	ha "n$1" key set file "$tmp/key"
-}
-pp join 1
-pp join 2
+pp hub_join 1
+pp hub_join 2
 
 # 200 SAs on n1, mirrored by n2.
 n=200
@@ -70,7 +62,7 @@ promote_ms() {
 # layouts a receiver may speak (version 2, 40 bytes; version 1, 24).
 keyid=$(ha n2 -j show | jq -r '.key.id')
 secs=12
-ip netns exec spy ./ha_flood 198.51.100.9 239.192.0.1 7731 "$keyid" 8900 "$secs" > "$tmp/spy.log" 2>&1 &
+ip netns exec spy "$sdir/ha_flood" 198.51.100.9 239.192.0.1 7731 "$keyid" 8900 "$secs" > "$tmp/spy.log" 2>&1 &
 spy=$!
 sleep 3
 auth0=$(stat_field n2 drop_auth)

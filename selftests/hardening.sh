@@ -29,16 +29,8 @@ require
 
 pp load_module
 hub_add
-for i in 1 2; do
-	add_ns "n$i"
-	hub_plug "n$i" "$i"
-done
+hub_nodes 2
 ha n1 key generate "$tmp/key"
-join() {	# join N: node N on the HA link
-	ha "n$1" node set id "$1"
-	ha "n$1" link set dev ha0 group 239.192.0.1 port 7731
-	ha "n$1" key set file "$tmp/key"
-}
 key20=0x0102030405060708090a0b0c0d0e0f1011121314
 # sa NS SPI [ARGS...]: an AES-GCM SA from 192.0.2.1 to 192.0.2.100.
 sa() {
@@ -50,21 +42,20 @@ sa_field() {
 	ha "$1" -j sa list | jq -r --arg s "$(printf '0x%08x' "$2")" \
 		"[.[] | select(.spi == \$s)] | first | .$3 // empty"
 }
-in_sync() { ha "$1" -j peers | jq -e ".[] | select(.node_id == $2) | .in_sync" > /dev/null; }
 
 # --- the margin is the old owner's ---------------------------------------
 # n1 syncs counters every 100,000 packets, n2 every 256; both have a margin
 # floor of 16. n1's SA stands at 1,000 (nothing sent since it was learnt:
 # no rate). n2 takes it over: n1 may have sent up to 100,000 packets past
 # the last synced value, so n2 must start past 101,000, not 1,256.
-pp join 1
-pp join 2
+pp hub_join 1
+pp hub_join 2
 ha n1 node set sync-packets 100000 margin-min 16
 ha n2 node set sync-packets 256 margin-min 16
 pp sa n1 0xc1000001 replay-oseq 1000
 check "n2 mirrors n1's SA and n1's summary" wait_until 10 sh -c \
 	"[ -n \"\$(ip netns exec n2 $IPSEC_HA -j sa list | jq '.[] | select(.spi == \"0xc1000001\")')\" ]"
-check "n2 is in sync with n1" wait_until 10 in_sync n2 1
+check "n2 is in sync with n1" wait_until 10 peer_in_sync n2 1
 ip -n n1 link set ha0 down	# n1 fails
 pp ha n2 -j promote node 1 > "$tmp/promote.json"
 oseq=$(ip -n n2 xfrm state list spi 0xc1000001 | grep -o ' oseq 0x[0-9a-f]*' | awk '{ print $2 }')
@@ -109,7 +100,7 @@ pair_held() {	# pair_held NS SPI_OUT SPI_IN OWNER
 	holds "$1" "$2" "$4" && holds "$1" "$3" "$4"
 }
 check "n2 mirrors n1's SA pair" wait_until 10 pair_held n2 0xa1000001 0xa2000001 1
-check "n2 is in sync with n1 again" wait_until 10 in_sync n2 1
+check "n2 is in sync with n1 again" wait_until 10 peer_in_sync n2 1
 
 # n1 fails; n2 takes its SAs and policies over (they are n2's now, at a
 # higher epoch, under the refs n1 gave them).
@@ -123,13 +114,13 @@ ip netns del n1
 add_ns n1
 hub_plug n1 1
 lan_up
-pp join 1
+pp hub_join 1
 pp pair n1 0xb1000001 0xb2000001
 pp pair peer 0xb1000001 0xb2000001
 ip netns exec peer ping -q -n -i 0.05 -w 8 10.9.0.1 > "$tmp/ping" 2>&1 &
 ping_pid=$!
 check "n2 mirrors n1's new SA pair, owned by n1" wait_until 10 pair_held n2 0xb1000001 0xb2000001 1
-check "n1 is in sync with n2 (it holds what n2 took over)" wait_until 10 in_sync n1 2
+check "n1 is in sync with n2 (it holds what n2 took over)" wait_until 10 peer_in_sync n1 2
 sleep 3
 check_eq "n1 keeps its new SA pair in its SAD" 2 \
 	"$(ip -n n1 xfrm state | grep -c '^src 10.9.0.[12] dst 10.9.0.[12]')"
@@ -151,7 +142,7 @@ check "the store gave no ref twice: n2 mirrors 4 SAs" test "$(ha n2 -j sa list |
 for i in 3 4; do
 	add_ns "n$i"
 	hub_plug "n$i" "$i"
-	pp join "$i"
+	pp hub_join "$i"
 done
 ctxs=150
 [ "$slow" = 1 ] || ctxs=60

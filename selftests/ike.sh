@@ -22,18 +22,11 @@ require
 
 pp load_module
 hub_add
-for i in 1 2 3; do
-	add_ns "n$i"
-	hub_plug "n$i" "$i"
-done
+hub_nodes 3
 ha n1 key generate "$tmp/key"
-join() {	# join N: node N on the HA link
-	ha "n$1" node set id "$1"
-	ha "n$1" link set dev ha0 group 239.192.0.3 port 7733
-	ha "n$1" key set file "$tmp/key"
-}
-pp join 1
-pp join 2
+HA_GROUP=239.192.0.3 HA_PORT=7733
+pp hub_join 1
+pp hub_join 2
 
 # The batches below need hundreds of these: they fill variables rather
 # than fork a subshell each (a fork is dear on a slow kernel).
@@ -136,7 +129,7 @@ check_eq "n2's export: IANA numbers and IDs in hex" "20 0 5 19 2 6777352e6578616
 check "the kernel log shows no secret" sh -c "! dmesg | grep -Eqi 'd10001d1|a10002a1'"
 
 # Node 3 joins late and receives them by bulk sync; its export is n2's.
-pp join 3
+pp hub_join 3
 check "n3 receives all 100 by bulk sync" wait_until 10 has n3 100
 check "n2 and n3 export the same" test "$(xview n2)" = "$(xview n3)"
 check "... which is n1's" test "$(xview n1)" = "$(xview n2)"

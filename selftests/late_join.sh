@@ -31,11 +31,7 @@ for i in 1 2; do
 	ha "n$i" node set id "$i" max-sas $((n + npol + 1000))
 done
 ha n1 key generate "$tmp/key"
-join() {
-	ha "n$1" link set dev ha0 group 239.192.0.1 port 7731
-	ha "n$1" key set file "$tmp/key"
-}
-pp join 1
+pp hub_link 1
 
 # ip -batch lines for SAs FROM..TO: four kinds in turn; the SPI and the
 # destination make each unique. awk, not a shell loop: 10,000 lines.
@@ -80,13 +76,9 @@ awk -v n="$npol" 'BEGIN {
 }' > "$tmp/pols"
 check "node 1 installs $n SAs" ip -n n1 -batch "$tmp/sas"
 check "node 1 installs $npol policies" ip -n n1 -batch "$tmp/pols"
-owned() { echo $(( $(ha n1 -j sa list | jq length) + $(ha n1 -j policy list | jq length) )); }
-check_eq "node 1 owns them all" $((n + npol)) "$(owned)"
+check_eq "node 1 owns them all" $((n + npol)) "$(n1_owned)"
 
 # What a node mirrors, without what is local to each node's view.
-view() { ha "$1" -j sa list | jq -c 'map(del(.local, .age)) | sort_by(.origin, .id)'; }
-pview() { ha "$1" -j policy list | jq -c 'map(del(.local)) | sort_by(.origin, .id)'; }
-mirrored() { ha "$1" -j peers | jq '.[] | select(.node_id == 1) | .objects'; }
 bulk_state() { ha n2 -j peers | jq -r '.[] | select(.node_id == 1) | .bulk'; }
 # Node 2 holds COUNT objects of node 1 and node 1's last summary matched.
 in_sync() {
@@ -95,13 +87,13 @@ in_sync() {
 
 # Node 2 joins: everything arrives by bulk sync.
 t0=$(date +%s%N)
-pp join 2
+pp hub_link 2
 check "node 2 receives all $((n + npol)) objects by bulk sync" wait_until 120 in_sync $((n + npol))
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 echo "# bulk sync of $((n + npol)) objects: $ms ms, $(stat_field n2 rx_datagrams) datagrams received"
 check_eq "node 2 reports the bulk sync from node 1 complete" complete "$(bulk_state)"
-check_eq "node 2's SAs are node 1's, field for field" "$(view n1)" "$(view n2)"
-check_eq "node 2's policies are node 1's, field for field" "$(pview n1)" "$(pview n2)"
+check_eq "node 2's SAs are node 1's, field for field" "$(sa_view n1)" "$(sa_view n2)"
+check_eq "node 2's policies are node 1's, field for field" "$(policy_view n1)" "$(policy_view n2)"
 check_eq "node 2 dropped nothing as forged" 0 "$(stat_field n2 drop_auth)"
 check_eq "node 2 installed none of them in its SAD" 0 "$(ip -n n2 xfrm state | grep -c '^src')"
 
@@ -117,11 +109,11 @@ check "node 1 deletes 100 SAs, replaces 100 and adds 100" ip -n n1 -batch "$tmp/
 
 # Node 2 rejoins with its stale view and must converge to node 1's.
 t0=$(date +%s%N)
-pp join 2
+pp hub_link 2
 check "node 2 converges to node 1's state after rejoining" wait_until 120 in_sync $((n + npol))
 echo "# rejoin converged in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-check_eq "node 2's SAs are node 1's again, field for field" "$(view n1)" "$(view n2)"
-check_eq "node 2's policies are node 1's again" "$(pview n1)" "$(pview n2)"
+check_eq "node 2's SAs are node 1's again, field for field" "$(sa_view n1)" "$(sa_view n2)"
+check_eq "node 2's policies are node 1's again" "$(policy_view n1)" "$(policy_view n2)"
 check_eq "the deleted SAs are gone from node 2" 0 \
 	"$(ha n2 -j sa list | jq '[.[] | select(.spi == "0x00200001" or .spi == "0x00200064")] | length')"
 check_eq "no SA is left flagged as colliding once its replaced version is gone" 0 \

@@ -7,10 +7,22 @@
 # kselftest: 0 pass, 1 fail, 4 skip.
 
 ksft_skip=4
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The scripts and their C helpers (nl_raw, ha_inject, ...) sit in one
+# directory: the repository's selftests/, a kselftest target in a kernel
+# tree (tools/testing/selftests/ipsec_ha) or a kselftest install.
+sdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The repository holds the module and the tool: the parent of selftests/,
+# or IPSEC_HA_REPO where the suite runs as a kselftest target (tools/vm/run
+# sets it in its guests). IPSEC_HA and IPSEC_HA_KO name the tool and the
+# module directly.
+if [ -e "$sdir/../module/Kbuild" ]; then
+	top=$(cd "$sdir/.." && pwd)
+else
+	top=${IPSEC_HA_REPO:-}
+fi
 IPSEC_HA=${IPSEC_HA:-$top/tools/ipsec-ha/ipsec-ha}
 KO=${IPSEC_HA_KO:-$top/build/$(uname -r)/module/ipsec_ha.ko}
-export NL_RAW=$top/selftests/nl_raw
+export NL_RAW=$sdir/nl_raw
 failures=0
 tmp=$(mktemp -d)
 namespaces=()
@@ -119,6 +131,61 @@ hub_plug() {
 	ip -n "$1" addr add "198.51.100.$2/24" dev "$dev"
 }
 
+# hub_nodes N: namespaces n1 .. nN, each plugged into the hub (hub_add
+# first) as hub_plug does: nI's ha0 is 198.51.100.I/24.
+hub_nodes() {
+	local i
+	for i in $(seq 1 "$1"); do
+		add_ns "n$i"
+		hub_plug "n$i" "$i"
+	done
+}
+
+# The HA link of the hub tests. A test that needs a group and port of its
+# own sets these before it joins its nodes.
+HA_GROUP=239.192.0.1
+HA_PORT=7731
+
+# hub_link N: node N (namespace nN) on the HA link HA_GROUP port HA_PORT
+# over ha0, sealed with the cluster key in $tmp/key.
+hub_link() {
+	ha "n$1" link set dev ha0 group "$HA_GROUP" port "$HA_PORT"
+	ha "n$1" key set file "$tmp/key"
+}
+
+# hub_join N: node N takes the node ID N and joins the HA link (hub_link).
+hub_join() {
+	ha "n$1" node set id "$1"
+	hub_link "$1"
+}
+
+# What a node mirrors, without what is local to each node's view (the
+# local flag, an SA's age): SAs and policies as sorted JSON.
+sa_view() { ha "$1" -j sa list | jq -c 'map(del(.local, .age)) | sort_by(.origin, .id)'; }
+policy_view() { ha "$1" -j policy list | jq -c 'map(del(.local)) | sort_by(.origin, .id)'; }
+# n1_owned: how many SAs and policies node 1 holds.
+n1_owned() { echo $(( $(ha n1 -j sa list | jq length) + $(ha n1 -j policy list | jq length) )); }
+# n1_mirrored NS: how many objects NS mirrors of node 1 (its peers entry).
+n1_mirrored() { ha "$1" -j peers | jq '.[] | select(.node_id == 1) | .objects'; }
+
+# peer_in_sync NS NODE: NS reports its mirror of NODE in sync.
+peer_in_sync() { ha "$1" -j peers | jq -e ".[] | select(.node_id == $2) | .in_sync" > /dev/null; }
+
+# stat_or0 NS FIELD: a counter of `ipsec-ha -j stats`, 0 when it is absent.
+stat_or0() { local v; v=$(stat_field "$1" "$2"); echo "${v/null/0}"; }
+
+# has_sa NS ORIGIN ID: NS holds the SA of reference ORIGIN/ID.
+has_sa() { ha "$1" -j sa list | jq -e ".[] | select(.origin == $2 and .id == $3)" > /dev/null; }
+
+# The fake node (ha_inject, built by make -C selftests). inject9 RECORD...:
+# one datagram from node 9 in namespace inj, on the HA link 239.192.0.1
+# port 7731, sealed with $tmp/key.
+INJECT=$sdir/ha_inject
+inject9() {
+	ip netns exec inj "$INJECT" -k "$tmp/key" -i ha0 -g 239.192.0.1 -p 7731 -n 9 "$@" |
+		sed 's/^/# inject: /'
+}
+
 link_ns() {	# link_ns NS1 NS2 DEV
 	ip link add "$3" netns "$1" type veth peer name "$3" netns "$2"
 	ip -n "$1" link set "$3" up
@@ -161,6 +228,8 @@ trap cleanup EXIT
 
 require() {
 	[ "$(id -u)" = 0 ] || { echo "# SKIP: needs root"; exit $ksft_skip; }
+	[ -n "$top" ] || [ -n "${IPSEC_HA_KO:-}" ] ||
+		{ echo "# SKIP: outside the repository: set IPSEC_HA_REPO (or IPSEC_HA_KO and IPSEC_HA)"; exit $ksft_skip; }
 	[ -e "$KO" ] || { echo "# SKIP: $KO not built"; exit $ksft_skip; }
 	[ -x "$IPSEC_HA" ] || { echo "# SKIP: $IPSEC_HA not built"; exit $ksft_skip; }
 	command -v jq > /dev/null || { echo "# SKIP: jq not installed"; exit $ksft_skip; }

@@ -21,35 +21,18 @@ command -v python3 > /dev/null || { echo "# SKIP: python3 missing"; exit $ksft_s
 
 pp load_module
 hub_add
-for i in 1 2 3; do
-	add_ns "n$i"
-	hub_plug "n$i" "$i"
-done
+hub_nodes 3
 add_ns spy
 hub_plug spy 9 eth0
 
 ha n1 key generate "$tmp/key"
-join() {	# join N: node N on the HA link
-	ha "n$1" node set id "$1"
-	ha "n$1" link set dev ha0 group 239.192.0.1 port 7731
-	ha "n$1" key set file "$tmp/key"
-}
-pp join 1
-pp join 2
+pp hub_join 1
+pp hub_join 2
 
-# What a node mirrors, without what is local to each node's view.
-view() {
-	ha "$1" -j sa list | jq -c 'map(del(.local, .age)) | sort_by(.origin, .id)'
-}
-pview() {
-	ha "$1" -j policy list | jq -c 'map(del(.local)) | sort_by(.origin, .id)'
-}
 count() { ha "$1" -j sa list | jq length; }
-same_view() { [ "$(view n1)" = "$(view "$1")" ] && [ "$(pview n1)" = "$(pview "$1")" ]; }
-# How many objects NODE mirrors of node 1, and how many node 1 owns (cheap).
-mirrored() { ha "$1" -j peers | jq '.[] | select(.node_id == 1) | .objects'; }
-owned() { echo $(( $(ha n1 -j sa list | jq length) + $(ha n1 -j policy list | jq length) )); }
-has_all() { [ "$(mirrored "$1")" = "$2" ]; }
+same_view() { [ "$(sa_view n1)" = "$(sa_view "$1")" ] && [ "$(policy_view n1)" = "$(policy_view "$1")" ]; }
+# has_all NODE N: NODE mirrors N objects of node 1 (cheap).
+has_all() { [ "$(n1_mirrored "$1")" = "$2" ]; }
 
 # N SAs of mixed kinds (1000; 250 on a slow kernel, where building each
 # one's crypto on every node is costly), and a policy for every tenth, in
@@ -88,7 +71,7 @@ check_eq "every kind arrived (v4, v6, AH, NAT-T, mark, if_id, ESN)" '[true,true,
 	"$(ha n2 -j sa list | jq -c '[any(.family=="inet"), any(.family=="inet6"), any(.proto=="ah"), any(.encap_type != null), any(.mark_mask != null), any(.if_id != null), any(.esn)]')"
 
 # A node that joins late receives everything by bulk sync.
-pp join 3
+pp hub_join 3
 check "n3 receives all by bulk sync" wait_until 10 same_view n3
 check_eq "n3 reports its bulk sync from node 1 complete" complete \
 	"$(ha n3 -j peers | jq -r '.[] | select(.node_id == 1) | .bulk')"
@@ -101,7 +84,7 @@ check "an update follows" wait_until 5 sh -c \
 pp ip -n n1 xfrm state del src 10.0.0.1 dst 10.0.1.10 proto esp spi 0x00010009
 check "a deletion follows" wait_until 5 sh -c \
 	"[ \"\$(ip netns exec n3 '$IPSEC_HA' -j sa list | jq '[.[] | select(.spi == \"0x00010009\")] | length')\" = 0 ]"
-check "n2 and n3 agree with n1" wait_until 5 sh -c "$(declare -f view pview ha same_view); IPSEC_HA='$IPSEC_HA'; same_view n2 && same_view n3"
+check "n2 and n3 agree with n1" wait_until 5 sh -c "$(declare -f sa_view policy_view ha same_view); IPSEC_HA='$IPSEC_HA'; same_view n2 && same_view n3"
 pp ip -n n1 xfrm state flush proto ah
 check "a flush of AH SAs follows" wait_until 5 sh -c \
 	"[ \"\$(ip netns exec n2 '$IPSEC_HA' -j sa list | jq '[.[] | select(.proto == \"ah\")] | length')\" = 0 ]"
@@ -118,7 +101,7 @@ for j in $(seq 16 8 $((n * 4 / 5))); do	# IPv4 tunnel-mode ones
 	echo "xfrm state del src 10.$((j / 250)).0.1 dst 10.$((j / 250)).1.$((j % 250 + 1)) proto esp spi $(printf '0x%08x' $((0x10000 + j)))"
 done >> "$tmp/batch2"
 check "$((n / 5)) additions and $((n / 10 - 1)) deletions on n1" ip -n n1 -batch "$tmp/batch2"
-want=$(owned)
+want=$(n1_owned)
 t0=$(date +%s%N)
 check "with 20% loss, n2 converges within 5 s of the last change" wait_until 5 has_all n2 "$want"
 check "with 20% loss, n3 converges within 5 s of the last change" wait_until 5 has_all n3 "$want"
@@ -130,7 +113,7 @@ for i in 1 2 3; do
 done
 
 # An attacker on the HA segment: forged, replayed and malformed datagrams.
-before=$(view n2)
+before=$(sa_view n2)
 keyid=$(ha n2 -j show | jq -r '.key.id')
 ip netns exec spy python3 - "$keyid" > "$tmp/spy.log" 2>&1 <<'PY' &
 import os, socket, struct, sys
@@ -170,7 +153,7 @@ check "the spy captured and sent" grep -q sent "$tmp/spy.log"
 for c in drop_replay drop_auth drop_unknown_key drop_version drop_truncated drop_oversized; do
 	check "n2 dropped and counted: $c" test "$(stat_field n2 "$c")" -gt 0
 done
-check_eq "n2's mirror is unchanged by the attack" "$before" "$(view n2)"
+check_eq "n2's mirror is unchanged by the attack" "$before" "$(sa_view n2)"
 check_eq "an outsider cannot pose as n2 itself" 0 "$(stat_field n2 drop_own_node)"
 
 # A key holder given n2's id by mistake is heard as such, and refused.

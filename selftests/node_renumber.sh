@@ -23,16 +23,9 @@ require
 
 pp load_module
 hub_add
-for i in 1 2 3; do
-	add_ns "n$i"
-	hub_plug "n$i" "$i"
-done
+hub_nodes 3
 ha n1 key generate "$tmp/key"
-join() {	# join N: node N on the HA link
-	ha "n$1" node set id "$1"
-	ha "n$1" link set dev ha0 group 239.192.0.6 port 7736
-	ha "n$1" key set file "$tmp/key"
-}
+HA_GROUP=239.192.0.6 HA_PORT=7736
 key20=0x0102030405060708090a0b0c0d0e0f1011121314
 nsas=20
 for i in $(seq 1 $nsas); do
@@ -42,7 +35,7 @@ for i in $(seq 1 $nsas); do
 done
 ip -n n1 xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir out \
 	tmpl src 192.0.2.1 dst 192.0.2.100 proto esp reqid 1 mode tunnel
-for i in 1 2 3; do pp join "$i"; done
+for i in 1 2 3; do pp hub_join "$i"; done
 (umask 077; printf 'sk_d=%s\n' "$(printf 'd1%.0s' $(seq 32))" > "$tmp/secrets")
 pp ha n1 ike add spi-i 0x1111000000000001 spi-r 0x2222000000000001 \
 	local 192.0.2.1 remote 192.0.2.100 child 0xc1000002 secrets file "$tmp/secrets"
@@ -56,19 +49,18 @@ owned() {
 	echo "$n"
 }
 owned_is() { [ "$(owned "$1" "$2")" = "$3" ]; }
-in_sync() { ha "$1" -j peers | jq -e ".[] | select(.node_id == $2) | .in_sync" > /dev/null; }
 total=$((nsas + 2))
 check "n2 mirrors node 1's $total objects" wait_until 20 owned_is n2 1 "$total"
 check "n3 mirrors node 1's $total objects" wait_until 20 owned_is n3 1 "$total"
-check "n2 is in sync with node 1" wait_until 10 in_sync n2 1
+check "n2 is in sync with node 1" wait_until 10 peer_in_sync n2 1
 
 pp ha n1 node set id 5
 check_eq "n1 is node 5" 5 "$(show_field n1 .node_id)"
 check_eq "n1 owns its $total objects as node 5" "$total" "$(owned n1 5)"
 check "n2 mirrors them as node 5's" wait_until 15 owned_is n2 5 "$total"
 check "n3 mirrors them as node 5's" wait_until 15 owned_is n3 5 "$total"
-check "n2 is in sync with node 5" wait_until 15 in_sync n2 5
-check "n3 is in sync with node 5" wait_until 15 in_sync n3 5
+check "n2 is in sync with node 5" wait_until 15 peer_in_sync n2 5
+check "n3 is in sync with node 5" wait_until 15 peer_in_sync n3 5
 check_eq "n2 mirrors nothing as node 1's" 0 "$(owned n2 1)"
 
 # Settled: over 20 quiet seconds, no bulk sync is asked for and only
@@ -88,7 +80,7 @@ for i in 1 2 3; do
 	check_eq "n$i asked for no bulk sync in 20 quiet seconds" 0 "$d_res"
 	check "n$i sent only ALIVEs ($d_tx datagrams in $secs s)" test "$d_tx" -le $((secs * 3 / 2 + 5))
 done
-check "n2 is still in sync with node 5" in_sync n2 5
+check "n2 is still in sync with node 5" peer_in_sync n2 5
 
 # A change after the renumbering goes out under the new id.
 pp ip -n n1 xfrm state add src 192.0.2.1 dst 192.0.2.100 proto esp \
@@ -98,6 +90,6 @@ check "n2 mirrors a new SA as node 5's" wait_until 10 sh -c \
 pp ip -n n1 xfrm state delete src 192.0.2.1 dst 192.0.2.100 proto esp spi $((0xc1000001))
 check "n2 drops a deleted one" wait_until 10 sh -c \
 	"! ip netns exec n2 '$IPSEC_HA' -j sa list | jq -e '.[] | select(.spi == \"0xc1000001\")' > /dev/null"
-check "n2 is in sync with node 5 after the changes" wait_until 10 in_sync n2 5
+check "n2 is in sync with node 5 after the changes" wait_until 10 peer_in_sync n2 5
 
 finish

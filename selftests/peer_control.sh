@@ -34,7 +34,6 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
-INJECT=$top/selftests/ha_inject
 [ -x "$INJECT" ] || { echo "# SKIP: $INJECT not built (make -C selftests)"; exit $ksft_skip; }
 
 klog_start=$(dmesg | wc -l)
@@ -62,8 +61,6 @@ inject() {	# inject NODE [--count=N] [--flood] RECORD...: datagrams of NODE (8 o
 	if [ "$node" = 8 ]; then s8=$((s8 + count)); else s9=$((s9 + count)); fi
 }
 peer9() { ha n1 -j peers | jq -r ".[] | select(.node_id == 9) | .$1"; }
-has_sa() { ha n1 -j sa list | jq -e ".[] | select(.origin == $1 and .id == $2)" > /dev/null; }
-stat0() { local v; v=$(stat_field n1 "$1"); echo "${v/null/0}"; }
 
 # --- bulk sync time per peer ----------------------------------------------
 
@@ -73,7 +70,7 @@ ha n1 link set dev ha0 group 239.192.0.1 port 7731
 ha n1 key set file "$tmp/key"	# node 1 joins: it asks every node for a bulk sync
 t0=$SECONDS
 pp inject 9 'sa:ref=9/1,spi=0x9001'	# node 9's answer, heard after the request
-check "node 9's SA is mirrored" wait_until 10 has_sa 9 1
+check "node 9's SA is mirrored" wait_until 10 has_sa n1 9 1
 # Node 8's summary says it owns an object node 1 does not hold: once the
 # request's patience (3 s) is over, two such ALIVEs make node 1 ask node 8
 # alone for a bulk sync.
@@ -82,14 +79,14 @@ for _ in 1 2 3; do
 	inject 8 "alive:last=$s8,count=1,digest=0x1234"
 	sleep 1.1
 done
-check "node 1 asked node 8 for a bulk sync (resyncs)" test "$(stat0 resyncs)" -ge 1
+check "node 1 asked node 8 for a bulk sync (resyncs)" test "$(stat_or0 n1 resyncs)" -ge 1
 # Node 9's bulk ends: one object sent, none lost. (A BULK_END names the
 # datagram of the request it answers; node 9 cannot see node 1's, so it
 # names one past any: the answer to node 1's latest request.)
 answer=0x4000000000000000
 pp inject 9 "bulk-end:node=1,count=1,req=$answer"
 sleep 1
-check "node 9's BULK_END keeps the SA node 9 sent after node 1 asked it" has_sa 9 1
+check "node 9's BULK_END keeps the SA node 9 sent after node 1 asked it" has_sa n1 9 1
 check_eq "node 9's bulk sync is complete" complete "$(peer9 bulk)"
 
 # --- the end of an earlier bulk ---------------------------------------------
@@ -99,21 +96,21 @@ check_eq "node 9's bulk sync is complete" complete "$(peer9 bulk)"
 # crosses that request: it says nothing of what node 9 sent since, and
 # must not end the bulk sync node 1 is waiting for.
 pp inject 9 'sa:ref=9/5,spi=0x9005'
-check "node 9's SA 9/5 is mirrored" wait_until 10 has_sa 9 5
+check "node 9's SA 9/5 is mirrored" wait_until 10 has_sa n1 9 5
 sleep 0.5
 ha n1 key set file "$tmp/key"	# asks every node again
 sleep 1
 pp inject 9 'bulk-end:node=1,count=2,req=1'
 sleep 1
-check "the end of an earlier bulk keeps SA 9/1" has_sa 9 1
-check "and SA 9/5" has_sa 9 5
+check "the end of an earlier bulk keeps SA 9/1" has_sa n1 9 1
+check "and SA 9/5" has_sa n1 9 5
 check_eq "node 1 still waits for node 9's bulk sync" waiting "$(peer9 bulk)"
 # Node 9 answers: it sends SA 9/1 again, not 9/5 (gone there), then the
 # BULK_END of node 1's latest request.
 pp inject 9 'sa:ref=9/1,spi=0x9001' "bulk-end:node=1,count=1,req=$answer"
 sleep 1
-check "the end of the bulk node 1 waited for keeps SA 9/1, sent again" has_sa 9 1
-check "and drops SA 9/5, which node 9 no longer has" eval '! has_sa 9 5'
+check "the end of the bulk node 1 waited for keeps SA 9/1, sent again" has_sa n1 9 1
+check "and drops SA 9/5, which node 9 no longer has" eval '! has_sa n1 9 5'
 check_eq "node 9's bulk sync is complete again" complete "$(peer9 bulk)"
 
 # --- amplification ----------------------------------------------------------
@@ -128,19 +125,19 @@ done | ip -n n1 -batch -
 mirrored() { [ "$(ha n1 -j sa list | jq '[.[] | select(.local)] | length')" = "$nsas" ]; }
 check "node 1 announced its $nsas SAs" wait_until 30 mirrored
 sleep 2
-tx0=$(stat0 tx_records)
-lim0=$(stat0 rx_limited)
+tx0=$(stat_or0 n1 tx_records)
+lim0=$(stat_or0 n1 rx_limited)
 res0=$(peer9 resends)
 # 100 datagrams of 150 NACKs of everything, 100 BULK_REQs and 100 ALIVEs.
 start=$(date +%s%N)
 pp inject 9 --count=100 --flood 'nack:node=1,from=1,to=0xffffffffffffffff*150' \
 	'bulk-req:node=1*100' "alive:last=$((s9 + 99)),count=1,digest=0*100"
 pp inject 9 'sa:ref=9/2,spi=0x9002'
-check "an SA record sent right after the flood is mirrored within 3 s" wait_until 3 has_sa 9 2
+check "an SA record sent right after the flood is mirrored within 3 s" wait_until 3 has_sa n1 9 2
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "# the flood and the SA after it took $ms ms to apply"
 sleep 2
-tx=$(( $(stat0 tx_records) - tx0 ))
+tx=$(( $(stat_or0 n1 tx_records) - tx0 ))
 echo "# node 1 sent $tx records in reply (store of $nsas SAs)"
 # One bulk (a second at most) and a resend per 50 ms of the flood's
 # time: far below one per datagram (100 x $nsas).
@@ -149,7 +146,7 @@ echo "# node 1 served $res of the flood's 15000 NACK records"
 # At most one resend walk per 50 ms of the flood per peer.
 check "node 1 serves NACKs within limits: $res resend walks for 15000 NACKs" test "$res" -le 100
 check "node 1's replies stay bounded: $tx records, below 20 x $nsas" test "$tx" -lt $((20 * nsas))
-check "the walks beyond the limits are counted (rx-limited)" test "$(stat0 rx_limited)" -gt "$lim0"
+check "the walks beyond the limits are counted (rx-limited)" test "$(stat_or0 n1 rx_limited)" -gt "$lim0"
 
 dmesg | tail -n +"$((klog_start + 1))" > "$tmp/klog"
 check_eq "the kernel log is clean" 0 \

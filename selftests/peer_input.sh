@@ -19,7 +19,6 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
-INJECT=$top/selftests/ha_inject
 [ -x "$INJECT" ] || { echo "# SKIP: $INJECT not built (make -C selftests)"; exit $ksft_skip; }
 
 klog_start=$(dmesg | wc -l)
@@ -60,57 +59,51 @@ else
 	skip "a larval ACQUIRE state is not mirrored" "no larval state was created"
 fi
 
-inject() {	# inject RECORD...: one datagram from node 9
-	ip netns exec inj "$INJECT" -k "$tmp/key" -i ha0 -g 239.192.0.1 -p 7731 -n 9 "$@" |
-		sed 's/^/# inject: /'
-}
-has_sa() { ha n1 -j sa list | jq -e ".[] | select(.origin == $1 and .id == $2)" > /dev/null; }
 has_pol() { ha n1 -j policy list | jq -e ".[] | select(.origin == $1 and .id == $2)" > /dev/null; }
-stat0() { local v; v=$(stat_field n1 "$1"); echo "${v/null/0}"; }
 
 # Valid objects: an SA (ref 9/1), a policy (9/2) and a packet-offload SA (9/20).
-pp inject 'sa:ref=9/1,spi=0x9001' 'policy:ref=9/2' 'sa:ref=9/20,spi=0x9020,offload=2'
-check "the valid SA of node 9 is mirrored" wait_until 10 has_sa 9 1
+pp inject9 'sa:ref=9/1,spi=0x9001' 'policy:ref=9/2' 'sa:ref=9/20,spi=0x9020,offload=2'
+check "the valid SA of node 9 is mirrored" wait_until 10 has_sa n1 9 1
 check "the valid policy of node 9 is mirrored" has_pol 9 2
-check "the packet-offload SA is mirrored" has_sa 9 20
+check "the packet-offload SA is mirrored" has_sa n1 9 20
 check_eq "sa list flags it PACKET-OFFLOAD" 1 \
 	"$(ha n1 sa list | grep -c 'spi 0x00009020.*PACKET-OFFLOAD')"
 check_eq "and JSON says packet_offload" true \
 	"$(ha n1 -j sa list | jq '.[] | select(.id == 20) | .packet_offload')"
 
 # Invalid ones, each in a datagram of its own.
-pp inject 'policy:ref=9/10,selfamily=0,sel=0.0.0.0/0-9.9.9.0/128'
-pp inject 'sa:ref=9/11,spi=0x9011,mode=7'
-pp inject 'sa:ref=9/12,spi=0x9012,aead=rfc4106(gcm(aes))/17/128'
-pp inject 'sa:ref=9/13,spi=0x9013,replay=1000,bmp=1'
-pp inject 'sa:ref=0/14,spi=0x9014'
-pp inject 'policy:ref=9/1,index=0x109'
-pp inject 'sa:ref=9/31,spi=0x9031'
-check "a valid SA after the policy of ref 9/1 arrived" wait_until 10 has_sa 9 31
+pp inject9 'policy:ref=9/10,selfamily=0,sel=0.0.0.0/0-9.9.9.0/128'
+pp inject9 'sa:ref=9/11,spi=0x9011,mode=7'
+pp inject9 'sa:ref=9/12,spi=0x9012,aead=rfc4106(gcm(aes))/17/128'
+pp inject9 'sa:ref=9/13,spi=0x9013,replay=1000,bmp=1'
+pp inject9 'sa:ref=0/14,spi=0x9014'
+pp inject9 'policy:ref=9/1,index=0x109'
+pp inject9 'sa:ref=9/31,spi=0x9031'
+check "a valid SA after the policy of ref 9/1 arrived" wait_until 10 has_sa n1 9 31
 check "policy reusing the SA's ref 9/1 not stored" eval '! has_pol 9 1'
-check "SA 9/1 is still there" has_sa 9 1
-pp inject 'sa:ref=9/1,spi=0x9999'
-pp inject 'taken:ref=0/14,epoch=1'
+check "SA 9/1 is still there" has_sa n1 9 1
+pp inject9 'sa:ref=9/1,spi=0x9999'
+pp inject9 'taken:ref=0/14,epoch=1'
 # A last valid one: when it is here, everything before it was handled.
-pp inject 'sa:ref=9/30,spi=0x9030'
-check "the last valid SA arrived" wait_until 10 has_sa 9 30
+pp inject9 'sa:ref=9/30,spi=0x9030'
+check "the last valid SA arrived" wait_until 10 has_sa n1 9 30
 
 check "policy with a family-0 selector of prefix 128 not stored" eval '! has_pol 9 10'
-check "SA of mode 7 not stored" eval '! has_sa 9 11'
-check "SA with a 17-byte rfc4106 key not stored" eval '! has_sa 9 12'
-check "SA with window 1000 and a one-word bitmap not stored" eval '! has_sa 9 13'
-check "SA of origin 0 not stored" eval '! has_sa 0 14'
+check "SA of mode 7 not stored" eval '! has_sa n1 9 11'
+check "SA with a 17-byte rfc4106 key not stored" eval '! has_sa n1 9 12'
+check "SA with window 1000 and a one-word bitmap not stored" eval '! has_sa n1 9 13'
+check "SA of origin 0 not stored" eval '! has_sa n1 0 14'
 check_eq "SA 9/1 keeps its SPI (a record of another SPI did not replace it)" '"0x00009001"' \
 	"$(ha n1 -j sa list | jq '.[] | select(.origin == 9 and .id == 1) | .spi')"
-check_eq "drop-invalid-selector counts the policy" 1 "$(stat0 drop_invalid_selector)"
-check_eq "drop-invalid-proto counts the mode" 1 "$(stat0 drop_invalid_proto)"
-check_eq "drop-invalid-alg counts the key length" 1 "$(stat0 drop_invalid_alg)"
-check_eq "drop-invalid-replay counts the window" 1 "$(stat0 drop_invalid_replay)"
+check_eq "drop-invalid-selector counts the policy" 1 "$(stat_or0 n1 drop_invalid_selector)"
+check_eq "drop-invalid-proto counts the mode" 1 "$(stat_or0 n1 drop_invalid_proto)"
+check_eq "drop-invalid-alg counts the key length" 1 "$(stat_or0 n1 drop_invalid_alg)"
+check_eq "drop-invalid-replay counts the window" 1 "$(stat_or0 n1 drop_invalid_replay)"
 check_eq "drop-invalid-ref counts the SA and the TAKEN entry of origin 0" 2 \
-	"$(stat0 drop_invalid_ref)"
+	"$(stat_or0 n1 drop_invalid_ref)"
 check_eq "drop-ref-reused counts the policy and the SA of another SPI" 2 \
-	"$(stat0 drop_ref_reused)"
-check_eq "nothing counted as malformed" 0 "$(stat0 drop_malformed)"
+	"$(stat_or0 n1 drop_ref_reused)"
+check_eq "nothing counted as malformed" 0 "$(stat_or0 n1 drop_malformed)"
 
 ha n1 -j promote > "$tmp/promote.json" 2> "$tmp/promote.err"
 echo "# promote: $(cat "$tmp/promote.json" "$tmp/promote.err")"

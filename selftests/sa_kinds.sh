@@ -22,18 +22,14 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require
-INJECT=$top/selftests/ha_inject
-XSA=$top/selftests/xfrm_sa
+XSA=$sdir/xfrm_sa
 for b in "$INJECT" "$XSA"; do
 	[ -x "$b" ] || { echo "# SKIP: $b not built (make -C selftests)"; exit $ksft_skip; }
 done
 
 pp load_module
 hub_add
-for i in 1 2; do
-	add_ns "n$i"
-	hub_plug "n$i" "$i"
-done
+hub_nodes 2
 add_ns inj
 hub_plug inj 9
 
@@ -67,13 +63,8 @@ ip -n n1 addr add 10.1.0.1/24 dev lo
 larval 10.2.0 50	# before node 1 joins: found by its SAD walk
 
 ha n1 key generate "$tmp/key"
-join() {	# join N: node N on the HA link
-	ha "n$1" node set id "$1"
-	ha "n$1" link set dev ha0 group 239.192.0.1 port 7731
-	ha "n$1" key set file "$tmp/key"
-}
-pp join 1
-pp join 2
+pp hub_join 1
+pp hub_join 2
 larval 10.3.0 51	# after: the key manager's events
 
 check_eq "node 1 holds two larval states" 2 \
@@ -147,13 +138,9 @@ else
 fi
 
 # ------------------------------------------------ records node 1 cannot make
-inject() {	# inject RECORD...: one datagram from node 9
-	ip netns exec inj "$INJECT" -k "$tmp/key" -i ha0 -g 239.192.0.1 -p 7731 -n 9 "$@" |
-		sed 's/^/# inject: /'
-}
 has_ref() { ha n2 -j sa list | jq -e ".[] | select(.origin == 9 and .id == $1)" > /dev/null; }
 ref_of() { ha n2 -j sa list | jq -c ".[] | select(.origin == 9 and .id == $1)"; }
-pp inject 'sa:ref=9/1,spi=0x9001,dir=out,esn=1,flags=128,replay=0,oseq=0x100000010' \
+pp inject9 'sa:ref=9/1,spi=0x9001,dir=out,esn=1,flags=128,replay=0,oseq=0x100000010' \
 	'sa:ref=9/2,spi=0x9002,dir=out,pcpu=1' \
 	'sa:ref=9/3,spi=0x9003,dir=in,pcpu=1' \
 	'sa:ref=9/4,spi=0x9004,dir=out,mode=5' \

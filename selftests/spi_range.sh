@@ -20,15 +20,11 @@ require
 
 pp load_module
 hub_add
-for i in 1 2 3; do
-	add_ns "n$i"
-	hub_plug "n$i" "$i"
-done
+hub_nodes 3
 ha n1 key generate "$tmp/key"
+HA_GROUP=239.192.0.4 HA_PORT=7734
 for i in 1 2 3; do
-	ha "n$i" node set id "$i"
-	ha "n$i" link set dev ha0 group 239.192.0.4 port 7734
-	ha "n$i" key set file "$tmp/key"
+	hub_join "$i"
 done
 
 # peer NS NODE JQ: a field of NODE in NS's `peers -j`

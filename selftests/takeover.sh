@@ -41,20 +41,13 @@ for n in n1 n2; do
 done
 check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
 check "ESP flows through every SA pair" wait_until 15 cl_flowing
-holds_all() {	# holds_all NODE: NODE mirrors all 6 SAs and 8 policies
-	[ "$(ha "$1" -j sa list | jq length)" = "$CL_SAS" ] &&
-	[ "$(ha "$1" -j policy list | jq length)" = "$CL_POLICIES" ]
-}
-check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 holds_all n2
+check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 cl_holds_all n2
 
 # Traffic, and n1 cut off in the middle of it.
 check "capture on the peer's LAN port" cl_capture_start main
 cl_event "traffic starts"
 cl_traffic_start
-synced() {	# n2's mirror follows n1's outbound counter of the transport SA
-	[ "$(ha n2 -j sa list | jq --arg s "${CL_SPI_OUT[T]}" '.[] | select(.spi == $s) | .oseq // 0')" -gt 0 ]
-}
-check "n2's mirror follows n1's outbound counters" wait_until 10 synced
+check "n2's mirror follows n1's outbound counters" wait_until 10 cl_synced n2
 esn_near() {	# the peer's ESN counter is at least 2^32 - 100
 	cl_xfrm_stats peer | awk -v s="${CL_SPI_IN[E]}" -v min=$(( (1 << 32) - 100 )) \
 		'$1 == s && $6 * 4294967296 + $7 >= min { found = 1 } END { exit !found }'
@@ -93,11 +86,7 @@ check_eq "no sequence number sent twice on any SA (capture on the peer)" 0 "$(jq
 cl_check_peer_clean "the peer counted no replay and no integrity failure"
 check_eq "the peer's XFRM statistics agree (sequence and protocol errors)" "0 0" \
 	"$(cl_xfrm_mib peer XfrmInStateSeqError) $(cl_xfrm_mib peer XfrmInStateProtoError)"
-n2_sent() {	# n2 sent on every cluster->peer SA
-	jq -e --arg t "${CL_SPI_OUT[T]}" --arg u "${CL_SPI_OUT[U]}" --arg e "${CL_SPI_OUT[E]}" \
-		'[.spis[$t, $u, $e].senders.n2.packets // 0] | all(. > 0)' "$tmp/main.json" > /dev/null
-}
-check "n2 sent on every cluster->peer SA after the takeover" n2_sent
+check "n2 sent on every cluster->peer SA after the takeover" cl_sent_on_all n2 "$tmp/main.json"
 check "the iperf3 stream survived the takeover ($since bytes after it)" test "$since" -gt 0
 
 # The ESN pair crossed 2^32 in both directions and kept working.
@@ -111,15 +100,8 @@ read -r _ _ _ _ _ oseq_hi _ < <(cl_xfrm_stats peer | grep "^${CL_SPI_IN[E]} ")
 check "the peer's ESN states are past 2^32 both ways (seq-hi $seq_hi, oseq-hi $oseq_hi)" \
 	test "${seq_hi:-0}" -ge 1 -a "${oseq_hi:-0}" -ge 1
 check "the ESN pair still answers after the crossing" wait_until 5 cl_ping_once E
-owned_by() {	# owned_by NODE N: NODE's mirror says node N owns all SAs
-	[ "$(ha "$1" -j sa list | jq --argjson n "$2" '[.[] | select(.owner == $n)] | length')" = "$CL_SAS" ]
-}
-check "n2 owns all 6 SAs now" owned_by n2 2
-epochs_up() {	# every SA's owner epoch rose with the takeover
-	join <(echo "$before") <(cl_ownership n2) |
-		awk -v n="$CL_SAS" '$5 > $3 { up++ } END { exit up != n }'
-}
-check "the owner epoch of every SA rose" epochs_up
+check "n2 owns all 6 SAs now" cl_owned_by n2 2
+check "the owner epoch of every SA rose" cl_epochs_up "$before" n2
 
 # n1 comes back with its stale view: the partition heals, n1 still holds
 # the VIP and, unless the module removed them, the SAs in its SAD. The
@@ -131,7 +113,7 @@ back=$(cl_now)
 cl_return n1
 cl_event_at "$back" "n1 back (still holding the VIP)"
 cl_ping_start T 0.02 8
-check "n1 learns that n2 owns the SAs" wait_until 10 owned_by n1 2
+check "n1 learns that n2 owns the SAs" wait_until 10 cl_owned_by n1 2
 cl_event "n1 knows n2 owns the SAs"
 # Traffic n1 would send through its old SAs if it still used them.
 ip netns exec n1 ping -q -n -c 20 -i 0.05 -W 1 -I $CL_VIP $CL_PEER > /dev/null 2>&1

@@ -22,7 +22,7 @@ link_ns n1 n2 ha0
 # a netlink round trip instead of seconds of Python start-up.
 ydir=$("$ynl" path)
 mkfifo "$tmp/ynl.in" "$tmp/ynl.out"
-ip netns exec n1 /usr/bin/python3 "$top/selftests/ynl_drv.py" "$ydir" \
+ip netns exec n1 /usr/bin/python3 "$sdir/ynl_drv.py" "$ydir" \
 	"$top/Documentation/netlink/specs/ipsec_ha.yaml" \
 	"${ydir%/tools/net/ynl}/Documentation/netlink/genetlink-legacy.yaml" \
 	< "$tmp/ynl.in" > "$tmp/ynl.out" 2> "$tmp/ynl.err" &

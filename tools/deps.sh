@@ -14,7 +14,7 @@ src_sources=/etc/apt/sources.list.d/ipsec-ha-src.sources
 pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static kmod iproute2 iputils-ping iperf3 tcpdump
-	procps psmisc xz-utils cpio ethtool jq socat
+	procps psmisc xz-utils cpio ethtool jq socat rsync
 	make gcc libc6-dev pkg-config libmnl-dev libsodium-dev sparse shellcheck
 	python3 python3-yaml python3-jsonschema
 	clang libclang-rt-14-dev dkms
