@@ -20,6 +20,7 @@ pkgs=(
 	clang libclang-rt-14-dev dkms
 	flex bison bc libelf-dev libssl-dev dwarves debootstrap
 	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
+	libstrongswan-standard-plugins libstrongswan-extra-plugins
 	keepalived resource-agents libxml2-utils dpkg-dev
 )
 
