@@ -28,6 +28,7 @@ typedef struct {
 	chunk_t old_skd;
 	chunk_t nonce_i, nonce_r;
 	uint32_t mid_send, mid_recv;
+	uint32_t pub_send, pub_recv;
 	bool published;
 } entry_t;
 
@@ -52,6 +53,12 @@ struct private_ipsec_ha_publish_t {
 	 * Lock for entries.
 	 */
 	mutex_t *mutex;
+
+	/**
+	 * Message ID moves between two updates that carry only Message IDs,
+	 * for IKE SAs whose peer supports RFC 6311 (1: every move).
+	 */
+	uint32_t mid_interval;
 };
 
 static void entry_destroy(entry_t *e)
@@ -327,6 +334,8 @@ static void add(private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, entry_t *e)
 		else
 		{
 			e->published = TRUE;
+			e->pub_send = e->mid_send;
+			e->pub_recv = e->mid_recv;
 			DBG2(DBG_IKE, "ipsec-ha: published IKE_SA %s[%u] with %d CHILD_SAs",
 				 ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa),
 				 state.nr_children);
@@ -364,7 +373,12 @@ static void set(private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, entry_t *e,
 	}
 	err = this->nl->request(this->nl, nlh);
 	memwipe(buf, sizeof(buf));
-	if (err == -ENOENT)
+	if (!err)
+	{
+		e->pub_send = e->mid_send;
+		e->pub_recv = e->mid_recv;
+	}
+	else if (err == -ENOENT)
 	{	/* the module lost it (reloaded): publish it again in full */
 		add(this, ike_sa, e);
 	}
@@ -515,6 +529,29 @@ static void announce_mid_sync(ike_sa_t *ike_sa, message_t *message,
 	}
 }
 
+/**
+ * Whether the Message IDs of e moved far enough from the published ones to
+ * publish them now. A node that takes an IKE SA over synchronizes its
+ * Message IDs with a peer that supports RFC 6311: the peer reports the
+ * Message IDs it uses and expects, and the node goes on from the larger
+ * of its own and the peer's. The published Message IDs of such an IKE SA
+ * may therefore lag by up to mid_interval - 1 moves, which spares charon
+ * a netlink round trip for most IKE exchanges (DPDs above all). Without
+ * RFC 6311 the node that takes over has only the published Message IDs:
+ * every move is published.
+ */
+static bool mids_due(private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa,
+					 entry_t *e)
+{
+	if (this->mid_interval <= 1 ||
+		!ike_sa->supports_extension(ike_sa, EXT_IKE_MESSAGE_ID_SYNC))
+	{
+		return TRUE;
+	}
+	return e->mid_send - e->pub_send >= this->mid_interval ||
+		   e->mid_recv - e->pub_recv >= this->mid_interval;
+}
+
 METHOD(listener_t, message_hook, bool,
 	private_ipsec_ha_publish_t *this, ike_sa_t *ike_sa, message_t *message,
 	bool incoming, bool plain)
@@ -551,7 +588,7 @@ METHOD(listener_t, message_hook, bool,
 		{
 			e->mid_send = mid + 1;
 		}
-		if (e->published)
+		if (e->published && mids_due(this, ike_sa, e))
 		{
 			set(this, ike_sa, e, FALSE, NULL);
 		}
@@ -609,8 +646,8 @@ METHOD(ipsec_ha_publish_t, adopted, void,
 	state->secret = state->old_skd = chunk_empty;
 	e->nonce_i = chunk_clone(nonce_i);
 	e->nonce_r = chunk_clone(nonce_r);
-	e->mid_send = mid_send;
-	e->mid_recv = mid_recv;
+	e->mid_send = e->pub_send = mid_send;
+	e->mid_recv = e->pub_recv = mid_recv;
 	/* the module holds its context, owned by this node since promote */
 	e->published = TRUE;
 	this->mutex->unlock(this->mutex);
@@ -654,6 +691,14 @@ METHOD(ipsec_ha_publish_t, destroy, void,
 ipsec_ha_publish_t *ipsec_ha_publish_create(ipsec_ha_nl_t *nl)
 {
 	private_ipsec_ha_publish_t *this;
+	int interval, margin;
+
+	margin = lib->settings->get_int(lib->settings,
+							"%s.plugins.ipsec-ha.mid_margin", 16, lib->ns);
+	interval = lib->settings->get_int(lib->settings,
+							"%s.plugins.ipsec-ha.mid_publish_interval", 8, lib->ns);
+	/* the lag stays within the margin a node that takes over adds */
+	interval = max(1, min(interval, max(1, margin)));
 
 	INIT(this,
 		.public = {
@@ -673,6 +718,7 @@ ipsec_ha_publish_t *ipsec_ha_publish_create(ipsec_ha_nl_t *nl)
 		.nl = nl,
 		.entries = hashtable_create(hash_id, equals_id, 128),
 		.mutex = mutex_create(MUTEX_TYPE_RECURSIVE),
+		.mid_interval = interval,
 	);
 	return &this->public;
 }
