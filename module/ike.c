@@ -17,6 +17,7 @@
 #include "local.h"
 #include "nl.h"
 #include "rx.h"
+#include "standby.h"
 #include "stats.h"
 #include "sync.h"
 
@@ -143,6 +144,7 @@ static void ha_ike_lost(struct ha_net *hn, const struct ha_obj *old, u16 node)
 static int ha_ike_store(struct ha_net *hn, struct ha_obj *old, struct ha_obj *obj,
 			const u32 *spi, unsigned int n)
 {
+	struct ha_store_change chg;
 	struct ha_ike_kids was;
 	int err;
 
@@ -154,7 +156,8 @@ static int ha_ike_store(struct ha_net *hn, struct ha_obj *old, struct ha_obj *ob
 		if (old->flags & HA_OBJ_LOCAL)
 			ha_ike_lost(hn, old, obj->owner);
 	}
-	err = ha_store_put(hn, obj);
+	err = ha_store_put(hn, obj, &chg);
+	ha_standby_settle(hn, err ? NULL : obj, &chg);	/* IKE contexts have none */
 	if (err)
 		return err;
 	ha_ike_index_del(hn, obj->refkey, &was);
@@ -262,6 +265,7 @@ out:
 
 void ha_ike_rx_del(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 {
+	struct ha_store_change chg;
 	struct ha_ike_kids was;
 	struct ha_obj *obj;
 	u64 spi_i, spi_r;
@@ -275,7 +279,8 @@ void ha_ike_rx_del(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 		return;
 	ha_ike_kids(obj, &was);
 	ha_ike_index_del(hn, obj->refkey, &was);
-	ha_store_remove(hn, obj);
+	ha_store_remove(hn, obj, &chg);
+	ha_standby_settle(hn, NULL, &chg);
 }
 
 int ha_ike_put_del(struct ha_net *hn, struct ha_wire_buf *b, const struct ha_obj *tomb)

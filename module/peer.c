@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "peer.h"
+#include "standby.h"
 #include "stats.h"
 #include "sync.h"
 
@@ -193,16 +194,20 @@ u64 ha_peer_bulk_req(struct ha_net *hn, u16 node)
  */
 void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_bulk *bk)
 {
+	struct ha_store_change chg;
 	struct ha_obj *obj, *tmp;
 
 	if (p->bulk != HA_BULK_WAITING || p->gaps != p->gaps_at_bulk)
 		return;
 	if (bk->has_req && (bk->node != hn->node_id || bk->req < p->bulk_req_seq))
 		return;
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
-		if (obj->owner == p->node && !(obj->flags & HA_OBJ_LOCAL) &&
-		    time_before(obj->changed, p->bulk_at))
-			ha_store_remove(hn, obj);
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+		if (obj->owner != p->node || (obj->flags & HA_OBJ_LOCAL) ||
+		    !time_before(obj->changed, p->bulk_at))
+			continue;
+		ha_store_remove(hn, obj, &chg);
+		ha_standby_settle(hn, NULL, &chg);
+	}
 	p->bulk = HA_BULK_DONE;
 	p->mismatches = 0;
 }

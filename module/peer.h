@@ -62,10 +62,6 @@ struct ha_peers {
 	bool bulk_all;			/* this node asked every node for a bulk */
 	unsigned long bulk_all_at;	/* jiffies of the last such request */
 	u64 bulk_all_seq;		/* its datagram (U64_MAX until sent) */
-	struct ha_wire_sa sa;		/* scratch for decoding */
-	struct ha_wire_policy pol;
-	u8 buf[HA_WIRE_MAX_LEN];	/* the datagram being read */
-	u8 enc[HA_WIRE_MAX_LEN];	/* scratch for a record rebuilt (TAKEN) */
 };
 
 struct ha_peers *ha_peers(struct ha_net *hn);

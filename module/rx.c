@@ -125,16 +125,39 @@ bool ha_rx_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 own
 	return !(old->flags & HA_OBJ_LOCAL) || ha_epoch_before(old->owner_epoch, epoch);
 }
 
-/* Store a peer's object; an SA not prepared yet is for the standby work. */
+/*
+ * Stores a peer's object and acts on what the store reports: the prepared
+ * state of the version it replaces stays only with an unchanged record,
+ * a new SPI collision is an event, and the standby work prepares an SA
+ * that has no prepared state yet.
+ */
 static void ha_rx_store(struct ha_net *hn, struct ha_obj *obj)
 {
-	if (!ha_store_put(hn, obj) && obj->kind == HA_OBJ_SA && !obj->ready)
+	struct ha_store_change chg;
+	int err;
+
+	err = ha_store_put(hn, obj, &chg);
+	ha_standby_settle(hn, err ? NULL : obj, &chg);
+	if (err)
+		return;
+	if (chg.collided)
+		ha_watch_collision(hn, obj, chg.collided);
+	if (obj->kind == HA_OBJ_SA && !obj->ready)
 		ha_standby_kick(hn);
+}
+
+/* Removes a peer's object; its prepared state goes with it. */
+static void ha_rx_remove(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct ha_store_change chg;
+
+	ha_store_remove(hn, obj, &chg);
+	ha_standby_settle(hn, NULL, &chg);
 }
 
 static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 {
-	struct ha_peers *ps = hn->peers;
+	struct ha_rx *rx = hn->rx;
 	struct ha_obj *old, *obj;
 	struct ha_nkey nkey;
 	u16 owner, epoch;
@@ -144,30 +167,30 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	int err;
 
 	if (rec->type == HA_REC_SA) {
-		err = ha_wire_get_sa(rec, &ps->sa);
+		err = ha_wire_get_sa(rec, &rx->sa);
 		if (!err)	/* what the kernel would refuse is not stored */
-			err = ha_inst_rx_check(hn, &ps->sa, NULL);
+			err = ha_inst_rx_check(hn, &rx->sa, NULL);
 		if (!err) {
-			ha_wire_sa_nkey(&ps->sa, &nkey);
-			ref = ps->sa.ref;
-			owner = ps->sa.owner;
-			epoch = ps->sa.owner_epoch;
-			dir = ps->sa.dir;
-			oseq = ps->sa.oseq;
-			seq = ps->sa.seq;
+			ha_wire_sa_nkey(&rx->sa, &nkey);
+			ref = rx->sa.ref;
+			owner = rx->sa.owner;
+			epoch = rx->sa.owner_epoch;
+			dir = rx->sa.dir;
+			oseq = rx->sa.oseq;
+			seq = rx->sa.seq;
 			kind = HA_OBJ_SA;
 		}
-		memzero_explicit(&ps->sa, sizeof(ps->sa));
+		memzero_explicit(&rx->sa, sizeof(rx->sa));
 	} else {
-		err = ha_wire_get_policy(rec, &ps->pol);
+		err = ha_wire_get_policy(rec, &rx->pol);
 		if (!err)
-			err = ha_inst_rx_check(hn, NULL, &ps->pol);
+			err = ha_inst_rx_check(hn, NULL, &rx->pol);
 		if (!err) {
-			ha_wire_policy_nkey(&ps->pol, &nkey);
-			ref = ps->pol.ref;
+			ha_wire_policy_nkey(&rx->pol, &nkey);
+			ref = rx->pol.ref;
 			/* Records of older nodes name no owner: the sender. */
-			owner = ps->pol.owner ? ps->pol.owner : sender;
-			epoch = ps->pol.owner_epoch;
+			owner = rx->pol.owner ? rx->pol.owner : sender;
+			epoch = rx->pol.owner_epoch;
 			kind = HA_OBJ_POLICY;
 		}
 	}
@@ -214,24 +237,31 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	obj->oseq = oseq;
 	obj->seq = seq;
 	if (old && (old->flags & HA_OBJ_LOCAL))	/* another node took it over */
-		ha_takeover_lost(hn, old, &ps->pol);
+		ha_takeover_lost(hn, old);
 	ha_rx_store(hn, obj);
 }
 
 /*
- * One TAKEN entry: the sender took the object over. Its new record is
- * rebuilt from the one held here; false if that cannot be done (unknown
- * here, or not the version the sender had): the full record is needed.
- * Owner, epoch and counters, what a later takeover starts from, apply
- * at once all the same, to the record held here until the full one comes.
+ * One TAKEN entry: the sender took the object over. rx builds the new
+ * record from the one held here, with the owner, epoch and (SAs) counters
+ * of the entry patched in place. Returns false if that cannot be done:
+ * the object is unknown here, or the patched record's digest does not
+ * match the entry's check (this node missed an update of the previous
+ * owner), so rx needs the full record. The owner, epoch and counters, where
+ * a later takeover starts from, apply at once all the same, to the record
+ * held here until the full one comes.
  */
 static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken *e)
 {
 	struct ha_obj *old = ha_store_find(&hn->store, ha_refkey(&e->ref)), *obj;
-	struct ha_peers *ps = hn->peers;
-	struct ha_wire_buf b;
+	struct ha_wire_patch p = {
+		.set = HA_PATCH_OWNER,
+		.owner = sender,
+		.owner_epoch = e->owner_epoch,
+		.oseq = e->oseq,
+		.seq = e->seq,
+	};
 	bool rebuilt;
-	int err;
 
 	if (ha_inst_rx_bad_ref(hn, &e->ref))
 		return true;	/* counted; asking again would bring the same */
@@ -243,28 +273,10 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 	}
 	/* This node's: it must not send on it a moment longer. */
 	if (old->flags & HA_OBJ_LOCAL)
-		ha_takeover_lost(hn, old, &ps->pol);
-	ha_wire_buf_init(&b, ps->enc, sizeof(ps->enc));
-	if (old->kind == HA_OBJ_SA) {
-		err = ha_obj_decode(old, &ps->sa, NULL);
-		if (!err) {
-			ps->sa.owner = sender;
-			ps->sa.owner_epoch = e->owner_epoch;
-			ps->sa.oseq = e->oseq;
-			ps->sa.seq = e->seq;
-			err = ha_wire_put_sa(&b, &ps->sa);
-		}
-		memzero_explicit(&ps->sa, sizeof(ps->sa));
-	} else {
-		err = ha_obj_decode(old, NULL, &ps->pol);
-		if (!err) {
-			ps->pol.owner = sender;
-			ps->pol.owner_epoch = e->owner_epoch;
-			err = ha_wire_put_policy(&b, &ps->pol);
-		}
-	}
-	obj = err ? NULL : ha_obj_alloc(old->kind, old->refkey, &old->nkey, b.p, b.len);
-	memzero_explicit(ps->enc, b.len);
+		ha_takeover_lost(hn, old);
+	if (old->kind == HA_OBJ_SA)
+		p.set |= HA_PATCH_CTRS;
+	obj = ha_obj_patch(old, &p);
 	rebuilt = obj && lower_32_bits(obj->digest) == e->check;
 	if (!rebuilt) {
 		ha_obj_free(obj);
@@ -315,7 +327,7 @@ static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	}
 	obj = ha_store_find(&hn->store, ha_refkey(&ref));
 	if (obj && obj->owner == sender && !(obj->flags & HA_OBJ_LOCAL))
-		ha_store_remove(hn, obj);
+		ha_rx_remove(hn, obj);
 }
 
 /*
@@ -574,14 +586,14 @@ static void ha_rx_work(struct work_struct *work)
 	bool locked = false;
 	size_t len;
 
-	if (!hn->rx_buf) {
-		hn->rx_buf = kvmalloc(HA_WIRE_MAX_LEN, GFP_KERNEL);
-		if (!hn->rx_buf)
+	if (!hn->rx) {
+		hn->rx = kvmalloc(sizeof(*hn->rx), GFP_KERNEL);
+		if (!hn->rx)
 			return;
 	}
 	while (applied < HA_RX_BATCH && (skb = skb_dequeue(&hn->rx_queue))) {
 		atomic_sub(skb->truesize, &hn->rx_queued_bytes);
-		len = READ_ONCE(hn->node_id) ? ha_rx_open(hn, skb, hn->rx_buf, &h) : 0;
+		len = READ_ONCE(hn->node_id) ? ha_rx_open(hn, skb, hn->rx->buf, &h) : 0;
 		kfree_skb(skb);
 		if (len) {
 			if (!locked) {
@@ -589,9 +601,9 @@ static void ha_rx_work(struct work_struct *work)
 				locked = true;
 			}
 			if (hn->node_id && ha_peers(hn))
-				ha_rx_apply(hn, hn->rx_buf, len, &h);
+				ha_rx_apply(hn, hn->rx->buf, len, &h);
 			applied++;
-			memzero_explicit(hn->rx_buf, len);
+			memzero_explicit(hn->rx->buf, len);
 		}
 		cond_resched();
 	}
@@ -613,6 +625,6 @@ void ha_rx_net_exit(struct ha_net *hn)
 	cancel_work_sync(&hn->rx_work);
 	skb_queue_purge(&hn->rx_queue);
 	atomic_set(&hn->rx_queued_bytes, 0);
-	kvfree(hn->rx_buf);
-	hn->rx_buf = NULL;
+	kvfree_sensitive(hn->rx, sizeof(*hn->rx));
+	hn->rx = NULL;
 }

@@ -7,13 +7,19 @@
 # (files that call each other in a cycle), then the layers from the top
 # (entry points) down to the leaves, and each file's dependencies.
 #
-#   tools/layers.sh [build/<release>/module]
+#   tools/layers.sh [-s] [build/<release>/module]
 #
-# Without an argument it reads the first build/*/module that has objects.
+# Without a directory it reads the first build/*/module that has objects.
+# -s also names the symbols behind each dependency.
 # Needs nm (binutils) and python3.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+symbols=0
+if [ "${1:-}" = -s ]; then
+	symbols=1
+	shift
+fi
 dir=${1:-}
 if [ -z "$dir" ]; then
 	for d in "$top"/build/*/module; do
@@ -39,6 +45,8 @@ for o in "$dir"/*.o; do
 		NF == 3 && $2 ~ /^[TDBRV]$/ { print f, "D", $3 }'
 done | python3 -c '
 import sys
+
+symbols = sys.argv[1] == "1"
 
 defs, uses = {}, {}
 for line in sys.stdin:
@@ -98,4 +106,7 @@ for n in range(top, -1, -1):
 print("dependencies:")
 for f in files:
     print("  %s.c -> %s" % (f, " ".join(d + ".c" for d in deps[f]) or "-"))
-'
+    if symbols:
+        for d in deps[f]:
+            print("      %s.c: %s" % (d, " ".join(sorted(s for s in uses[f] if defs.get(s) == d))))
+' "$symbols"
