@@ -14,9 +14,8 @@
 
 #include "ike.h"
 #include "ipsec_ha.h"
-#include "local.h"
 #include "nl.h"
-#include "rx.h"
+#include "peer.h"
 #include "standby.h"
 #include "stats.h"
 #include "sync.h"
@@ -211,13 +210,17 @@ out:
 
 void ha_ike_local_delete(struct ha_net *hn, struct ha_obj *obj)
 {
-	struct ha_nkey nkey = obj->nkey;
+	struct ha_store_change chg;
 	struct ha_ike_kids was;
 
 	lockdep_assert_held(&hn->store.lock);
 	ha_ike_kids(obj, &was);
 	ha_ike_index_del(hn, obj->refkey, &was);
-	ha_local_delete(hn, &nkey);	/* obj becomes a tombstone */
+	/* obj becomes a tombstone, if it is this node's and live */
+	if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) == HA_OBJ_LOCAL) {
+		ha_store_tombstone(hn, obj, &chg);
+		ha_standby_settle(hn, NULL, &chg);
+	}
 	ha_sync_kick(hn);
 }
 
@@ -240,7 +243,7 @@ void ha_ike_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 		goto out;
 	}
 	old = ha_ike_find(hn, ike->spi_i, ike->spi_r);
-	if (!ha_rx_may_change(hn, old, sender, ike->owner, ike->owner_epoch)) {
+	if (!ha_peer_may_change(hn, old, sender, ike->owner, ike->owner_epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		goto out;
 	}

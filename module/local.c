@@ -305,26 +305,15 @@ void ha_local_reown_all(struct ha_net *hn, u16 id)
 }
 
 /*
- * Replaces obj, an object this node owns, with a tombstone, which sync.c
- * sends as a deletion. Without memory for the tombstone, obj is only
- * removed from the store and counted in drop-nomem.
+ * Replaces obj, an object this node owns, with a tombstone, which tx_work
+ * sends as a deletion (ha_store_tombstone()).
  */
 static void ha_local_tombstone(struct ha_net *hn, struct ha_obj *obj)
 {
-	struct ha_obj *tomb;
+	struct ha_store_change chg;
 
-	tomb = ha_obj_alloc(obj->kind, obj->refkey, &obj->nkey, NULL, 0);
-	if (!tomb) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-		ha_local_remove(hn, obj);
-		return;
-	}
-	tomb->flags = HA_OBJ_LOCAL | HA_OBJ_DELETED;
-	tomb->owner = obj->owner;
-	/* Natural key kind 0 matches no lookup: the tombstone stays out of them. */
-	tomb->nkey.kind = 0;
-	if (!ha_local_store(hn, tomb))
-		ha_store_mark_dirty(&hn->store, tomb);
+	ha_store_tombstone(hn, obj, &chg);
+	ha_standby_settle(hn, NULL, &chg);
 }
 
 /* Records the deletion of the SA, policy or IKE context of natural key nkey. */

@@ -12,6 +12,7 @@
 #include "standby.h"
 #include "stats.h"
 #include "sync.h"
+#include "watch.h"
 
 /* Mismatching summaries in a row before a peer is asked for a bulk sync. */
 #define HA_PEER_MISMATCH_MAX 2
@@ -371,4 +372,38 @@ void ha_peers_destroy(struct ha_net *hn)
 	xa_destroy(&ps->gone);
 	kvfree(ps);
 	hn->peers = NULL;
+}
+
+/* Serial number arithmetic on 16 bits (RFC 1982). */
+static bool ha_epoch_before(u16 a, u16 b)
+{
+	return (s16)(a - b) < 0;
+}
+
+/*
+ * May the sender change the object of that ref? Ownership moves only to
+ * a higher epoch. Two owners at one epoch took the object over while
+ * they could not hear each other (each promoted from the same epoch):
+ * every node resolves that tie the same way, for the lower node id, and
+ * reports it.
+ */
+bool ha_peer_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
+{
+	bool wins;
+
+	if (owner != sender)
+		return false;	/* nodes speak only for what they own */
+	if (!old)
+		return true;
+	if (ha_epoch_before(epoch, old->owner_epoch))
+		return false;	/* stale: ownership moved on */
+	if (epoch == old->owner_epoch && owner != old->owner && !(old->flags & HA_OBJ_DELETED)) {
+		wins = owner < old->owner;
+		ha_watch_split_brain(hn, old, wins ? owner : old->owner,
+				     wins ? old->owner : owner);
+		if (wins && (old->flags & HA_OBJ_LOCAL) && old->kind != HA_OBJ_IKE)
+			ha_sync_yield(hn, old);
+		return wins;
+	}
+	return !(old->flags & HA_OBJ_LOCAL) || ha_epoch_before(old->owner_epoch, epoch);
 }

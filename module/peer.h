@@ -76,5 +76,6 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 u32 ha_peer_sync_packets(struct ha_net *hn, u16 node);
 void ha_peers_forget(struct ha_net *hn);
 void ha_peers_destroy(struct ha_net *hn);
+bool ha_peer_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch);
 
 #endif /* _IPSEC_HA_PEER_H */

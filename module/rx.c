@@ -86,43 +86,9 @@ int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb)
 	return 0;
 }
 
-/* Serial number arithmetic on 16 bits (RFC 1982). */
-static bool ha_epoch_before(u16 a, u16 b)
-{
-	return (s16)(a - b) < 0;
-}
-
 static u16 ha_rec_hdr_len(u8 type)
 {
 	return type < HA_REC_LONG ? 2 : 3;
-}
-
-/*
- * May the sender change the object of that ref? Ownership moves only to
- * a higher epoch. Two owners at one epoch took the object over while
- * they could not hear each other (each promoted from the same epoch):
- * every node resolves that tie the same way, for the lower node id, and
- * reports it.
- */
-bool ha_rx_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
-{
-	bool wins;
-
-	if (owner != sender)
-		return false;	/* nodes speak only for what they own */
-	if (!old)
-		return true;
-	if (ha_epoch_before(epoch, old->owner_epoch))
-		return false;	/* stale: ownership moved on */
-	if (epoch == old->owner_epoch && owner != old->owner && !(old->flags & HA_OBJ_DELETED)) {
-		wins = owner < old->owner;
-		ha_watch_split_brain(hn, old, wins ? owner : old->owner,
-				     wins ? old->owner : owner);
-		if (wins && (old->flags & HA_OBJ_LOCAL) && old->kind != HA_OBJ_IKE)
-			ha_sync_yield(hn, old);
-		return wins;
-	}
-	return !(old->flags & HA_OBJ_LOCAL) || ha_epoch_before(old->owner_epoch, epoch);
 }
 
 /*
@@ -221,7 +187,7 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REF_REUSED);
 		return;
 	}
-	if (!ha_rx_may_change(hn, old, sender, owner, epoch)) {
+	if (!ha_peer_may_change(hn, old, sender, owner, epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		return;
 	}
@@ -267,7 +233,7 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 		return true;	/* counted; asking again would bring the same */
 	if (!old || (old->flags & HA_OBJ_DELETED) || old->kind == HA_OBJ_IKE)
 		return false;
-	if (!ha_rx_may_change(hn, old, sender, sender, e->owner_epoch)) {
+	if (!ha_peer_may_change(hn, old, sender, sender, e->owner_epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		return true;
 	}

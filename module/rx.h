@@ -23,7 +23,6 @@ struct ha_rx {
 	struct ha_wire_policy pol;
 };
 
-bool ha_rx_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch);
 int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb);
 void ha_rx_net_init(struct ha_net *hn);
 void ha_rx_net_exit(struct ha_net *hn);

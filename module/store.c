@@ -483,6 +483,30 @@ void ha_store_remove(struct ha_net *hn, struct ha_obj *obj, struct ha_store_chan
 }
 
 /*
+ * Replaces obj, an object this node owns, with a tombstone (same ref, no
+ * record, a natural key that no lookup matches), marked dirty so that
+ * tx_work sends it as a deletion. Without memory for the tombstone, obj
+ * is only removed, and drop-nomem counts it. chg reports the change as
+ * ha_store_put() and ha_store_remove() do. Under st->lock.
+ */
+void ha_store_tombstone(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg)
+{
+	struct ha_obj *tomb;
+
+	tomb = ha_obj_alloc(obj->kind, obj->refkey, &obj->nkey, NULL, 0);
+	if (!tomb) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		ha_store_remove(hn, obj, chg);
+		return;
+	}
+	tomb->flags = HA_OBJ_LOCAL | HA_OBJ_DELETED;
+	tomb->owner = obj->owner;
+	tomb->nkey.kind = 0;	/* kind 0 matches no lookup */
+	if (!ha_store_put(hn, tomb, chg))
+		ha_store_mark_dirty(&hn->store, tomb);
+}
+
+/*
  * Removes the tombstones of this node's deletions that are older than
  * HA_TOMB_TTL and not waiting to be sent. Peers that missed a deletion
  * can ask for it again (NACK) only while its tombstone lasts.

@@ -136,6 +136,7 @@ struct ha_obj *ha_store_find_nkey_flags(struct ha_store *st, const struct ha_nke
 					u16 flags);
 int ha_store_put(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg);
 void ha_store_remove(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg);
+void ha_store_tombstone(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg);
 struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 			    const u8 *rec, u16 len);
 struct ha_obj *ha_obj_patch(const struct ha_obj *old, const struct ha_wire_patch *p);
