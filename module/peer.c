@@ -14,9 +14,9 @@
 #include "sync.h"
 #include "watch.h"
 
-/* Mismatching summaries in a row before a peer is asked for a bulk sync. */
+/* Mismatching summaries in a row before this node asks a peer for a bulk sync. */
 #define HA_PEER_MISMATCH_MAX 2
-/* Time a bulk sync has to complete before it is asked for again. */
+/* Time a bulk sync has to complete before this node asks for it again. */
 #define HA_BULK_PATIENCE (3 * HZ)
 /* Time resends of a gap have to arrive before a difference counts. */
 #define HA_REPAIR_PATIENCE (2 * HZ)

@@ -26,7 +26,8 @@
 
 /*
  * The backlog of datagrams waiting for rx_work, in count and in bytes
- * (truesize): a flood fills it and is dropped at the door.
+ * (truesize): a flood fills it, and ha_rx_enqueue() drops the rest at
+ * the door.
  */
 #define HA_RX_QUEUE_MAX		4096
 #define HA_RX_QUEUE_BYTES	(8 << 20)
@@ -42,12 +43,12 @@
 static const struct ha_key *ha_rx_key(struct ha_net *hn, u32 key_id);
 
 /*
- * Softirq (UDP encapsulation receive, under RCU): hand the datagram to
- * rx_work, or count it dropped. What can be checked without the key is
- * checked here, so that garbage never costs an authentication attempt:
- * the length, the version, a key id this node knows. (A datagram that
- * names this node's id is refused only once authentic: only a key holder
- * given the same id by mistake is counted in drop-own-node.)
+ * Softirq (UDP encapsulation receive, under RCU): hands the datagram to
+ * rx_work, or counts it dropped. This function checks what needs no key,
+ * so that garbage never costs an authentication attempt: the length, the
+ * version, a key id this node knows. rx_work refuses a datagram that
+ * names this node's id only once it is authentic, so that drop-own-node
+ * counts only a key holder given the same id by mistake.
  */
 int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb)
 {
@@ -134,7 +135,7 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 
 	if (rec->type == HA_REC_SA) {
 		err = ha_wire_get_sa(rec, &rx->sa);
-		if (!err)	/* what the kernel would refuse is not stored */
+		if (!err)	/* the store keeps nothing the kernel would refuse */
 			err = ha_inst_rx_check(hn, &rx->sa, NULL);
 		if (!err) {
 			ha_wire_sa_nkey(&rx->sa, &nkey);
@@ -262,8 +263,9 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 }
 
 /*
- * TAKEN: objects the sender took over. If any cannot be rebuilt here, the
- * datagram is asked for again: a resend carries full records.
+ * TAKEN: objects the sender took over. If rx cannot build the new record
+ * of one of them here, it asks the sender for the datagram again (a
+ * NACK): a resend carries full records.
  */
 static void ha_rx_taken(struct ha_net *hn, u16 sender, u64 dgram, const struct ha_wire_rec *rec)
 {
@@ -297,10 +299,11 @@ static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 }
 
 /*
- * What a datagram asks of this node beyond its objects: each is a walk
- * of the whole store, so they are gathered while its records are read
- * and served once at the end (ha_rx_control), within per-peer limits. A
- * key holder then cannot make one datagram cost hundreds of walks.
+ * What a datagram asks of this node beyond its objects. Each request
+ * costs a walk of the whole store, so rx gathers them while it reads the
+ * records and serves them once at the end (ha_rx_control), within
+ * per-peer limits: a key holder cannot make one datagram cost hundreds
+ * of walks.
  */
 struct ha_rx_ctl {
 	bool has_alive;
@@ -344,9 +347,9 @@ static void ha_rx_control(struct ha_net *hn, struct ha_peer *p, struct ha_rx_ctl
 		}
 	}
 	/*
-	 * A BULK_REQ within the limit waits for it rather than being lost:
-	 * it is served with a later datagram of that peer (one comes with
-	 * every ALIVE), and its BULK_END names the last request served.
+	 * A BULK_REQ that comes within the limit waits for it: rx serves it
+	 * with a later datagram of that peer (one comes with every ALIVE),
+	 * and the BULK_END names the last request served.
 	 */
 	if (ctl->bulk_req) {
 		p->bulk_req_rx = ctl->bulk_req_dgram;

@@ -6,8 +6,10 @@
  * advance, from a work item, a few at a time under the store lock; promote
  * takes the prepared state, sets its counters and inserts it
  * (takeover.c). A prepared state belongs to one version of an object's
- * record: a changed record drops it and the work builds it again. None of
- * this is in the SAD, nor visible outside the module.
+ * record: the store hands it back when it replaces or removes that
+ * version, ha_standby_settle() keeps it for an unchanged record and
+ * discards it otherwise, and the work builds it again. None of this is in
+ * the SAD, nor visible outside the module.
  */
 #include <net/xfrm.h>
 
@@ -27,7 +29,7 @@ static bool ha_standby_wanted(const struct ha_net *hn, const struct ha_obj *obj)
 	       obj->owner != hn->node_id;
 }
 
-/* Build one. A record that cannot make an SA here is not tried again. */
+/* Builds one. The work never tries again a record that cannot make an SA here. */
 static void ha_standby_build(struct ha_net *hn, struct ha_obj *obj, struct ha_wire_sa *w)
 {
 	const char *why;
@@ -47,8 +49,9 @@ out:
 }
 
 /*
- * One pass: build up to HA_STANDBY_BATCH, then come back where it stopped
- * (the store lock is not held for long: records keep arriving meanwhile).
+ * One pass: builds up to HA_STANDBY_BATCH, then queues itself to resume
+ * where it stopped, so that it holds the store lock only briefly while
+ * records keep arriving.
  */
 static void ha_standby_work(struct work_struct *work)
 {

@@ -109,7 +109,9 @@ static inline void ha_sync_yield(struct ha_net *hn, const struct ha_obj *obj)
 
 /*
  * Reports to node that this node missed its datagrams numbered from
- * "from" to "to". The report is dropped if HA_SYNC_NACKS wait already.
+ * "from" to "to". While HA_SYNC_NACKS reports wait already, it drops the
+ * report; ha_peer_renack() asks again for what is still missing when
+ * that node's summary differs.
  */
 static inline void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
 {
@@ -121,7 +123,6 @@ static inline void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
 	ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_NACKS);
 	ha_sync_kick(hn);
 }
-
 
 struct ha_sync_range {
 	u64 from, to;

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Takeover (Documentation/takeover.md). Promote installs mirrored SAs and
- * policies into the local SAD/SPD, outbound counters moved past anything
- * the old owner can have sent (margin.h), inbound replay state at the
- * last synced value (accept) or past the margin (strict); ownership moves
- * here with the SA's epoch raised, and the new records are announced.
- * Demote removes what this node took over from its SAD/SPD and announces
- * the final counters; ownership stays until another node promotes.
- * A node that learns that another took over an SA it still has removes it
- * at once, so it never sends on an SA it lost. Process context, hn->lock
- * and store.lock held.
+ * policies into the local SAD/SPD, with outbound counters moved past
+ * anything the old owner can have sent (margin.h) and the inbound replay
+ * state at the last synced value (accept) or past the margin (strict).
+ * This node becomes the owner at the next epoch and announces the new
+ * records. Demote removes what this node took over from its SAD/SPD and
+ * announces the final counters; this node stays the owner until another
+ * node promotes. A node that learns that another took over an SA it still
+ * has removes it at once, so that it never sends on an SA it lost.
+ *
+ * New versions of an object are its stored record with the owner, epoch
+ * and counters patched in place (ha_obj_patch()): nothing here encodes a
+ * record. Process context, hn->lock and store.lock held.
  */
 #include <linux/ktime.h>
 #include <linux/slab.h>
