@@ -14,9 +14,9 @@
 
 #include "ike.h"
 #include "ipsec_ha.h"
-#include "local.h"
 #include "nl.h"
-#include "rx.h"
+#include "peer.h"
+#include "standby.h"
 #include "stats.h"
 #include "sync.h"
 
@@ -143,6 +143,7 @@ static void ha_ike_lost(struct ha_net *hn, const struct ha_obj *old, u16 node)
 static int ha_ike_store(struct ha_net *hn, struct ha_obj *old, struct ha_obj *obj,
 			const u32 *spi, unsigned int n)
 {
+	struct ha_store_change chg;
 	struct ha_ike_kids was;
 	int err;
 
@@ -154,7 +155,8 @@ static int ha_ike_store(struct ha_net *hn, struct ha_obj *old, struct ha_obj *ob
 		if (old->flags & HA_OBJ_LOCAL)
 			ha_ike_lost(hn, old, obj->owner);
 	}
-	err = ha_store_put(hn, obj);
+	err = ha_store_put(hn, obj, &chg);
+	ha_standby_settle(hn, err ? NULL : obj, &chg);	/* IKE contexts have none */
 	if (err)
 		return err;
 	ha_ike_index_del(hn, obj->refkey, &was);
@@ -208,13 +210,17 @@ out:
 
 void ha_ike_local_delete(struct ha_net *hn, struct ha_obj *obj)
 {
-	struct ha_nkey nkey = obj->nkey;
+	struct ha_store_change chg;
 	struct ha_ike_kids was;
 
 	lockdep_assert_held(&hn->store.lock);
 	ha_ike_kids(obj, &was);
 	ha_ike_index_del(hn, obj->refkey, &was);
-	ha_local_delete(hn, &nkey);	/* obj becomes a tombstone */
+	/* obj becomes a tombstone, if it is this node's and live */
+	if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) == HA_OBJ_LOCAL) {
+		ha_store_tombstone(hn, obj, &chg);
+		ha_standby_settle(hn, NULL, &chg);
+	}
 	ha_sync_kick(hn);
 }
 
@@ -237,7 +243,7 @@ void ha_ike_rx(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 		goto out;
 	}
 	old = ha_ike_find(hn, ike->spi_i, ike->spi_r);
-	if (!ha_rx_may_change(hn, old, sender, ike->owner, ike->owner_epoch)) {
+	if (!ha_peer_may_change(hn, old, sender, ike->owner, ike->owner_epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		goto out;
 	}
@@ -262,6 +268,7 @@ out:
 
 void ha_ike_rx_del(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 {
+	struct ha_store_change chg;
 	struct ha_ike_kids was;
 	struct ha_obj *obj;
 	u64 spi_i, spi_r;
@@ -275,7 +282,8 @@ void ha_ike_rx_del(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 		return;
 	ha_ike_kids(obj, &was);
 	ha_ike_index_del(hn, obj->refkey, &was);
-	ha_store_remove(hn, obj);
+	ha_store_remove(hn, obj, &chg);
+	ha_standby_settle(hn, NULL, &chg);
 }
 
 int ha_ike_put_del(struct ha_net *hn, struct ha_wire_buf *b, const struct ha_obj *tomb)

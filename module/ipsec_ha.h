@@ -38,6 +38,7 @@ struct ha_key;
 struct ha_link;
 struct ha_pcpu_stats;
 struct ha_peers;
+struct ha_rx;
 struct ha_tx;
 struct net;
 
@@ -84,7 +85,7 @@ struct ha_net {
 	struct sk_buff_head rx_queue;
 	atomic_t rx_queued_bytes;	/* truesize of what rx_queue holds */
 	struct work_struct rx_work;
-	u8 *rx_buf;			/* the datagram rx_work opens; its own */
+	struct ha_rx *rx;		/* rx_work's buffers (rx.h) */
 	struct ha_peers *peers;		/* under store.lock */
 
 	/* sync.c: sending; local.c uses its scratch space */

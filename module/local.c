@@ -18,13 +18,42 @@
 #include "ipsec_ha.h"
 #include "local.h"
 #include "sa.h"
+#include "standby.h"
 #include "stats.h"
 #include "store.h"
 #include "sync.h"
+#include "watch.h"
 
 static struct ha_obj *ha_local_find(struct ha_net *hn, const struct ha_nkey *nkey)
 {
 	return ha_store_find_nkey_flags(&hn->store, nkey, HA_OBJ_LOCAL);
+}
+
+/*
+ * Stores obj (ha_store_put()) and acts on what the store reports: the
+ * prepared state of a replaced mirrored SA is discarded (this node's
+ * objects have none), and a new SPI collision is an event. Returns 0 or
+ * a negative errno; obj is freed on error.
+ */
+static int ha_local_store(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct ha_store_change chg;
+	int err;
+
+	err = ha_store_put(hn, obj, &chg);
+	ha_standby_settle(hn, err ? NULL : obj, &chg);
+	if (!err && chg.collided)
+		ha_watch_collision(hn, obj, chg.collided);
+	return err;
+}
+
+/* Removes obj from the store, with its prepared state if it has one. */
+static void ha_local_remove(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct ha_store_change chg;
+
+	ha_store_remove(hn, obj, &chg);
+	ha_standby_settle(hn, NULL, &chg);
 }
 
 /* Returns the refkey of old, or a new one if old is NULL, and fills ref with it. */
@@ -61,7 +90,7 @@ static struct ha_obj *ha_local_put(struct ha_net *hn, u8 kind, const struct ha_n
 	/* A takeover may have raised the epoch: the new version keeps it. */
 	obj->owner_epoch = old ? old->owner_epoch : 0;
 	obj->dir = dir;
-	if (ha_store_put(hn, obj))
+	if (ha_local_store(hn, obj))
 		return NULL;
 	ha_store_mark_dirty(&hn->store, obj);
 	return obj;
@@ -144,55 +173,6 @@ void ha_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir)
 }
 
 /*
- * Encodes the SA or policy of old again into s->enc, with ref set to
- * refkey and, if owner is not 0, owner and epoch set to owner and epoch.
- * Returns a new object holding that record, or NULL.
- */
-static struct ha_obj *ha_local_rewrite(struct ha_local_scratch *s, const struct ha_obj *old,
-				       u64 refkey, u16 owner, u16 epoch)
-{
-	struct ha_obj *obj = NULL;
-	struct ha_wire_buf b;
-	int err;
-
-	ha_wire_buf_init(&b, s->enc, sizeof(s->enc));
-	if (old->kind == HA_OBJ_SA) {
-		err = ha_obj_decode(old, &s->sa, NULL);
-		if (!err) {
-			ha_ref_of(refkey, &s->sa.ref);
-			if (owner) {
-				s->sa.owner = owner;
-				s->sa.owner_epoch = epoch;
-			}
-			err = ha_wire_put_sa(&b, &s->sa);
-		}
-		memzero_explicit(&s->sa, sizeof(s->sa));
-	} else {
-		err = ha_obj_decode(old, NULL, &s->pol);
-		if (!err) {
-			ha_ref_of(refkey, &s->pol.ref);
-			if (owner) {
-				s->pol.owner = owner;
-				s->pol.owner_epoch = epoch;
-			}
-			err = ha_wire_put_policy(&b, &s->pol);
-		}
-	}
-	if (!err)
-		obj = ha_obj_alloc(old->kind, refkey, &old->nkey, b.p, b.len);
-	memzero_explicit(s->enc, b.len);
-	if (!obj)
-		return NULL;
-	obj->flags = old->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED);
-	obj->owner = owner ? owner : old->owner;
-	obj->owner_epoch = owner ? epoch : old->owner_epoch;
-	obj->dir = old->dir;
-	obj->oseq = old->oseq;
-	obj->seq = old->seq;
-	return obj;
-}
-
-/*
  * Follows the counters of obj's SA under obj's refkey and epoch, if obj
  * is an SA installed in the SAD, so that they go out under the new ones.
  */
@@ -222,20 +202,22 @@ static void ha_local_track(struct ha_net *hn, const struct ha_obj *obj)
  */
 bool ha_local_rekey(struct ha_net *hn, struct ha_obj *old)
 {
-	struct ha_local_scratch *s = ha_sync_scratch(hn);
+	struct ha_wire_patch p = { .set = HA_PATCH_REF };
 	struct ha_obj *obj = NULL;
 
 	lockdep_assert_held(&hn->store.lock);
-	if (s && (old->kind == HA_OBJ_SA || old->kind == HA_OBJ_POLICY))
-		obj = ha_local_rewrite(s, old, ha_store_new_refkey(&hn->store, hn->node_id),
-				       0, 0);
+	if (old->kind == HA_OBJ_SA || old->kind == HA_OBJ_POLICY) {
+		ha_ref_of(ha_store_new_refkey(&hn->store, hn->node_id), &p.ref);
+		obj = ha_obj_patch(old, &p);
+	}
 	if (!obj) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-		ha_store_remove(hn, old);
+		ha_local_remove(hn, old);
 		return false;
 	}
-	ha_store_remove(hn, old);
-	if (ha_store_put(hn, obj))
+	obj->flags = old->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED);
+	ha_local_remove(hn, old);
+	if (ha_local_store(hn, obj))
 		return false;
 	ha_store_mark_dirty(&hn->store, obj);
 	ha_stat_inc(hn, IPSEC_HA_A_STATS_REFS_MOVED);
@@ -252,11 +234,18 @@ bool ha_local_rekey(struct ha_net *hn, struct ha_obj *old)
  */
 static bool ha_local_reown(struct ha_net *hn, struct ha_obj *old, u16 id)
 {
+	struct ha_wire_patch p = {
+		.set = HA_PATCH_OWNER,
+		.owner = id,
+		.owner_epoch = old->owner_epoch + 1,
+	};
 	struct ha_obj *obj;
 
-	obj = ha_local_rewrite(ha_sync_scratch(hn), old, old->refkey, id,
-			       old->owner_epoch + 1);
-	if (!obj || ha_store_put(hn, obj))
+	obj = ha_obj_patch(old, &p);
+	if (!obj)
+		return false;
+	obj->flags = old->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED);
+	if (ha_local_store(hn, obj))
 		return false;
 	ha_store_mark_dirty(&hn->store, obj);
 	/* The SA's counters go out at the new epoch too. */
@@ -316,26 +305,15 @@ void ha_local_reown_all(struct ha_net *hn, u16 id)
 }
 
 /*
- * Replaces obj, an object this node owns, with a tombstone, which sync.c
- * sends as a deletion. Without memory for the tombstone, obj is only
- * removed from the store and counted in drop-nomem.
+ * Replaces obj, an object this node owns, with a tombstone, which tx_work
+ * sends as a deletion (ha_store_tombstone()).
  */
 static void ha_local_tombstone(struct ha_net *hn, struct ha_obj *obj)
 {
-	struct ha_obj *tomb;
+	struct ha_store_change chg;
 
-	tomb = ha_obj_alloc(obj->kind, obj->refkey, &obj->nkey, NULL, 0);
-	if (!tomb) {
-		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
-		ha_store_remove(hn, obj);
-		return;
-	}
-	tomb->flags = HA_OBJ_LOCAL | HA_OBJ_DELETED;
-	tomb->owner = obj->owner;
-	/* Natural key kind 0 matches no lookup: the tombstone stays out of them. */
-	tomb->nkey.kind = 0;
-	if (!ha_store_put(hn, tomb))
-		ha_store_mark_dirty(&hn->store, tomb);
+	ha_store_tombstone(hn, obj, &chg);
+	ha_standby_settle(hn, NULL, &chg);
 }
 
 /* Records the deletion of the SA, policy or IKE context of natural key nkey. */

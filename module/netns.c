@@ -31,11 +31,6 @@
 
 unsigned int ha_net_id __read_mostly;
 
-struct ha_net *ha_net(const struct net *net)
-{
-	return net_generic(net, ha_net_id);
-}
-
 static int __net_init ha_net_init(struct net *net)
 {
 	struct ha_net *hn = ha_net(net);

@@ -9,12 +9,14 @@
 #include <linux/slab.h>
 
 #include "peer.h"
+#include "standby.h"
 #include "stats.h"
 #include "sync.h"
+#include "watch.h"
 
-/* Mismatching summaries in a row before a peer is asked for a bulk sync. */
+/* Mismatching summaries in a row before this node asks a peer for a bulk sync. */
 #define HA_PEER_MISMATCH_MAX 2
-/* Time a bulk sync has to complete before it is asked for again. */
+/* Time a bulk sync has to complete before this node asks for it again. */
 #define HA_BULK_PATIENCE (3 * HZ)
 /* Time resends of a gap have to arrive before a difference counts. */
 #define HA_REPAIR_PATIENCE (2 * HZ)
@@ -193,16 +195,20 @@ u64 ha_peer_bulk_req(struct ha_net *hn, u16 node)
  */
 void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_bulk *bk)
 {
+	struct ha_store_change chg;
 	struct ha_obj *obj, *tmp;
 
 	if (p->bulk != HA_BULK_WAITING || p->gaps != p->gaps_at_bulk)
 		return;
 	if (bk->has_req && (bk->node != hn->node_id || bk->req < p->bulk_req_seq))
 		return;
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
-		if (obj->owner == p->node && !(obj->flags & HA_OBJ_LOCAL) &&
-		    time_before(obj->changed, p->bulk_at))
-			ha_store_remove(hn, obj);
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+		if (obj->owner != p->node || (obj->flags & HA_OBJ_LOCAL) ||
+		    !time_before(obj->changed, p->bulk_at))
+			continue;
+		ha_store_remove(hn, obj, &chg);
+		ha_standby_settle(hn, NULL, &chg);
+	}
 	p->bulk = HA_BULK_DONE;
 	p->mismatches = 0;
 }
@@ -366,4 +372,38 @@ void ha_peers_destroy(struct ha_net *hn)
 	xa_destroy(&ps->gone);
 	kvfree(ps);
 	hn->peers = NULL;
+}
+
+/* Serial number arithmetic on 16 bits (RFC 1982). */
+static bool ha_epoch_before(u16 a, u16 b)
+{
+	return (s16)(a - b) < 0;
+}
+
+/*
+ * May the sender change the object of that ref? Ownership moves only to
+ * a higher epoch. Two owners at one epoch took the object over while
+ * they could not hear each other (each promoted from the same epoch):
+ * every node resolves that tie the same way, for the lower node id, and
+ * reports it.
+ */
+bool ha_peer_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
+{
+	bool wins;
+
+	if (owner != sender)
+		return false;	/* nodes speak only for what they own */
+	if (!old)
+		return true;
+	if (ha_epoch_before(epoch, old->owner_epoch))
+		return false;	/* stale: ownership moved on */
+	if (epoch == old->owner_epoch && owner != old->owner && !(old->flags & HA_OBJ_DELETED)) {
+		wins = owner < old->owner;
+		ha_watch_split_brain(hn, old, wins ? owner : old->owner,
+				     wins ? old->owner : owner);
+		if (wins && (old->flags & HA_OBJ_LOCAL) && old->kind != HA_OBJ_IKE)
+			ha_sync_yield(hn, old);
+		return wins;
+	}
+	return !(old->flags & HA_OBJ_LOCAL) || ha_epoch_before(old->owner_epoch, epoch);
 }

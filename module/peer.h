@@ -62,10 +62,6 @@ struct ha_peers {
 	bool bulk_all;			/* this node asked every node for a bulk */
 	unsigned long bulk_all_at;	/* jiffies of the last such request */
 	u64 bulk_all_seq;		/* its datagram (U64_MAX until sent) */
-	struct ha_wire_sa sa;		/* scratch for decoding */
-	struct ha_wire_policy pol;
-	u8 buf[HA_WIRE_MAX_LEN];	/* the datagram being read */
-	u8 enc[HA_WIRE_MAX_LEN];	/* scratch for a record rebuilt (TAKEN) */
 };
 
 struct ha_peers *ha_peers(struct ha_net *hn);
@@ -80,5 +76,6 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 u32 ha_peer_sync_packets(struct ha_net *hn, u16 node);
 void ha_peers_forget(struct ha_net *hn);
 void ha_peers_destroy(struct ha_net *hn);
+bool ha_peer_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch);
 
 #endif /* _IPSEC_HA_PEER_H */

@@ -26,7 +26,8 @@
 
 /*
  * The backlog of datagrams waiting for rx_work, in count and in bytes
- * (truesize): a flood fills it and is dropped at the door.
+ * (truesize): a flood fills it, and ha_rx_enqueue() drops the rest at
+ * the door.
  */
 #define HA_RX_QUEUE_MAX		4096
 #define HA_RX_QUEUE_BYTES	(8 << 20)
@@ -42,12 +43,12 @@
 static const struct ha_key *ha_rx_key(struct ha_net *hn, u32 key_id);
 
 /*
- * Softirq (UDP encapsulation receive, under RCU): hand the datagram to
- * rx_work, or count it dropped. What can be checked without the key is
- * checked here, so that garbage never costs an authentication attempt:
- * the length, the version, a key id this node knows. (A datagram that
- * names this node's id is refused only once authentic: only a key holder
- * given the same id by mistake is counted in drop-own-node.)
+ * Softirq (UDP encapsulation receive, under RCU): hands the datagram to
+ * rx_work, or counts it dropped. This function checks what needs no key,
+ * so that garbage never costs an authentication attempt: the length, the
+ * version, a key id this node knows. rx_work refuses a datagram that
+ * names this node's id only once it is authentic, so that drop-own-node
+ * counts only a key holder given the same id by mistake.
  */
 int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb)
 {
@@ -86,55 +87,44 @@ int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb)
 	return 0;
 }
 
-/* Serial number arithmetic on 16 bits (RFC 1982). */
-static bool ha_epoch_before(u16 a, u16 b)
-{
-	return (s16)(a - b) < 0;
-}
-
 static u16 ha_rec_hdr_len(u8 type)
 {
 	return type < HA_REC_LONG ? 2 : 3;
 }
 
 /*
- * May the sender change the object of that ref? Ownership moves only to
- * a higher epoch. Two owners at one epoch took the object over while
- * they could not hear each other (each promoted from the same epoch):
- * every node resolves that tie the same way, for the lower node id, and
- * reports it.
+ * Stores a peer's object and acts on what the store reports: the prepared
+ * state of the version it replaces stays only with an unchanged record,
+ * a new SPI collision is an event, and the standby work prepares an SA
+ * that has no prepared state yet.
  */
-bool ha_rx_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch)
-{
-	bool wins;
-
-	if (owner != sender)
-		return false;	/* nodes speak only for what they own */
-	if (!old)
-		return true;
-	if (ha_epoch_before(epoch, old->owner_epoch))
-		return false;	/* stale: ownership moved on */
-	if (epoch == old->owner_epoch && owner != old->owner && !(old->flags & HA_OBJ_DELETED)) {
-		wins = owner < old->owner;
-		ha_watch_split_brain(hn, old, wins ? owner : old->owner,
-				     wins ? old->owner : owner);
-		if (wins && (old->flags & HA_OBJ_LOCAL) && old->kind != HA_OBJ_IKE)
-			ha_sync_yield(hn, old);
-		return wins;
-	}
-	return !(old->flags & HA_OBJ_LOCAL) || ha_epoch_before(old->owner_epoch, epoch);
-}
-
-/* Store a peer's object; an SA not prepared yet is for the standby work. */
 static void ha_rx_store(struct ha_net *hn, struct ha_obj *obj)
 {
-	if (!ha_store_put(hn, obj) && obj->kind == HA_OBJ_SA && !obj->ready)
+	struct ha_store_change chg;
+	int err;
+
+	err = ha_store_put(hn, obj, &chg);
+	ha_standby_settle(hn, err ? NULL : obj, &chg);
+	if (err)
+		return;
+	if (chg.collided)
+		ha_watch_collision(hn, obj, chg.collided);
+	if (obj->kind == HA_OBJ_SA && !obj->ready)
 		ha_standby_kick(hn);
+}
+
+/* Removes a peer's object; its prepared state goes with it. */
+static void ha_rx_remove(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct ha_store_change chg;
+
+	ha_store_remove(hn, obj, &chg);
+	ha_standby_settle(hn, NULL, &chg);
 }
 
 static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
 {
-	struct ha_peers *ps = hn->peers;
+	struct ha_rx *rx = hn->rx;
 	struct ha_obj *old, *obj;
 	struct ha_nkey nkey;
 	u16 owner, epoch;
@@ -144,30 +134,30 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	int err;
 
 	if (rec->type == HA_REC_SA) {
-		err = ha_wire_get_sa(rec, &ps->sa);
-		if (!err)	/* what the kernel would refuse is not stored */
-			err = ha_inst_rx_check(hn, &ps->sa, NULL);
+		err = ha_wire_get_sa(rec, &rx->sa);
+		if (!err)	/* the store keeps nothing the kernel would refuse */
+			err = ha_inst_rx_check(hn, &rx->sa, NULL);
 		if (!err) {
-			ha_wire_sa_nkey(&ps->sa, &nkey);
-			ref = ps->sa.ref;
-			owner = ps->sa.owner;
-			epoch = ps->sa.owner_epoch;
-			dir = ps->sa.dir;
-			oseq = ps->sa.oseq;
-			seq = ps->sa.seq;
+			ha_wire_sa_nkey(&rx->sa, &nkey);
+			ref = rx->sa.ref;
+			owner = rx->sa.owner;
+			epoch = rx->sa.owner_epoch;
+			dir = rx->sa.dir;
+			oseq = rx->sa.oseq;
+			seq = rx->sa.seq;
 			kind = HA_OBJ_SA;
 		}
-		memzero_explicit(&ps->sa, sizeof(ps->sa));
+		memzero_explicit(&rx->sa, sizeof(rx->sa));
 	} else {
-		err = ha_wire_get_policy(rec, &ps->pol);
+		err = ha_wire_get_policy(rec, &rx->pol);
 		if (!err)
-			err = ha_inst_rx_check(hn, NULL, &ps->pol);
+			err = ha_inst_rx_check(hn, NULL, &rx->pol);
 		if (!err) {
-			ha_wire_policy_nkey(&ps->pol, &nkey);
-			ref = ps->pol.ref;
+			ha_wire_policy_nkey(&rx->pol, &nkey);
+			ref = rx->pol.ref;
 			/* Records of older nodes name no owner: the sender. */
-			owner = ps->pol.owner ? ps->pol.owner : sender;
-			epoch = ps->pol.owner_epoch;
+			owner = rx->pol.owner ? rx->pol.owner : sender;
+			epoch = rx->pol.owner_epoch;
 			kind = HA_OBJ_POLICY;
 		}
 	}
@@ -198,7 +188,7 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_REF_REUSED);
 		return;
 	}
-	if (!ha_rx_may_change(hn, old, sender, owner, epoch)) {
+	if (!ha_peer_may_change(hn, old, sender, owner, epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		return;
 	}
@@ -214,57 +204,46 @@ static void ha_rx_object(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	obj->oseq = oseq;
 	obj->seq = seq;
 	if (old && (old->flags & HA_OBJ_LOCAL))	/* another node took it over */
-		ha_takeover_lost(hn, old, &ps->pol);
+		ha_takeover_lost(hn, old);
 	ha_rx_store(hn, obj);
 }
 
 /*
- * One TAKEN entry: the sender took the object over. Its new record is
- * rebuilt from the one held here; false if that cannot be done (unknown
- * here, or not the version the sender had): the full record is needed.
- * Owner, epoch and counters, what a later takeover starts from, apply
- * at once all the same, to the record held here until the full one comes.
+ * One TAKEN entry: the sender took the object over. rx builds the new
+ * record from the one held here, with the owner, epoch and (SAs) counters
+ * of the entry patched in place. Returns false if that cannot be done:
+ * the object is unknown here, or the patched record's digest does not
+ * match the entry's check (this node missed an update of the previous
+ * owner), so rx needs the full record. The owner, epoch and counters, where
+ * a later takeover starts from, apply at once all the same, to the record
+ * held here until the full one comes.
  */
 static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken *e)
 {
 	struct ha_obj *old = ha_store_find(&hn->store, ha_refkey(&e->ref)), *obj;
-	struct ha_peers *ps = hn->peers;
-	struct ha_wire_buf b;
+	struct ha_wire_patch p = {
+		.set = HA_PATCH_OWNER,
+		.owner = sender,
+		.owner_epoch = e->owner_epoch,
+		.oseq = e->oseq,
+		.seq = e->seq,
+	};
 	bool rebuilt;
-	int err;
 
 	if (ha_inst_rx_bad_ref(hn, &e->ref))
 		return true;	/* counted; asking again would bring the same */
 	if (!old || (old->flags & HA_OBJ_DELETED) || old->kind == HA_OBJ_IKE)
 		return false;
-	if (!ha_rx_may_change(hn, old, sender, sender, e->owner_epoch)) {
+	if (!ha_peer_may_change(hn, old, sender, sender, e->owner_epoch)) {
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_STALE);
 		return true;
 	}
 	/* This node's: it must not send on it a moment longer. */
 	if (old->flags & HA_OBJ_LOCAL)
-		ha_takeover_lost(hn, old, &ps->pol);
-	ha_wire_buf_init(&b, ps->enc, sizeof(ps->enc));
-	if (old->kind == HA_OBJ_SA) {
-		err = ha_obj_decode(old, &ps->sa, NULL);
-		if (!err) {
-			ps->sa.owner = sender;
-			ps->sa.owner_epoch = e->owner_epoch;
-			ps->sa.oseq = e->oseq;
-			ps->sa.seq = e->seq;
-			err = ha_wire_put_sa(&b, &ps->sa);
-		}
-		memzero_explicit(&ps->sa, sizeof(ps->sa));
-	} else {
-		err = ha_obj_decode(old, NULL, &ps->pol);
-		if (!err) {
-			ps->pol.owner = sender;
-			ps->pol.owner_epoch = e->owner_epoch;
-			err = ha_wire_put_policy(&b, &ps->pol);
-		}
-	}
-	obj = err ? NULL : ha_obj_alloc(old->kind, old->refkey, &old->nkey, b.p, b.len);
-	memzero_explicit(ps->enc, b.len);
+		ha_takeover_lost(hn, old);
+	if (old->kind == HA_OBJ_SA)
+		p.set |= HA_PATCH_CTRS;
+	obj = ha_obj_patch(old, &p);
 	rebuilt = obj && lower_32_bits(obj->digest) == e->check;
 	if (!rebuilt) {
 		ha_obj_free(obj);
@@ -284,8 +263,9 @@ static bool ha_rx_take(struct ha_net *hn, u16 sender, const struct ha_wire_taken
 }
 
 /*
- * TAKEN: objects the sender took over. If any cannot be rebuilt here, the
- * datagram is asked for again: a resend carries full records.
+ * TAKEN: objects the sender took over. If rx cannot build the new record
+ * of one of them here, it asks the sender for the datagram again (a
+ * NACK): a resend carries full records.
  */
 static void ha_rx_taken(struct ha_net *hn, u16 sender, u64 dgram, const struct ha_wire_rec *rec)
 {
@@ -315,14 +295,15 @@ static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec
 	}
 	obj = ha_store_find(&hn->store, ha_refkey(&ref));
 	if (obj && obj->owner == sender && !(obj->flags & HA_OBJ_LOCAL))
-		ha_store_remove(hn, obj);
+		ha_rx_remove(hn, obj);
 }
 
 /*
- * What a datagram asks of this node beyond its objects: each is a walk
- * of the whole store, so they are gathered while its records are read
- * and served once at the end (ha_rx_control), within per-peer limits. A
- * key holder then cannot make one datagram cost hundreds of walks.
+ * What a datagram asks of this node beyond its objects. Each request
+ * costs a walk of the whole store, so rx gathers them while it reads the
+ * records and serves them once at the end (ha_rx_control), within
+ * per-peer limits: a key holder cannot make one datagram cost hundreds
+ * of walks.
  */
 struct ha_rx_ctl {
 	bool has_alive;
@@ -366,9 +347,9 @@ static void ha_rx_control(struct ha_net *hn, struct ha_peer *p, struct ha_rx_ctl
 		}
 	}
 	/*
-	 * A BULK_REQ within the limit waits for it rather than being lost:
-	 * it is served with a later datagram of that peer (one comes with
-	 * every ALIVE), and its BULK_END names the last request served.
+	 * A BULK_REQ that comes within the limit waits for it: rx serves it
+	 * with a later datagram of that peer (one comes with every ALIVE),
+	 * and the BULK_END names the last request served.
 	 */
 	if (ctl->bulk_req) {
 		p->bulk_req_rx = ctl->bulk_req_dgram;
@@ -574,14 +555,14 @@ static void ha_rx_work(struct work_struct *work)
 	bool locked = false;
 	size_t len;
 
-	if (!hn->rx_buf) {
-		hn->rx_buf = kvmalloc(HA_WIRE_MAX_LEN, GFP_KERNEL);
-		if (!hn->rx_buf)
+	if (!hn->rx) {
+		hn->rx = kvmalloc(sizeof(*hn->rx), GFP_KERNEL);
+		if (!hn->rx)
 			return;
 	}
 	while (applied < HA_RX_BATCH && (skb = skb_dequeue(&hn->rx_queue))) {
 		atomic_sub(skb->truesize, &hn->rx_queued_bytes);
-		len = READ_ONCE(hn->node_id) ? ha_rx_open(hn, skb, hn->rx_buf, &h) : 0;
+		len = READ_ONCE(hn->node_id) ? ha_rx_open(hn, skb, hn->rx->buf, &h) : 0;
 		kfree_skb(skb);
 		if (len) {
 			if (!locked) {
@@ -589,9 +570,9 @@ static void ha_rx_work(struct work_struct *work)
 				locked = true;
 			}
 			if (hn->node_id && ha_peers(hn))
-				ha_rx_apply(hn, hn->rx_buf, len, &h);
+				ha_rx_apply(hn, hn->rx->buf, len, &h);
 			applied++;
-			memzero_explicit(hn->rx_buf, len);
+			memzero_explicit(hn->rx->buf, len);
 		}
 		cond_resched();
 	}
@@ -613,6 +594,6 @@ void ha_rx_net_exit(struct ha_net *hn)
 	cancel_work_sync(&hn->rx_work);
 	skb_queue_purge(&hn->rx_queue);
 	atomic_set(&hn->rx_queued_bytes, 0);
-	kvfree(hn->rx_buf);
-	hn->rx_buf = NULL;
+	kvfree_sensitive(hn->rx, sizeof(*hn->rx));
+	hn->rx = NULL;
 }

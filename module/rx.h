@@ -5,11 +5,24 @@
 
 #include <linux/types.h>
 
+#include "wire.h"
+
 struct ha_net;
 struct ha_obj;
 struct sk_buff;
 
-bool ha_rx_may_change(struct ha_net *hn, struct ha_obj *old, u16 sender, u16 owner, u16 epoch);
+/*
+ * rx_work's own buffers, allocated on its first run (hn->rx): the
+ * datagram it opens and the records it decodes. Only rx_work uses them,
+ * and it never runs twice at once. They are wiped after each use: they
+ * hold keys.
+ */
+struct ha_rx {
+	u8 buf[HA_WIRE_MAX_LEN];
+	struct ha_wire_sa sa;
+	struct ha_wire_policy pol;
+};
+
 int ha_rx_enqueue(struct ha_net *hn, struct sk_buff *skb);
 void ha_rx_net_init(struct ha_net *hn);
 void ha_rx_net_exit(struct ha_net *hn);

@@ -6,8 +6,10 @@
  * advance, from a work item, a few at a time under the store lock; promote
  * takes the prepared state, sets its counters and inserts it
  * (takeover.c). A prepared state belongs to one version of an object's
- * record: a changed record drops it and the work builds it again. None of
- * this is in the SAD, nor visible outside the module.
+ * record: the store hands it back when it replaces or removes that
+ * version, ha_standby_settle() keeps it for an unchanged record and
+ * discards it otherwise, and the work builds it again. None of this is in
+ * the SAD, nor visible outside the module.
  */
 #include <net/xfrm.h>
 
@@ -27,7 +29,7 @@ static bool ha_standby_wanted(const struct ha_net *hn, const struct ha_obj *obj)
 	       obj->owner != hn->node_id;
 }
 
-/* Build one. A record that cannot make an SA here is not tried again. */
+/* Builds one. The work never tries again a record that cannot make an SA here. */
 static void ha_standby_build(struct ha_net *hn, struct ha_obj *obj, struct ha_wire_sa *w)
 {
 	const char *why;
@@ -47,8 +49,9 @@ out:
 }
 
 /*
- * One pass: build up to HA_STANDBY_BATCH, then come back where it stopped
- * (the store lock is not held for long: records keep arriving meanwhile).
+ * One pass: builds up to HA_STANDBY_BATCH, then queues itself to resume
+ * where it stopped, so that it holds the store lock only briefly while
+ * records keep arriving.
  */
 static void ha_standby_work(struct work_struct *work)
 {
@@ -85,6 +88,26 @@ static void ha_standby_work(struct work_struct *work)
 		queue_delayed_work(ha_wq, &sb->work, 0);
 }
 
+static struct xfrm_state *__ha_standby_take(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct xfrm_state *x = obj->ready;
+
+	if (x) {
+		obj->ready = NULL;
+		WRITE_ONCE(hn->standby.count, hn->standby.count - 1);
+	}
+	return x;
+}
+
+/* Under store.lock (or with the store unreachable). */
+static void ha_standby_drop(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct xfrm_state *x = __ha_standby_take(hn, obj);
+
+	if (x)
+		ha_inst_sa_discard(x);
+}
+
 void ha_standby_net_init(struct ha_net *hn)
 {
 	INIT_DELAYED_WORK(&hn->standby.work, ha_standby_work);
@@ -100,25 +123,14 @@ void ha_standby_net_exit(struct ha_net *hn)
 		ha_standby_drop(hn, obj);
 }
 
-/* New or changed records: build what is missing, soon. */
+/* New or changed records: the work builds what is missing, soon. */
 void ha_standby_kick(struct ha_net *hn)
 {
 	if (READ_ONCE(hn->prepare_max))
 		queue_delayed_work(ha_wq, &hn->standby.work, HA_STANDBY_DELAY);
 }
 
-static struct xfrm_state *__ha_standby_take(struct ha_net *hn, struct ha_obj *obj)
-{
-	struct xfrm_state *x = obj->ready;
-
-	if (x) {
-		obj->ready = NULL;
-		WRITE_ONCE(hn->standby.count, hn->standby.count - 1);
-	}
-	return x;
-}
-
-/* A new cap: prepared states beyond it go, or more get built. */
+/* A new cap: prepared states beyond it go, or the work builds more. */
 void ha_standby_set_max(struct ha_net *hn, u32 max)
 {
 	struct ha_obj *obj;
@@ -145,25 +157,25 @@ struct xfrm_state *ha_standby_take(struct ha_net *hn, struct ha_obj *obj)
 	return x;
 }
 
-/* Under store.lock (or with the store unreachable). */
-void ha_standby_drop(struct ha_net *hn, struct ha_obj *obj)
-{
-	struct xfrm_state *x = __ha_standby_take(hn, obj);
-
-	if (x)
-		ha_inst_sa_discard(x);
-}
-
 /*
- * obj replaces old: the prepared state stays with an unchanged record (a
- * resend), else it goes. Under store.lock.
+ * Acts on a change of the store (ha_store_put() or ha_store_remove()):
+ * the prepared state of the replaced version stays with obj, its new
+ * version, when the record did not change (a resend of the same record);
+ * otherwise it is discarded. obj is NULL after a removal or a failed put.
+ * Under store.lock.
  */
-void ha_standby_carry(struct ha_obj *obj, struct ha_obj *old)
+void ha_standby_settle(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg)
 {
-	if (old->ready && obj->kind == HA_OBJ_SA && obj->len == old->len &&
-	    obj->digest == old->digest && !memcmp(obj->rec, old->rec, obj->len) &&
+	struct xfrm_state *x = chg->ready;
+
+	if (!x)
+		return;
+	chg->ready = NULL;
+	if (obj && chg->same_rec && obj->kind == HA_OBJ_SA && !obj->ready &&
 	    !(obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED))) {
-		obj->ready = old->ready;
-		old->ready = NULL;
+		obj->ready = x;
+		return;
 	}
+	WRITE_ONCE(hn->standby.count, hn->standby.count - 1);
+	ha_inst_sa_discard(x);
 }

@@ -12,6 +12,7 @@
 
 struct ha_net;
 struct ha_obj;
+struct ha_store_change;
 struct xfrm_state;
 
 struct ha_standby {
@@ -25,7 +26,6 @@ void ha_standby_net_exit(struct ha_net *hn);
 void ha_standby_kick(struct ha_net *hn);
 void ha_standby_set_max(struct ha_net *hn, u32 max);
 struct xfrm_state *ha_standby_take(struct ha_net *hn, struct ha_obj *obj);
-void ha_standby_drop(struct ha_net *hn, struct ha_obj *obj);
-void ha_standby_carry(struct ha_obj *obj, struct ha_obj *old);
+void ha_standby_settle(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg);
 
 #endif /* _IPSEC_HA_STANDBY_H */

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The mirror store: objects by cluster-wide ref (rhashtable) and by
- * natural key (rhltable, which also holds the colliding ones). Changed
- * under st->lock in process context; looked up under RCU.
+ * natural key (rhltable, which also holds the colliding ones). Changes
+ * happen under st->lock in process context; lookups run under RCU or
+ * st->lock. The store is the bottom layer of the module's state: it calls
+ * only the codec, and reports what a change did (struct ha_store_change)
+ * for its callers to act on.
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
 
-#include "store.h"
-#include "standby.h"
+#include "ipsec_ha.h"
 #include "stats.h"
-#include "watch.h"
+#include "store.h"
 
 static const struct rhashtable_params ha_ref_params = {
 	.key_len = sizeof(u64),
@@ -145,8 +147,8 @@ void ha_store_destroy(struct ha_store *st)
 	mutex_destroy(&st->lock);
 }
 
-struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
-			    const u8 *rec, u16 len)
+/* An object with room for a record of len bytes, which the caller writes. */
+static struct ha_obj *ha_obj_new(u8 kind, u64 refkey, const struct ha_nkey *nkey, u16 len)
 {
 	struct ha_obj *obj;
 
@@ -157,11 +159,62 @@ struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 	obj->refkey = refkey;
 	obj->nkey = *nkey;
 	obj->len = len;
-	memcpy(obj->rec, rec, len);
-	obj->digest = (u64)jhash(rec, len, kind) << 32 | jhash(rec, len, ~(u32)kind);
 	INIT_LIST_HEAD(&obj->dirty);
 	obj->changed = jiffies;
 	obj->ctr_at = obj->changed;
+	return obj;
+}
+
+/* The digest of the record: two jhash values with seeds derived from the kind. */
+static void ha_obj_hash(struct ha_obj *obj)
+{
+	obj->digest = (u64)jhash(obj->rec, obj->len, obj->kind) << 32 |
+		      jhash(obj->rec, obj->len, ~(u32)obj->kind);
+}
+
+/* A new object that holds a copy of rec, or NULL without memory. */
+struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
+			    const u8 *rec, u16 len)
+{
+	struct ha_obj *obj = ha_obj_new(kind, refkey, nkey, len);
+
+	if (!obj)
+		return NULL;
+	memcpy(obj->rec, rec, len);
+	ha_obj_hash(obj);
+	return obj;
+}
+
+/*
+ * A new version of old, an SA or policy, whose record is old's with the
+ * fields of p rewritten in place (ha_wire_patch()): no decoding and
+ * encoding of the whole record. The new object takes old's kind, natural
+ * key, direction, owner, owner epoch and counters, with the ref, owner,
+ * epoch and counters of p where p sets them; its flags are 0. Returns
+ * NULL without memory or if the record does not take the patch.
+ */
+struct ha_obj *ha_obj_patch(const struct ha_obj *old, const struct ha_wire_patch *p)
+{
+	u64 refkey = p->set & HA_PATCH_REF ? ha_refkey(&p->ref) : old->refkey;
+	struct ha_obj *obj;
+	int len;
+
+	len = ha_wire_patch_len(old->rec, old->len, p);
+	if (len < 0 || len > U16_MAX)
+		return NULL;
+	obj = ha_obj_new(old->kind, refkey, &old->nkey, len);
+	if (!obj)
+		return NULL;
+	if (ha_wire_patch(obj->rec, obj->len, old->rec, old->len, p) != len) {
+		ha_obj_free(obj);
+		return NULL;
+	}
+	ha_obj_hash(obj);
+	obj->dir = old->dir;
+	obj->owner = p->set & HA_PATCH_OWNER ? p->owner : old->owner;
+	obj->owner_epoch = p->set & HA_PATCH_OWNER ? p->owner_epoch : old->owner_epoch;
+	obj->oseq = p->set & HA_PATCH_CTRS ? p->oseq : old->oseq;
+	obj->seq = p->set & HA_PATCH_CTRS ? p->seq : old->seq;
 	return obj;
 }
 
@@ -288,12 +341,17 @@ static void ha_store_changed(struct ha_store *st)
 		st->gen = 1;
 }
 
-static void ha_store_unlink(struct ha_net *hn, struct ha_obj *obj)
+/*
+ * obj leaves the store: its prepared state goes to the caller (chg), and
+ * nothing else points at the object any more.
+ */
+static void ha_store_unlink(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg)
 {
 	struct ha_store *st = &hn->store;
 
 	ha_store_changed(st);
-	ha_standby_drop(hn, obj);
+	chg->ready = obj->ready;
+	obj->ready = NULL;
 	rhashtable_remove_fast(&st->by_ref, &obj->by_ref, ha_ref_params);
 	rhltable_remove(&st->by_nkey, &obj->by_nkey, ha_nkey_params);
 	list_del_rcu(&obj->all);
@@ -317,10 +375,17 @@ static void ha_store_carry(struct ha_obj *obj, const struct ha_obj *old)
 }
 
 /*
- * Insert obj, replacing an object of the same ref (whose dirty state
- * carries over). Under st->lock. On error obj is freed.
+ * Inserts obj, replacing the object of the same ref if there is one (its
+ * place on the dirty list passes to obj if obj is this node's). The
+ * replaced object is freed after an RCU grace period. Under st->lock.
+ * Returns 0, or a negative errno with obj freed.
+ *
+ * chg reports what changed, also on error: the prepared state the
+ * replaced object held (chg->ready, which obj does not take: the caller
+ * keeps or discards it), whether obj's record equals the replaced one's,
+ * and a new collision of an SA.
  */
-int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
+int ha_store_put(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg)
 {
 	struct ha_store *st = &hn->store;
 	struct ha_obj *old, *other;
@@ -329,6 +394,7 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 	int err;
 
 	lockdep_assert_held(&st->lock);
+	memset(chg, 0, sizeof(*chg));
 
 	old = rhashtable_lookup_fast(&st->by_ref, &obj->refkey, ha_ref_params);
 	if (!old && !(obj->flags & HA_OBJ_DELETED) && st->count >= hn->max_sas) {
@@ -337,9 +403,10 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		return -ENOSPC;
 	}
 	/*
-	 * Of two live objects with one natural key, the later one is flagged:
-	 * with none flagged, a new version under its old key collides with
-	 * nothing (a takeover's store of thousands need not look).
+	 * Of two live objects with one natural key, the later one is flagged.
+	 * While no object is flagged, a new version under its old key
+	 * collides with nothing, so the store skips the lookup (a takeover
+	 * stores thousands of new versions).
 	 */
 	if (old && !st->collisions && !memcmp(&old->nkey, &obj->nkey, sizeof(obj->nkey)))
 		other = NULL;
@@ -367,8 +434,10 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 		rekeyed = memcmp(&old->nkey, &obj->nkey, sizeof(obj->nkey));
 		old_nkey = old->nkey;
 		ha_store_carry(obj, old);
-		ha_standby_carry(obj, old);
-		ha_standby_drop(hn, old);
+		chg->same_rec = obj->kind == old->kind && obj->len == old->len &&
+				obj->digest == old->digest && !memcmp(obj->rec, old->rec, obj->len);
+		chg->ready = old->ready;
+		old->ready = NULL;
 		call_rcu(&old->rcu, ha_obj_free_rcu);
 	} else {
 		err = rhashtable_lookup_insert_fast(&st->by_ref, &obj->by_ref, ha_ref_params);
@@ -390,37 +459,51 @@ int ha_store_put(struct ha_net *hn, struct ha_obj *obj)
 	if (rekeyed)
 		ha_store_uncollide(st, &old_nkey);
 	if (collision)
-		ha_watch_collision(hn, obj, other);
+		chg->collided = other;
 	return 0;
 
 err_free:
+	chg->same_rec = false;
 	ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
 	ha_obj_free(obj);
 	return err;
 }
 
-/* Unlink and free after readers are done. Under st->lock. */
-void ha_store_remove(struct ha_net *hn, struct ha_obj *obj)
+/*
+ * Unlinks obj and frees it after an RCU grace period, when no reader can
+ * hold it any more. chg->ready is the prepared state obj held, which the
+ * caller discards. Under st->lock.
+ */
+void ha_store_remove(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg)
 {
 	lockdep_assert_held(&hn->store.lock);
-	ha_store_unlink(hn, obj);
+	memset(chg, 0, sizeof(*chg));
+	ha_store_unlink(hn, obj, chg);
 	call_rcu(&obj->rcu, ha_obj_free_rcu);
 }
 
-/* Remove every object of one kind that origin announced (a peer's flush). */
-unsigned int ha_store_flush_origin(struct ha_net *hn, u16 origin, u8 kind)
+/*
+ * Replaces obj, an object this node owns, with a tombstone (same ref, no
+ * record, a natural key that no lookup matches), marked dirty so that
+ * tx_work sends it as a deletion. Without memory for the tombstone, obj
+ * is only removed, and drop-nomem counts it. chg reports the change as
+ * ha_store_put() and ha_store_remove() do. Under st->lock.
+ */
+void ha_store_tombstone(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg)
 {
-	struct ha_obj *obj, *tmp;
-	unsigned int n = 0;
+	struct ha_obj *tomb;
 
-	lockdep_assert_held(&hn->store.lock);
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
-		if (obj->kind != kind || obj->refkey >> 32 != origin)
-			continue;
-		ha_store_remove(hn, obj);
-		n++;
+	tomb = ha_obj_alloc(obj->kind, obj->refkey, &obj->nkey, NULL, 0);
+	if (!tomb) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		ha_store_remove(hn, obj, chg);
+		return;
 	}
-	return n;
+	tomb->flags = HA_OBJ_LOCAL | HA_OBJ_DELETED;
+	tomb->owner = obj->owner;
+	tomb->nkey.kind = 0;	/* kind 0 matches no lookup */
+	if (!ha_store_put(hn, tomb, chg))
+		ha_store_mark_dirty(&hn->store, tomb);
 }
 
 /*
@@ -430,12 +513,17 @@ unsigned int ha_store_flush_origin(struct ha_net *hn, u16 origin, u8 kind)
  */
 void ha_store_reap_tombstones(struct ha_net *hn)
 {
+	struct ha_store_change chg;
 	struct ha_obj *obj, *tmp;
 
 	lockdep_assert_held(&hn->store.lock);
-	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all)
-		if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED | HA_OBJ_DIRTY)) ==
-		    (HA_OBJ_LOCAL | HA_OBJ_DELETED) &&
-		    time_after(jiffies, obj->changed + HA_TOMB_TTL))
-			ha_store_remove(hn, obj);
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+		if ((obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED | HA_OBJ_DIRTY)) !=
+		    (HA_OBJ_LOCAL | HA_OBJ_DELETED) ||
+		    !time_after(jiffies, obj->changed + HA_TOMB_TTL))
+			continue;
+		ha_store_remove(hn, obj, &chg);
+		/* Only mirrored SAs are prepared (standby.c), never a tombstone. */
+		WARN_ON_ONCE(chg.ready);
+	}
 }

@@ -90,6 +90,28 @@ struct ha_store {
 	u32 gen;
 };
 
+/*
+ * What ha_store_put() and ha_store_remove() changed, for their callers to
+ * act on: the store changes its indexes and nothing else, and calls no
+ * file above it. The callers drop or keep the prepared state (standby.c)
+ * and report a new collision (watch.c).
+ */
+struct ha_store_change {
+	/*
+	 * The prepared xfrm_state (standby.c) of the version that was
+	 * replaced or removed, detached from it before it was freed: the
+	 * caller's now.
+	 */
+	struct xfrm_state *ready;
+	/* The new version's record is byte for byte the replaced one's. */
+	bool same_rec;
+	/*
+	 * The new version, an SA, collides with this live object of another
+	 * ref, and did not before; NULL otherwise. Valid under store.lock.
+	 */
+	struct ha_obj *collided;
+};
+
 static inline u64 ha_refkey(const struct ha_ref *ref)
 {
 	return (u64)ref->origin << 32 | ref->id;
@@ -112,13 +134,14 @@ struct ha_obj *ha_store_find_nkey(struct ha_store *st, const struct ha_nkey *nke
 				  u64 not_refkey);
 struct ha_obj *ha_store_find_nkey_flags(struct ha_store *st, const struct ha_nkey *nkey,
 					u16 flags);
-int ha_store_put(struct ha_net *hn, struct ha_obj *obj);
-void ha_store_remove(struct ha_net *hn, struct ha_obj *obj);
+int ha_store_put(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg);
+void ha_store_remove(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg);
+void ha_store_tombstone(struct ha_net *hn, struct ha_obj *obj, struct ha_store_change *chg);
 struct ha_obj *ha_obj_alloc(u8 kind, u64 refkey, const struct ha_nkey *nkey,
 			    const u8 *rec, u16 len);
+struct ha_obj *ha_obj_patch(const struct ha_obj *old, const struct ha_wire_patch *p);
 int ha_obj_decode(const struct ha_obj *obj, struct ha_wire_sa *sa, struct ha_wire_policy *pol);
 void ha_store_mark_dirty(struct ha_store *st, struct ha_obj *obj);
-unsigned int ha_store_flush_origin(struct ha_net *hn, u16 origin, u8 kind);
 void ha_store_reap_tombstones(struct ha_net *hn);
 
 #endif /* _IPSEC_HA_STORE_H */

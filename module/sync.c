@@ -32,11 +32,9 @@
 
 #define HA_ALIVE_INTERVAL	HZ
 #define HA_ALIVE_AFTER_BURST	(HZ / 10)
-#define HA_TX_COALESCE		max(1UL, msecs_to_jiffies(5))
 /* For how long a deletion is announced again once a second. */
 #define HA_TOMB_REPEAT		(5 * HZ)
 #define HA_TX_BURST		64	/* datagrams per tx_work run */
-#define HA_SYNC_NACKS		8	/* NACKs waiting to be sent */
 
 /* An ALIVE record: two bytes of header, last_seq, count, digest. */
 #define HA_ALIVE_REC_LEN (2 + 8 + 4 + 8)
@@ -44,25 +42,6 @@
 /* A link at its minimum MTU carries the largest fixed records in one datagram. */
 static_assert(HA_ALIVE_REC_LEN + 3 + 2 * HA_WIRE_CTR_LEN <= HA_LINK_ROOM_MIN &&
 	      HA_ALIVE_REC_LEN + 3 + HA_WIRE_TAKEN_LEN <= HA_LINK_ROOM_MIN);
-
-struct ha_tx {
-	u64 seq;			/* last datagram number sent */
-	unsigned long alive_at;		/* jiffies when the next ALIVE is due */
-	unsigned long tomb_at;		/* when deletions are next announced again */
-	bool kicked;			/* tx_work is due soon: changes wait for it */
-	bool bulk_req;			/* send BULK_REQ for bulk_req_node */
-	u16 bulk_req_node;
-	DECLARE_BITMAP(bulk_end_to, IPSEC_HA_NODE_ID_MAX + 1);	/* owed BULK_END */
-	struct ha_wire_nack nacks[HA_SYNC_NACKS];	/* gaps to report */
-	unsigned int nr_nacks;
-	struct ha_wire_ctr ctrs[HA_WIRE_MAX_LEN / HA_WIRE_CTR_LEN];	/* scratch */
-	struct ha_wire_taken taken[HA_WIRE_MAX_LEN / HA_WIRE_TAKEN_LEN];	/* scratch */
-	struct ha_wire_taken yielded[16];	/* claims given up in a tie, to tell */
-	unsigned int nr_yielded;
-	struct ha_local_scratch local;	/* local.c's */
-	u8 dgram[HA_WIRE_MAX_LEN];	/* the datagram being filled */
-	struct ha_wire_buf b;		/* its records */
-};
 
 /*
  * One round of sending: the link and key it uses, and how many datagrams
@@ -76,24 +55,6 @@ struct ha_tx_round {
 	unsigned int sent;
 	unsigned int records;
 };
-
-/* Returns local.c's scratch space, or NULL before the sync started. */
-struct ha_local_scratch *ha_sync_scratch(struct ha_net *hn)
-{
-	return hn->tx ? &hn->tx->local : NULL;
-}
-
-/*
- * Schedules tx_work HA_TX_COALESCE from now, unless it is scheduled that
- * soon already, so that changes made within that time share datagrams.
- */
-void ha_sync_kick(struct ha_net *hn)
-{
-	if (hn->tx && !hn->tx->kicked) {
-		hn->tx->kicked = true;
-		mod_delayed_work(ha_wq, &hn->tx_work, HA_TX_COALESCE);
-	}
-}
 
 static bool ha_sync_in_ranges(u64 seq, const struct ha_sync_range *r, unsigned int n)
 {
@@ -168,58 +129,6 @@ void ha_sync_announce(struct ha_net *hn)
 		ha_sync_kick(hn);
 	}
 	mutex_unlock(&hn->store.lock);
-}
-
-/* Asks node (0: every node) for a bulk sync of everything it owns. */
-void ha_sync_request_bulk(struct ha_net *hn, u16 node)
-{
-	if (!hn->tx)
-		return;
-	/* Only one request waits at a time, so requests to two nodes go to all. */
-	if (hn->tx->bulk_req && hn->tx->bulk_req_node != node)
-		node = 0;
-	hn->tx->bulk_req = true;
-	hn->tx->bulk_req_node = node;
-	ha_sync_kick(hn);
-}
-
-/*
- * Announces that this node gave up obj to another node that took it over
- * at the same epoch (after a split brain). A TAKEN entry of this node's
- * own claim tells every node what this node held, so that the winner
- * sees the tie too, even if it never received this node's takeover
- * during the partition. Every receiver refuses the claim, which loses
- * the tie.
- */
-void ha_sync_yield(struct ha_net *hn, const struct ha_obj *obj)
-{
-	struct ha_tx *tx = hn->tx;
-	struct ha_wire_taken *e;
-
-	if (!tx || tx->nr_yielded >= ARRAY_SIZE(tx->yielded))
-		return;
-	e = &tx->yielded[tx->nr_yielded++];
-	ha_ref_of(obj->refkey, &e->ref);
-	e->owner_epoch = obj->owner_epoch;
-	e->check = lower_32_bits(obj->digest);
-	e->oseq = obj->kind == HA_OBJ_SA ? obj->oseq : 0;
-	e->seq = obj->kind == HA_OBJ_SA ? obj->seq : 0;
-	ha_sync_kick(hn);
-}
-
-/*
- * Reports to node that this node missed its datagrams numbered from
- * "from" to "to". The report is dropped if HA_SYNC_NACKS wait already.
- */
-void ha_sync_nack(struct ha_net *hn, u16 node, u64 from, u64 to)
-{
-	struct ha_tx *tx = hn->tx;
-
-	if (!tx || tx->nr_nacks >= ARRAY_SIZE(tx->nacks))
-		return;
-	tx->nacks[tx->nr_nacks++] = (struct ha_wire_nack){ .node = node, .from = from, .to = to };
-	ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_NACKS);
-	ha_sync_kick(hn);
 }
 
 /*

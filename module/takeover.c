@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Takeover (Documentation/takeover.md). Promote installs mirrored SAs and
- * policies into the local SAD/SPD, outbound counters moved past anything
- * the old owner can have sent (margin.h), inbound replay state at the
- * last synced value (accept) or past the margin (strict); ownership moves
- * here with the SA's epoch raised, and the new records are announced.
- * Demote removes what this node took over from its SAD/SPD and announces
- * the final counters; ownership stays until another node promotes.
- * A node that learns that another took over an SA it still has removes it
- * at once, so it never sends on an SA it lost. Process context, hn->lock
- * and store.lock held.
+ * policies into the local SAD/SPD, with outbound counters moved past
+ * anything the old owner can have sent (margin.h) and the inbound replay
+ * state at the last synced value (accept) or past the margin (strict).
+ * This node becomes the owner at the next epoch and announces the new
+ * records. Demote removes what this node took over from its SAD/SPD and
+ * announces the final counters; this node stays the owner until another
+ * node promotes. A node that learns that another took over an SA it still
+ * has removes it at once, so that it never sends on an SA it lost.
+ *
+ * New versions of an object are its stored record with the owner, epoch
+ * and counters patched in place (ha_obj_patch()): nothing here encodes a
+ * record. Process context, hn->lock and store.lock held.
  */
 #include <linux/ktime.h>
+#include <linux/slab.h>
 #include <net/xfrm.h>
 
 #include "counters.h"
@@ -23,6 +27,7 @@
 #include "stats.h"
 #include "sync.h"
 #include "takeover.h"
+#include "watch.h"
 
 static void ha_takeover_fail(struct ha_takeover *t, const struct ha_obj *obj, int err,
 			     const char *why)
@@ -43,38 +48,30 @@ static void ha_takeover_fail(struct ha_takeover *t, const struct ha_obj *obj, in
 }
 
 /*
- * Store the record in t->sa or t->pol (kind of obj), this node's now, in
- * place of obj with flags added, and announce it: briefly (a TAKEN entry)
- * if the peers hold obj as it is, as a promote finds it.
+ * Stores a new version of obj, this node's, whose record is obj's with
+ * the fields of p patched in place, with flags added, and acts on what
+ * the store reports (prepared states, a new collision). With brief, the
+ * version is announced with a TAKEN entry only, since the peers hold obj
+ * as it is; promote finds it so.
  */
-static int ha_takeover_put(struct ha_net *hn, struct ha_takeover *t,
-			   const struct ha_obj *obj, u16 flags, bool brief)
+static int ha_takeover_put(struct ha_net *hn, const struct ha_obj *obj,
+			   const struct ha_wire_patch *p, u16 flags, bool brief)
 {
-	bool sa = obj->kind == HA_OBJ_SA;
-	struct ha_wire_buf b;
+	struct ha_store_change chg;
 	struct ha_obj *new;
 	int err;
 
-	brief = brief && !(obj->flags & HA_OBJ_DIRTY);	/* else they may not */
-
-	ha_wire_buf_init(&b, t->enc, sizeof(t->enc));
-	err = sa ? ha_wire_put_sa(&b, &t->sa) : ha_wire_put_policy(&b, &t->pol);
-	if (err)
-		return -EINVAL;
-	new = ha_obj_alloc(obj->kind, obj->refkey, &obj->nkey, b.p, b.len);
-	memzero_explicit(t->enc, b.len);
+	brief = brief && !(obj->flags & HA_OBJ_DIRTY);	/* else the peers may not */
+	new = ha_obj_patch(obj, p);
 	if (!new)
 		return -ENOMEM;
 	new->flags = HA_OBJ_LOCAL | flags;
-	new->owner = sa ? t->sa.owner : t->pol.owner;
-	new->owner_epoch = sa ? t->sa.owner_epoch : t->pol.owner_epoch;
-	new->dir = obj->dir;
-	if (sa) {
-		new->oseq = t->sa.oseq;
-		new->seq = t->sa.seq;
-	}
-	if (ha_store_put(hn, new))
+	err = ha_store_put(hn, new, &chg);
+	ha_standby_settle(hn, err ? NULL : new, &chg);
+	if (err)
 		return -ENOMEM;
+	if (chg.collided)
+		ha_watch_collision(hn, new, chg.collided);
 	ha_store_mark_dirty(&hn->store, new);
 	if (brief)
 		new->flags |= HA_OBJ_BRIEF;
@@ -122,6 +119,7 @@ static bool ha_takeover_counters(struct ha_net *hn, struct ha_takeover *t,
 static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 				  struct ha_obj *obj, struct ha_promote_item *it)
 {
+	struct ha_wire_patch p = { .set = HA_PATCH_OWNER | HA_PATCH_CTRS };
 	struct ha_wire_sa *w = &t->sa;
 	struct xfrm_state *x;
 	const char *why;
@@ -149,12 +147,12 @@ static void ha_promote_prepare_sa(struct ha_net *hn, struct ha_takeover *t,
 		}
 	}
 	ha_inst_sa_counters(x, oseq, seq);
-	w->owner = hn->node_id;
-	w->owner_epoch = obj->owner_epoch + 1;
-	w->oseq = oseq;
-	w->seq = seq;
+	p.owner = hn->node_id;
+	p.owner_epoch = obj->owner_epoch + 1;
+	p.oseq = oseq;
+	p.seq = seq;
 	it->refkey = obj->refkey;
-	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED, true);
+	err = ha_takeover_put(hn, obj, &p, HA_OBJ_RELEASED, true);
 	if (err) {
 		ha_takeover_fail(t, obj, err, "cannot store the new ownership");
 		ha_inst_sa_discard(x);
@@ -169,19 +167,22 @@ out:
 	memzero_explicit(w, sizeof(*w));
 }
 
+/*
+ * First half of promoting a policy: store its record as this node's, with
+ * owner and epoch patched in place. The second half decodes it, once.
+ */
 static void ha_promote_prepare_policy(struct ha_net *hn, struct ha_takeover *t,
 				      struct ha_obj *obj, struct ha_promote_item *it)
 {
+	struct ha_wire_patch p = {
+		.set = HA_PATCH_OWNER,
+		.owner = hn->node_id,
+		.owner_epoch = obj->owner_epoch + 1,
+	};
 	int err;
 
-	if (ha_obj_decode(obj, NULL, &t->pol)) {
-		ha_takeover_fail(t, obj, -EBADMSG, "the mirrored record does not decode");
-		return;
-	}
-	t->pol.owner = hn->node_id;
-	t->pol.owner_epoch = obj->owner_epoch + 1;
 	it->refkey = obj->refkey;
-	err = ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED, true);
+	err = ha_takeover_put(hn, obj, &p, HA_OBJ_RELEASED, true);
 	if (err)
 		ha_takeover_fail(t, obj, err, "cannot store the new ownership");
 	else
@@ -326,22 +327,26 @@ static void ha_takeover_remove_sa(struct ha_net *hn, struct xfrm_state *x, u64 *
 	xfrm_state_put(x);
 }
 
+/*
+ * Demotes an SA: removes it from the SAD and stores a new version with
+ * its final counters, patched in place, flagged RELEASED.
+ */
 static void ha_demote_sa(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
 {
-	struct ha_wire_sa *w = &t->sa;
+	struct ha_wire_patch p;
 	struct xfrm_state *x;
 	u64 oseq = 0, seq = 0;
 
-	if (ha_obj_decode(obj, w, NULL))
+	if (ha_wire_patch_get(obj->rec, obj->len, &p))
 		return;
 	x = ha_inst_sa_find(hn->net, &obj->nkey);
 	if (x)
 		ha_takeover_remove_sa(hn, x, &oseq, &seq);
-	w->oseq = max3(w->oseq, obj->oseq, oseq);
-	w->seq = max3(w->seq, obj->seq, seq);
-	if (!ha_takeover_put(hn, t, obj, HA_OBJ_RELEASED, false))
+	p.set = HA_PATCH_CTRS;
+	p.oseq = max3(p.oseq, obj->oseq, oseq);
+	p.seq = max3(p.seq, obj->seq, seq);
+	if (!ha_takeover_put(hn, obj, &p, HA_OBJ_RELEASED, false))
 		t->sas++;
-	memzero_explicit(w, sizeof(*w));
 }
 
 static void ha_demote_policy(struct ha_net *hn, struct ha_takeover *t, struct ha_obj *obj)
@@ -396,21 +401,29 @@ int ha_demote(struct ha_net *hn, struct ha_takeover *t)
 }
 
 /*
- * Another node took over old, an SA or policy this node owned (it was
- * cut off, or partitioned): remove it from the SAD or SPD before anything
- * is sent on it. scratch is for decoding a policy.
+ * Another node took over old, an SA or policy this node owned (this node
+ * was cut off, or partitioned): takeover removes it from the SAD or SPD
+ * before this node sends anything on it. A policy is found by the fields
+ * of its record, decoded into memory of its own; without that memory,
+ * the policy stays in the SPD and drop-nomem counts it.
  */
-void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old,
-		      struct ha_wire_policy *scratch)
+void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old)
 {
+	struct ha_wire_policy *pol;
 	struct xfrm_state *x;
 	u64 oseq, seq;
 
 	if (old->flags & HA_OBJ_RELEASED)
 		return;
 	if (old->kind == HA_OBJ_POLICY) {
-		if (!ha_obj_decode(old, NULL, scratch))
-			ha_inst_policy_del(hn->net, scratch);
+		pol = kmalloc(sizeof(*pol), GFP_KERNEL);
+		if (!pol) {
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+			return;
+		}
+		if (!ha_obj_decode(old, NULL, pol))
+			ha_inst_policy_del(hn->net, pol);
+		kfree(pol);
 		return;
 	}
 	if (old->kind != HA_OBJ_SA)

@@ -38,14 +38,12 @@ struct ha_takeover {
 	u64 usecs;
 	unsigned int nr_failures;
 	struct ha_takeover_failure failures[HA_TAKEOVER_FAILURES_MAX];
-	struct ha_wire_sa sa;		/* scratch */
-	struct ha_wire_policy pol;	/* scratch */
-	u8 enc[HA_WIRE_MAX_LEN];	/* scratch */
+	struct ha_wire_sa sa;		/* promote: the SA being built */
+	struct ha_wire_policy pol;	/* promote, demote: the policy being installed or removed */
 };
 
 int ha_promote(struct ha_net *hn, struct ha_takeover *t);
 int ha_demote(struct ha_net *hn, struct ha_takeover *t);
-void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old,
-		      struct ha_wire_policy *scratch);
+void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old);
 
 #endif /* _IPSEC_HA_TAKEOVER_H */

@@ -29,10 +29,14 @@ void ha_watch_peers(struct ha_net *hn);
 /* rx_work: the bulk sync this node asked of p completed. */
 void ha_watch_bulk_done(struct ha_net *hn, const struct ha_peer *p);
 
-/* rx.c: two nodes claim obj at one epoch; keeps wins, gives_up loses. */
+/* ha_peer_may_change(): two nodes claim obj at one epoch; keeps wins, gives_up loses. */
 void ha_watch_split_brain(struct ha_net *hn, const struct ha_obj *obj, u16 keeps, u16 gives_up);
 
-/* store.c: obj, an SA, was stored with other's natural key. */
+/*
+ * The callers of ha_store_put(), when the store reports that it stored
+ * obj, an SA, with the natural key of other, and obj did not collide
+ * before.
+ */
 void ha_watch_collision(struct ha_net *hn, const struct ha_obj *obj, const struct ha_obj *other);
 
 #endif /* _IPSEC_HA_WATCH_H */

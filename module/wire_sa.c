@@ -895,3 +895,180 @@ int ha_wire_get_policy(const struct ha_wire_rec *rec, struct ha_wire_policy *pol
 	}
 	return ret;
 }
+
+/*
+ * Patching records in place (struct ha_wire_patch). The fields that a
+ * patch rewrites sit at fixed offsets of an SA record's core. A POLICY
+ * record has its ref in its core and its owner in an OWNER sub-TLV; a
+ * policy record of an older node has none, and then the patch inserts
+ * one where the encoder writes it, before the first template. A patched
+ * record is then byte for byte the record that decoding, changing the
+ * fields and encoding again would give (tests/wire checks that).
+ */
+
+#define HA_SA_OWNER	6	/* offsets in an SA record's value */
+#define HA_SA_CTRS	32	/* oseq; seq follows; past the two addresses */
+#define HA_OWNER_SUB	(2 + 4)	/* an OWNER sub-TLV with its header */
+
+/* Where the fields of one record are, in bytes from the record's start. */
+struct patch_loc {
+	u8 type;
+	size_t val;		/* the value: after the record's header */
+	size_t ctrs;		/* SA: oseq */
+	size_t owner;		/* POLICY: the OWNER sub-TLV's value, 0: none */
+	size_t insert;		/* POLICY: where an OWNER sub-TLV goes */
+};
+
+/*
+ * Finds the fields in rec, which must be exactly one SA or POLICY record,
+ * checking every length it reads. A policy's sub-TLVs are walked with the
+ * decoder's rules (no repeated type, no framing error).
+ */
+static int patch_locate(const u8 *rec, size_t len, struct patch_loc *l)
+{
+	struct ha_wire_iter it;
+	struct ha_wire_rec r, s;
+	u32 seen = 0;
+	size_t a;
+	int ret;
+
+	ha_wire_iter_init(&it, rec, len);
+	if (ha_wire_next(&it, &r) != 1 || it.left)
+		return -EBADMSG;
+	l->type = r.type;
+	l->val = r.val - rec;
+	l->owner = 0;
+	if (r.type == HA_REC_SA) {
+		if (r.len < 11 || !ha_wire_family_ok(r.val[10]))
+			return -EBADMSG;
+		a = ha_wire_addr_len(r.val[10]);
+		if (r.len < HA_SA_CORE + 2 * a)
+			return -EBADMSG;
+		l->ctrs = l->val + HA_SA_CTRS + 2 * a;
+		return 0;
+	}
+	if (r.type != HA_REC_POLICY)
+		return -EINVAL;
+	if (r.len < HA_POL_CORE)
+		return -EBADMSG;
+	l->insert = len;
+	ha_wire_iter_init(&it, r.val + HA_POL_CORE, r.len - HA_POL_CORE);
+	while ((ret = ha_wire_sub_next(&it, &s, &seen)) > 0) {
+		if (s.type == HA_SUB_OWNER) {
+			if (s.len != 4)
+				return -EBADMSG;
+			l->owner = s.val - rec;
+		}
+		if (s.type == HA_SUB_TMPL && l->insert == len)
+			l->insert = s.val - 2 - rec;	/* TMPL has a 2-byte header */
+	}
+	return ret;
+}
+
+/* The patch a record takes as it is: every field, set 0. */
+int ha_wire_patch_get(const u8 *rec, size_t len, struct ha_wire_patch *p)
+{
+	struct patch_loc l;
+	const u8 *v;
+	u32 owner;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = patch_locate(rec, len, &l);
+	if (ret)
+		return ret;
+	v = rec + l.val;
+	p->ref.origin = ha_get_be16(v);
+	p->ref.id = ha_get_be32(v + 2);
+	if (l.type == HA_REC_SA) {
+		p->owner = ha_get_be16(v + HA_SA_OWNER);
+		p->owner_epoch = ha_get_be16(v + HA_SA_OWNER + 2);
+		p->oseq = ha_get_be64(rec + l.ctrs);
+		p->seq = ha_get_be64(rec + l.ctrs + 8);
+	} else if (l.owner) {
+		owner = ha_get_be32(rec + l.owner);
+		p->owner = owner >> 16;
+		p->owner_epoch = (u16)owner;
+	}
+	return 0;
+}
+
+/*
+ * Bytes of the record once patched (the same, or one OWNER sub-TLV more),
+ * and the patch checked against it: -EINVAL for counters on a policy, for
+ * owner 0 (which only records of older nodes carry, by leaving OWNER out)
+ * or a record grown past its length field; -EBADMSG for a malformed one.
+ */
+static int patch_size(const u8 *rec, size_t len, const struct ha_wire_patch *p,
+		      struct patch_loc *l)
+{
+	int ret = patch_locate(rec, len, l);
+
+	if (ret)
+		return ret;
+	if (p->set & ~(HA_PATCH_REF | HA_PATCH_OWNER | HA_PATCH_CTRS))
+		return -EINVAL;
+	if ((p->set & HA_PATCH_OWNER) && !p->owner)
+		return -EINVAL;
+	if (l->type == HA_REC_SA)
+		return len;
+	if (p->set & HA_PATCH_CTRS)
+		return -EINVAL;
+	if (!(p->set & HA_PATCH_OWNER) || l->owner)
+		return len;
+	if (len - l->val + HA_OWNER_SUB > 0xffff)
+		return -EINVAL;
+	return len + HA_OWNER_SUB;
+}
+
+int ha_wire_patch_len(const u8 *rec, size_t len, const struct ha_wire_patch *p)
+{
+	struct patch_loc l;
+
+	return patch_size(rec, len, p, &l);
+}
+
+/*
+ * Writes rec, patched, into dst (room bytes; dst and rec do not overlap)
+ * and returns its length, or a negative errno with nothing written.
+ */
+int ha_wire_patch(u8 *dst, size_t room, const u8 *rec, size_t len,
+		  const struct ha_wire_patch *p)
+{
+	struct patch_loc l;
+	int n = patch_size(rec, len, p, &l);
+	size_t owner;
+	u8 *v;
+
+	if (n < 0)
+		return n;
+	if ((size_t)n > room)
+		return -ENOSPC;
+	owner = l.owner;
+	if ((size_t)n == len) {
+		memcpy(dst, rec, len);
+	} else {
+		/* A new OWNER sub-TLV at l.insert; the record's length grows. */
+		memcpy(dst, rec, l.insert);
+		ha_wire_tlv_hdr(dst + l.insert, HA_SUB_OWNER, 4);
+		memcpy(dst + l.insert + HA_OWNER_SUB, rec + l.insert, len - l.insert);
+		ha_put_be16(dst + 1, n - l.val);
+		owner = l.insert + 2;
+	}
+	v = dst + l.val;
+	if (p->set & HA_PATCH_REF) {
+		ha_put_be16(v, p->ref.origin);
+		ha_put_be32(v + 2, p->ref.id);
+	}
+	if ((p->set & HA_PATCH_OWNER) && l.type == HA_REC_SA) {
+		ha_put_be16(v + HA_SA_OWNER, p->owner);
+		ha_put_be16(v + HA_SA_OWNER + 2, p->owner_epoch);
+	} else if (p->set & HA_PATCH_OWNER) {
+		ha_put_be32(dst + owner, (u32)p->owner << 16 | p->owner_epoch);
+	}
+	if (p->set & HA_PATCH_CTRS) {
+		ha_put_be64(dst + l.ctrs, p->oseq);
+		ha_put_be64(dst + l.ctrs + 8, p->seq);
+	}
+	return n;
+}

@@ -142,6 +142,32 @@ size_t ha_wire_policy_len(const struct ha_wire_policy *pol);
 int ha_wire_put_policy(struct ha_wire_buf *b, const struct ha_wire_policy *pol);
 int ha_wire_get_policy(const struct ha_wire_rec *rec, struct ha_wire_policy *pol);
 
+/*
+ * The fields of an SA or POLICY record that change while the SA or policy
+ * itself stays the same: its ref (the object moves to a new ref), its
+ * owner and owner epoch (a takeover, a node that changes its id) and, for
+ * an SA, its counters (a takeover, a demote). ha_wire_patch() rewrites
+ * them in an encoded record without decoding the rest of it.
+ */
+enum {
+	HA_PATCH_REF	= 1 << 0,
+	HA_PATCH_OWNER	= 1 << 1,	/* owner and owner_epoch */
+	HA_PATCH_CTRS	= 1 << 2,	/* oseq and seq: SA records only */
+};
+
+struct ha_wire_patch {
+	u8 set;			/* HA_PATCH_*: the fields to rewrite */
+	struct ha_ref ref;
+	u16 owner;		/* a policy record without an OWNER sub-TLV: 0 */
+	u16 owner_epoch;
+	u64 oseq, seq;		/* SA records */
+};
+
+int ha_wire_patch_get(const u8 *rec, size_t len, struct ha_wire_patch *p);
+int ha_wire_patch_len(const u8 *rec, size_t len, const struct ha_wire_patch *p);
+int ha_wire_patch(u8 *dst, size_t room, const u8 *rec, size_t len,
+		  const struct ha_wire_patch *p);
+
 u8 ha_alg_id(enum ha_alg_kind kind, const char *name);
 const char *ha_alg_name(enum ha_alg_kind kind, u8 id);
 

@@ -86,6 +86,134 @@ static int all_zero_test(const u8 *p, size_t n)
 }
 static u8 buf[WIRE_REC_BUF], buf2[WIRE_REC_BUF];
 
+/*
+ * In-place patches (ha_wire_patch): for every SA and POLICY record the
+ * round trips encode, the patched record must be byte for byte what
+ * decoding it, changing the fields and encoding it again gives.
+ */
+static union wire_obj pobj;
+static u8 pbuf[WIRE_REC_BUF], pref[WIRE_REC_BUF];
+
+/* The record decoded, changed as @p says, and encoded into pref. */
+static int patch_reference(const u8 *rec, size_t len, const struct ha_wire_patch *p)
+{
+	struct ha_wire_iter it;
+	struct ha_wire_rec r;
+	struct ha_wire_buf b;
+
+	ha_wire_iter_init(&it, rec, len);
+	if (ha_wire_next(&it, &r) != 1 || wire_decode(&r, &pobj))
+		return -1;
+	ha_wire_buf_init(&b, pref, sizeof(pref));
+	if (r.type == HA_REC_SA) {
+		if (p->set & HA_PATCH_REF)
+			pobj.sa.ref = p->ref;
+		if (p->set & HA_PATCH_OWNER) {
+			pobj.sa.owner = p->owner;
+			pobj.sa.owner_epoch = p->owner_epoch;
+		}
+		if (p->set & HA_PATCH_CTRS) {
+			pobj.sa.oseq = p->oseq;
+			pobj.sa.seq = p->seq;
+		}
+		return ha_wire_put_sa(&b, &pobj.sa) ? -1 : (int)b.len;
+	}
+	if (p->set & HA_PATCH_REF)
+		pobj.pol.ref = p->ref;
+	if (p->set & HA_PATCH_OWNER) {
+		pobj.pol.owner = p->owner;
+		pobj.pol.owner_epoch = p->owner_epoch;
+	}
+	return ha_wire_put_policy(&b, &pobj.pol) ? -1 : (int)b.len;
+}
+
+/* One patch of @rec: 1 if it matches the reference in every respect. */
+static int patch_one(const u8 *rec, size_t len, const struct ha_wire_patch *p)
+{
+	struct ha_wire_patch got;
+	int want = patch_reference(rec, len, p);
+	int n = ha_wire_patch_len(rec, len, p);
+	int m;
+
+	if (want < 0 || n != want)
+		return 0;
+	if (ha_wire_patch(pbuf, n - 1, rec, len, p) != -ENOSPC)
+		return 0;
+	m = ha_wire_patch(pbuf, sizeof(pbuf), rec, len, p);
+	if (m != n || memcmp(pbuf, pref, n) || ha_wire_patch_get(pbuf, n, &got))
+		return 0;
+	if ((p->set & HA_PATCH_REF) && memcmp(&got.ref, &p->ref, sizeof(p->ref)))
+		return 0;
+	if ((p->set & HA_PATCH_OWNER) &&
+	    (got.owner != p->owner || got.owner_epoch != p->owner_epoch))
+		return 0;
+	if ((p->set & HA_PATCH_CTRS) && (got.oseq != p->oseq || got.seq != p->seq))
+		return 0;
+	return 1;
+}
+
+/* What ha_wire_patch_get() reads agrees with the decoder. */
+static int patch_get_agrees(const u8 *rec, size_t len, u8 type)
+{
+	struct ha_wire_patch got;
+	struct ha_wire_iter it;
+	struct ha_wire_rec r;
+
+	ha_wire_iter_init(&it, rec, len);
+	if (ha_wire_next(&it, &r) != 1 || wire_decode(&r, &pobj) ||
+	    ha_wire_patch_get(rec, len, &got) || got.set)
+		return 0;
+	if (type == HA_REC_SA)
+		return !memcmp(&got.ref, &pobj.sa.ref, sizeof(got.ref)) &&
+		       got.owner == pobj.sa.owner && got.owner_epoch == pobj.sa.owner_epoch &&
+		       got.oseq == pobj.sa.oseq && got.seq == pobj.sa.seq;
+	return !memcmp(&got.ref, &pobj.pol.ref, sizeof(got.ref)) &&
+	       got.owner == pobj.pol.owner && got.owner_epoch == pobj.pol.owner_epoch &&
+	       !got.oseq && !got.seq;
+}
+
+static void patch_check(const u8 *rec, size_t len, u8 type, const char *what)
+{
+	static const u8 sets[] = {
+		HA_PATCH_REF, HA_PATCH_OWNER, HA_PATCH_CTRS,
+		HA_PATCH_OWNER | HA_PATCH_CTRS, HA_PATCH_REF | HA_PATCH_OWNER | HA_PATCH_CTRS,
+	};
+	size_t cuts[] = { 0, 1, 2, 3, 14, len / 2, len - 1 };
+	struct ha_wire_patch p;
+	unsigned int i;
+	int good = patch_get_agrees(rec, len, type);
+	u8 *longer;
+
+	for (i = 0; i < sizeof(sets); i++) {
+		memset(&p, 0, sizeof(p));
+		p.set = sets[i];
+		if (type == HA_REC_POLICY)
+			p.set &= ~HA_PATCH_CTRS;
+		p.ref.origin = rnd();
+		p.ref.id = rnd();
+		p.owner = rnd() | 1;
+		p.owner_epoch = i == 1 ? 0 : rnd();
+		p.oseq = i == 2 ? ~0ULL : rnd();
+		p.seq = rnd();
+		good &= patch_one(rec, len, &p);
+	}
+	/* Cut short, or followed by a byte more, it is no record: refused. */
+	p.set = HA_PATCH_REF | HA_PATCH_OWNER;
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		u8 *cut = malloc(cuts[i] + 1);	/* exact size: ASan sees overreads */
+
+		memcpy(cut, rec, cuts[i]);
+		good &= cuts[i] >= len || ha_wire_patch(pbuf, sizeof(pbuf), cut, cuts[i], &p) < 0;
+		free(cut);
+	}
+	longer = malloc(len + 1);
+	memcpy(longer, rec, len);
+	longer[len] = 0;
+	good &= ha_wire_patch(pbuf, sizeof(pbuf), longer, len + 1, &p) == -EBADMSG;
+	free(longer);
+	ok(good, "%s: patched in place == decoded, changed, encoded; cut records refused", what);
+}
+
 /* Encode @o as @type, decode it, compare; returns the record length. */
 static size_t round_trip(u8 type, const union wire_obj *o, const char *what)
 {
@@ -135,6 +263,8 @@ static size_t round_trip(u8 type, const union wire_obj *o, const char *what)
 		printf("# decode returned %d\n", ret);
 	ok(!ret && !memcmp(o, &out, n), "%s: round trip (%zu bytes)", what, b.len);
 	corpus(buf, b.len);
+	if (!ret && (type == HA_REC_SA || type == HA_REC_POLICY))
+		patch_check(buf, b.len, type, what);
 	return b.len;
 }
 
@@ -920,6 +1050,82 @@ static int bad_sub(u8 type, const union wire_obj *o, u8 st, size_t len, u8 fill)
 	memset(v, fill, len);
 	m_add(v, len);
 	return m_decode(type);
+}
+
+/* ha_wire_patch() on mbuf as a record of @type: its return value. */
+static int m_patch(u8 type, const struct ha_wire_patch *p)
+{
+	u8 *rec = malloc(3 + mlen);	/* exact size: ASan sees overreads */
+	int ret;
+
+	rec[0] = type;
+	rec[1] = mlen >> 8;
+	rec[2] = mlen;
+	memcpy(rec + 3, mbuf, mlen);
+	ret = ha_wire_patch(pbuf, sizeof(pbuf), rec, 3 + mlen, p);
+	free(rec);
+	return ret;
+}
+
+static void test_patch_hostile(void)
+{
+	struct ha_wire_patch p = { .set = HA_PATCH_OWNER, .owner = 4, .owner_epoch = 9 };
+	static u8 pad[0x10000];
+	u8 sub[6];
+
+	sa_gcm_v4(&in.sa);
+	m_start(HA_REC_SA, &in);
+	ok(m_patch(HA_REC_SA, &p) > 0, "patch: a sound SA record patches");
+	ok(m_patch(HA_REC_IKE, &p) == -EINVAL, "patch: an IKE record is refused");
+	mbuf[10] = 0;
+	ok(m_patch(HA_REC_SA, &p) == -EBADMSG, "patch: SA of family 0 refused");
+	m_start(HA_REC_SA, &in);
+	mlen = 10;
+	ok(m_patch(HA_REC_SA, &p) == -EBADMSG, "patch: SA without its family refused");
+	mlen = 56 + 8 - 1;
+	ok(m_patch(HA_REC_SA, &p) == -EBADMSG, "patch: SA shorter than its core refused");
+	m_start(HA_REC_SA, &in);
+	p.owner = 0;
+	ok(m_patch(HA_REC_SA, &p) == -EINVAL, "patch: owner 0 refused");
+	p.owner = 4;
+	p.set = 0x80;
+	ok(m_patch(HA_REC_SA, &p) == -EINVAL, "patch: unknown fields refused");
+
+	pol_base(&in.pol, HA_AF_INET, 2);
+	m_start(HA_REC_POLICY, &in);
+	p.set = HA_PATCH_CTRS;
+	ok(m_patch(HA_REC_POLICY, &p) == -EINVAL, "patch: counters of a policy refused");
+	p.set = HA_PATCH_OWNER;
+	ok(m_patch(HA_REC_POLICY, &p) == (int)(3 + mlen + 6),
+	   "patch: a policy without OWNER gains one");
+	mlen = 18;
+	ok(m_patch(HA_REC_POLICY, &p) == -EBADMSG, "patch: policy shorter than its core refused");
+	m_start(HA_REC_POLICY, &in);
+	sub[0] = HA_SUB_OWNER;
+	sub[1] = 4;
+	memcpy(sub + 2, "\x00\x01\x00\x02", 4);
+	m_add(sub, 6);
+	m_add(sub, 6);
+	ok(m_patch(HA_REC_POLICY, &p) == -EBADMSG, "patch: policy with two OWNERs refused");
+	m_start(HA_REC_POLICY, &in);
+	sub[1] = 2;
+	m_add(sub, 4);
+	ok(m_patch(HA_REC_POLICY, &p) == -EBADMSG, "patch: OWNER of 2 bytes refused");
+	m_start(HA_REC_POLICY, &in);
+	sub[1] = 40;
+	m_add(sub, 6);
+	ok(m_patch(HA_REC_POLICY, &p) == -EBADMSG, "patch: a sub-TLV past the record refused");
+	/* An unknown long sub-TLV fills the record up to its length's limit. */
+	m_start(HA_REC_POLICY, &in);
+	sub[0] = 0xc0;
+	sub[1] = (0xffff - mlen - 3) >> 8;
+	sub[2] = 0xffff - mlen - 3;
+	m_add(sub, 3);
+	m_add(pad, 0xffff - mlen);
+	ok(mlen == 0xffff && m_patch(HA_REC_POLICY, &p) == -EINVAL,
+	   "patch: a policy that would outgrow its length field refused");
+	p.set = HA_PATCH_REF;
+	ok(m_patch(HA_REC_POLICY, &p) == 3 + 0xffff, "patch: ... its ref still patches");
 }
 
 static void test_malformed(void)
@@ -2198,6 +2404,7 @@ int main(int argc, char **argv)
 	test_capacity();
 	test_truncation();
 	test_malformed();
+	test_patch_hostile();
 	test_encode_errors();
 	test_margin();
 	test_split_ranges();
