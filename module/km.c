@@ -143,6 +143,30 @@ static int ha_km_notify_policy(struct xfrm_policy *xp, int dir, const struct km_
 	return 0;
 }
 
+/*
+ * A migration (XFRM_MSG_MIGRATE, or XFRM_MSG_MIGRATE_STATE on 7.2 and
+ * later) replaced SAs by copies with other addresses or encapsulation,
+ * and rewrote the templates of the policy, with no notify event for any
+ * of them. The callback runs under RCU and names neither the old nor the
+ * new states (no SPI), so it queues a resync: km_work walks the SAD and
+ * SPD again and drops the SAs that are gone (ha_km_resync()).
+ */
+static int ha_km_migrate(const struct xfrm_selector *sel, u8 dir, u8 type,
+			 const struct xfrm_migrate *m, int num_bundles,
+			 const struct xfrm_kmaddress *k, struct net *net,
+			 const struct xfrm_encap_tmpl *encap)
+{
+	struct ha_net *hn = ha_net(net);
+	struct ha_km_event *ev;
+
+	if (!ha_km_active(hn))
+		return 0;
+	ev = ha_km_event_alloc(hn, XFRM_MSG_MIGRATE);
+	if (ev)
+		ha_km_queue(hn, ev);
+	return 0;
+}
+
 /* The core calls these without checking for NULL: decline politely. */
 static int ha_km_acquire(struct xfrm_state *x, struct xfrm_tmpl *t, struct xfrm_policy *xp)
 {
@@ -161,6 +185,7 @@ static struct xfrm_mgr ha_km = {
 	.notify_policy = ha_km_notify_policy,
 	.acquire = ha_km_acquire,
 	.compile_policy = ha_km_compile_policy,
+	.migrate = ha_km_migrate,
 };
 
 /* An UPDSA event may carry the temporary state: find the installed one. */
@@ -236,10 +261,25 @@ static void ha_km_event_free(struct ha_km_event *ev)
 	kfree(ev);
 }
 
+/*
+ * After a migration: learn the SAD and SPD again (the new SAs, the
+ * rewritten policies), then drop the SAs this node owns that the SAD no
+ * longer holds and stop following their counters. km_work runs it once
+ * per batch of events, however many migrations the batch holds.
+ */
+static void ha_km_resync(struct ha_net *hn)
+{
+	if (ha_km_walk(hn))
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+	ha_local_sweep(hn);
+	ha_ctr_reap(hn);
+}
+
 static void ha_km_work(struct work_struct *work)
 {
 	struct ha_net *hn = container_of(work, struct ha_net, km_work);
 	struct ha_km_event *ev, *tmp;
+	bool resync = false;
 	LIST_HEAD(events);
 
 	spin_lock_bh(&hn->km_lock);
@@ -249,11 +289,15 @@ static void ha_km_work(struct work_struct *work)
 
 	mutex_lock(&hn->store.lock);
 	list_for_each_entry_safe(ev, tmp, &events, list) {
-		if (hn->node_id)
+		if (ev->event == XFRM_MSG_MIGRATE)
+			resync = true;
+		else if (hn->node_id)
 			ha_km_apply(hn, ev);
 		ha_km_event_free(ev);
 		cond_resched();
 	}
+	if (resync && hn->node_id)
+		ha_km_resync(hn);
 	ha_sync_kick(hn);
 	mutex_unlock(&hn->store.lock);
 }

@@ -326,6 +326,30 @@ void ha_local_delete(struct ha_net *hn, const struct ha_nkey *nkey)
 }
 
 /*
+ * Records the deletion of every SA this node owns that its SAD no longer
+ * holds. A migration (XFRM_MSG_MIGRATE, XFRM_MSG_MIGRATE_STATE) replaces
+ * SAs and announces it with no deletion event: the SAD walk that follows
+ * it learns the new SAs, and this drops the ones they replaced.
+ */
+void ha_local_sweep(struct ha_net *hn)
+{
+	struct ha_obj *obj, *tmp;
+	struct xfrm_state *x;
+
+	list_for_each_entry_safe(obj, tmp, &hn->store.objs, all) {
+		if (obj->kind != HA_OBJ_SA || !(obj->flags & HA_OBJ_LOCAL) ||
+		    (obj->flags & (HA_OBJ_DELETED | HA_OBJ_RELEASED)))
+			continue;
+		x = ha_inst_sa_find(hn->net, &obj->nkey);
+		if (x) {
+			xfrm_state_put(x);
+			continue;
+		}
+		ha_local_tombstone(hn, obj);
+	}
+}
+
+/*
  * Records the deletion of every object of kind this node owns; for SAs,
  * only those of protocol proto, as xfrm_id_proto_match() selects them:
  * 0 and IPSEC_PROTO_ANY match every SA.

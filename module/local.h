@@ -28,6 +28,7 @@ void ha_local_sa(struct ha_net *hn, struct xfrm_state *x);
 void ha_local_policy(struct ha_net *hn, struct xfrm_policy *xp, int dir);
 void ha_local_delete(struct ha_net *hn, const struct ha_nkey *nkey);
 void ha_local_flush(struct ha_net *hn, u8 kind, u8 proto);
+void ha_local_sweep(struct ha_net *hn);
 bool ha_local_rekey(struct ha_net *hn, struct ha_obj *old);
 void ha_local_reown_all(struct ha_net *hn, u16 id);
 

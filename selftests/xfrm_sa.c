@@ -9,6 +9,10 @@
  *   xfrm_sa list
  *       one line per SA: spi 0x... dir D pcpu P esn E replay W oseq O seq S
  *       (dir 0 and pcpu -1 when the kernel gave none)
+ *   xfrm_sa migrate SEL_SRC/LEN SEL_DST/LEN in|out|fwd OLD_SRC OLD_DST NEW_SRC NEW_DST REQID
+ *       XFRM_MSG_MIGRATE (what MOBIKE does in some IKE daemons): the
+ *       policy of that selector and direction, and the IPv4 ESP tunnel SA
+ *       of that reqid between OLD_SRC and OLD_DST, move to NEW_SRC and NEW_DST
  *
  * Exit 0, 1 if the kernel refused (its extack on stderr), 2 on bad usage.
  */
@@ -216,12 +220,74 @@ static int list(void)
 	return transact(nlh, sa_cb);
 }
 
+/* ADDR/LEN into a selector's address and prefix length. */
+static void prefix(const char *arg, xfrm_address_t *a, __u8 *len)
+{
+	char tmp[64], *slash;
+
+	snprintf(tmp, sizeof(tmp), "%s", arg);
+	slash = strchr(tmp, '/');
+	*len = 32;
+	if (slash) {
+		*slash = '\0';
+		*len = num(slash + 1);
+	}
+	if (inet_pton(AF_INET, tmp, &a->a4) != 1 || *len > 32)
+		die(2, "IPv4 prefix expected");
+}
+
+static void addr4(const char *arg, xfrm_address_t *a)
+{
+	if (inet_pton(AF_INET, arg, &a->a4) != 1)
+		die(2, "IPv4 address expected");
+}
+
+static int migrate(int argc, char **argv)
+{
+	struct xfrm_userpolicy_id *pol;
+	struct xfrm_user_migrate m;
+	struct nlmsghdr *nlh;
+
+	if (argc != 8)
+		die(2, "migrate SEL_SRC/LEN SEL_DST/LEN in|out|fwd OLD_SRC OLD_DST NEW_SRC NEW_DST REQID");
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = XFRM_MSG_MIGRATE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = time(NULL);
+	pol = mnl_nlmsg_put_extra_header(nlh, sizeof(*pol));
+	pol->sel.family = AF_INET;
+	/* any upper protocol: the kernel then compares addresses only */
+	pol->sel.proto = 255;
+	prefix(argv[0], &pol->sel.saddr, &pol->sel.prefixlen_s);
+	prefix(argv[1], &pol->sel.daddr, &pol->sel.prefixlen_d);
+	if (!strcmp(argv[2], "in"))
+		pol->dir = XFRM_POLICY_IN;
+	else if (!strcmp(argv[2], "out"))
+		pol->dir = XFRM_POLICY_OUT;
+	else if (!strcmp(argv[2], "fwd"))
+		pol->dir = XFRM_POLICY_FWD;
+	else
+		die(2, "direction in, out or fwd expected");
+	memset(&m, 0, sizeof(m));
+	addr4(argv[3], &m.old_saddr);
+	addr4(argv[4], &m.old_daddr);
+	addr4(argv[5], &m.new_saddr);
+	addr4(argv[6], &m.new_daddr);
+	m.proto = IPPROTO_ESP;
+	m.mode = XFRM_MODE_TUNNEL;
+	m.reqid = num(argv[7]);
+	m.old_family = AF_INET;
+	m.new_family = AF_INET;
+	mnl_attr_put(nlh, XFRMA_MIGRATE, sizeof(m), &m);
+	return transact(nlh, ack);
+}
+
 int main(int argc, char **argv)
 {
 	int ret;
 
 	if (argc < 2)
-		die(2, "add ... | list");
+		die(2, "add ... | list | migrate ...");
 	nl = mnl_socket_open(NETLINK_XFRM);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		die(1, "cannot open an XFRM netlink socket");
@@ -229,8 +295,10 @@ int main(int argc, char **argv)
 		ret = add(argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "list"))
 		ret = list();
+	else if (!strcmp(argv[1], "migrate"))
+		ret = migrate(argc - 2, argv + 2);
 	else
-		die(2, "add ... | list");
+		die(2, "add ... | list | migrate ...");
 	mnl_socket_close(nl);
 	return ret;
 }
