@@ -120,9 +120,10 @@ static inline void ha_udp_tunnel_sock_release(struct socket *sock)
  * Without them (6.1), the generated table is of the stand-in below, with
  * the fields the generator fills, and ha_genl_register_family() turns it
  * into the struct genl_ops that 6.1 takes: each has its own policy and
- * maxattr, so an op parses and validates its request as on 6.12. An op
- * without a policy (it takes no attribute) gets one that refuses every
- * attribute, as 6.12 gives split ops without one.
+ * maxattr, so an op parses and validates its request as on 6.12. Every
+ * generated op has a policy (one that refuses every attribute for an op
+ * that takes none); one without is refused here, since 6.1 would give it
+ * the family's (none) and 6.12 would ignore its attributes.
  */
 #ifdef HA_HAVE_GENL_SPLIT_OPS
 static inline int ha_genl_register_family(struct genl_family *family,
@@ -154,20 +155,16 @@ struct genl_split_ops {
 /* The do and the dump of one command share a genl_ops, and so its policy. */
 static inline int ha_genl_op_merge(struct genl_ops *op, const struct genl_split_ops *s)
 {
-	static const struct nla_policy reject_all[] = {
-		{ .type = NLA_REJECT },
-		{ .type = NLA_REJECT },
-	};
-	const struct nla_policy *policy = s->policy ?: reject_all;
-	unsigned int maxattr = s->policy ? s->maxattr : ARRAY_SIZE(reject_all) - 1;
 	u8 flags = s->flags & ~(GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL);
 
+	if (WARN_ON(!s->policy || !s->maxattr))
+		return -EINVAL;
 	if ((op->doit || op->dumpit) &&
-	    (op->policy != policy || op->maxattr != maxattr || op->flags != flags))
+	    (op->policy != s->policy || op->maxattr != s->maxattr || op->flags != flags))
 		return -EINVAL;
 	op->cmd = s->cmd;
-	op->policy = policy;
-	op->maxattr = maxattr;
+	op->policy = s->policy;
+	op->maxattr = s->maxattr;
 	op->flags = flags;
 	op->validate |= s->validate;
 	if (s->flags & GENL_CMD_CAP_DO) {

@@ -111,12 +111,20 @@ static const struct nla_policy ipsec_ha_ike_del_nl_policy[IPSEC_HA_A_IKE_SPI_R +
 	[IPSEC_HA_A_IKE_SPI_R] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
+/* Ops whose request lists no attribute: every attribute is refused. */
+static const struct nla_policy ipsec_ha_reject_all_nl_policy[2] = {
+	[0] = { .type = NLA_REJECT, },
+	[1] = { .type = NLA_REJECT, },
+};
+
 /* Ops table for ipsec_ha */
 const struct genl_split_ops ipsec_ha_nl_ops[17] = {
 	{
-		.cmd	= IPSEC_HA_CMD_CONFIG_GET,
-		.doit	= ipsec_ha_nl_config_get_doit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.cmd		= IPSEC_HA_CMD_CONFIG_GET,
+		.doit		= ipsec_ha_nl_config_get_doit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= IPSEC_HA_CMD_NODE_SET,
@@ -133,9 +141,11 @@ const struct genl_split_ops ipsec_ha_nl_ops[17] = {
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd	= IPSEC_HA_CMD_LINK_DEL,
-		.doit	= ipsec_ha_nl_link_del_doit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.cmd		= IPSEC_HA_CMD_LINK_DEL,
+		.doit		= ipsec_ha_nl_link_del_doit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= IPSEC_HA_CMD_KEY_SET,
@@ -145,29 +155,39 @@ const struct genl_split_ops ipsec_ha_nl_ops[17] = {
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd	= IPSEC_HA_CMD_KEY_CLEAR,
-		.doit	= ipsec_ha_nl_key_clear_doit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.cmd		= IPSEC_HA_CMD_KEY_CLEAR,
+		.doit		= ipsec_ha_nl_key_clear_doit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd	= IPSEC_HA_CMD_STATS_GET,
-		.doit	= ipsec_ha_nl_stats_get_doit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.cmd		= IPSEC_HA_CMD_STATS_GET,
+		.doit		= ipsec_ha_nl_stats_get_doit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd	= IPSEC_HA_CMD_SA_GET,
-		.dumpit	= ipsec_ha_nl_sa_get_dumpit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+		.cmd		= IPSEC_HA_CMD_SA_GET,
+		.dumpit		= ipsec_ha_nl_sa_get_dumpit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
-		.cmd	= IPSEC_HA_CMD_POLICY_GET,
-		.dumpit	= ipsec_ha_nl_policy_get_dumpit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+		.cmd		= IPSEC_HA_CMD_POLICY_GET,
+		.dumpit		= ipsec_ha_nl_policy_get_dumpit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
-		.cmd	= IPSEC_HA_CMD_PEER_GET,
-		.dumpit	= ipsec_ha_nl_peer_get_dumpit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+		.cmd		= IPSEC_HA_CMD_PEER_GET,
+		.dumpit		= ipsec_ha_nl_peer_get_dumpit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= IPSEC_HA_CMD_PROMOTE,
@@ -205,14 +225,18 @@ const struct genl_split_ops ipsec_ha_nl_ops[17] = {
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd	= IPSEC_HA_CMD_IKE_GET,
-		.dumpit	= ipsec_ha_nl_ike_get_dumpit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+		.cmd		= IPSEC_HA_CMD_IKE_GET,
+		.dumpit		= ipsec_ha_nl_ike_get_dumpit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
-		.cmd	= IPSEC_HA_CMD_IKE_EXPORT,
-		.dumpit	= ipsec_ha_nl_ike_export_dumpit,
-		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+		.cmd		= IPSEC_HA_CMD_IKE_EXPORT,
+		.dumpit		= ipsec_ha_nl_ike_export_dumpit,
+		.policy		= ipsec_ha_reject_all_nl_policy,
+		.maxattr	= 1,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 };
 

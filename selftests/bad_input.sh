@@ -94,6 +94,8 @@ if [ -x "$NL_RAW" ]; then
 	check_err "an op that takes nothing refuses attributes" "Unknown attribute|Unsupported attribute|failed policy" \
 		ip netns exec n1 "$NL_RAW" attr-on-get
 	unchanged
+	check_err "a dump that takes nothing refuses attributes" "Unknown attribute|Unsupported attribute|failed policy" \
+		ip netns exec n1 "$NL_RAW" attr-on-dump
 	# Demote takes node alone: its attribute array ends there, below
 	# promote's inbound. A plain demote must not read past it (KASAN on
 	# the debug kernel), and extra attributes are refused.

@@ -5,8 +5,8 @@ The module's netlink policies and split ops (module/nl_gen.c, nl_gen.h)
 from the spec, by the kernel's own generator (ynl-gen-c.py --mode kernel
 of linux-source-6.12). tools/ynl.sh gen-kernel runs it.
 
-The 6.12 generator is imported, not copied, and four of its pieces are
-replaced here because they do not fit this module:
+The 6.12 generator is imported, not copied, and five of its pieces are
+replaced or wrapped here because they do not fit this module:
 
   * a binary attribute with both min-len and max-len makes it raise
     "not implemented": it becomes NLA_POLICY_RANGE(NLA_BINARY, min, max),
@@ -16,6 +16,12 @@ replaced here because they do not fit this module:
     nla_get_in_addr() readers expect (the generator says NLA_U32);
   * the range structures of NLA_POLICY_FULL_RANGE() are not const:
     6.1's struct nla_policy points to a non-const one;
+  * a split op whose request lists no attribute gets no policy from the
+    generator, and 6.12 then parses none of its attributes: it ignores
+    them, where 6.1 (and genl_ops on 6.12) refuses them. Such an op gets
+    a policy that refuses every attribute (as the kernel's own
+    genl_policy_reject_all), so a stray attribute is an error on every
+    kernel;
   * a genetlink-legacy family gets no family struct from the generator
     and its multicast group table stays static and unused: the table is
     exported here with the flags of the spec (uns-admin-perm: subscribers
@@ -108,6 +114,36 @@ def patch(gen):
                 cw.nl()
 
     gen.print_kernel_policy_ranges = policy_ranges
+
+
+REJECT_ALL = 'ipsec_ha_reject_all_nl_policy'
+
+
+def reject_all_policy(cw):
+    cw.p('/* Ops whose request lists no attribute: every attribute is refused. */')
+    cw.block_start(line=f'static const struct nla_policy {REJECT_ALL}[2] =')
+    cw.p('[0] = { .type = NLA_REJECT, },')
+    cw.p('[1] = { .type = NLA_REJECT, },')
+    cw.block_end(line=';')
+    cw.nl()
+
+
+def op_table(gen, family, cw):
+    """The generator's split ops table; ops without a policy get REJECT_ALL."""
+    write_struct_init = cw.write_struct_init
+
+    def init(members):
+        keys = [k for k, _ in members]
+        if 'cmd' in keys and 'policy' not in keys and ('doit' in keys or 'dumpit' in keys):
+            i = keys.index('flags')
+            members = members[:i] + [('policy', REJECT_ALL), ('maxattr', '1')] + members[i:]
+        write_struct_init(members)
+
+    cw.write_struct_init = init
+    try:
+        gen.print_kernel_op_table(family, cw)
+    finally:
+        cw.write_struct_init = write_struct_init
 
 
 MCAST_FLAGS = {'uns-admin-perm': 'GENL_MCAST_CAP_NET_ADMIN'}
@@ -208,7 +244,8 @@ def main():
                     cw.p(f'/* {op.enum_name} - {op_mode} */')
                     ri = gen.RenderInfo(cw, parsed, 'kernel', op, op_mode)
                     gen.print_req_policy(cw, ri.struct['request'], ri=ri)
-        gen.print_kernel_op_table(parsed, cw)
+        reject_all_policy(cw)
+        op_table(gen, parsed, cw)
         mcgrp_src(gen, parsed, cw)
     cw.close_out_file()
 
