@@ -9,7 +9,9 @@
 #   make deps                  install what the project needs (Debian 12)
 #   make check                 every test; ends with "N passed, N failed"
 #   make demo                  the strongSwan + keepalived story in a guest
-#   make lint                  checkpatch, sparse, W=1, -Werror for the tool
+#   make lint                  checkpatch, sparse, W=1, -Werror for the tool,
+#                              generated files against the netlink spec
+#   make gen                   regenerate what the netlink spec describes
 #   make check-debug           suite + leak check on the debug kernel (root)
 #   make kselftest             selftests as a kselftest target, KTAP from a guest
 #   make check-7x              7.x builds (W=1) + smoke test in a 7.x guest (root)
@@ -42,7 +44,7 @@ UAPI := $(TOP)/include/uapi/linux/ipsec_ha.h
 # keepalived's notify script (tools/keepalived/ipsec-ha-notify) goes here.
 NOTIFYDIR ?= /usr/lib/ipsec-ha
 
-.PHONY: all modules tool strongswan deps check check-debug check-7x kselftest demo lint install clean uapi test-unit
+.PHONY: all modules tool strongswan deps check check-debug check-7x kselftest demo lint install clean uapi gen test-unit
 
 all: modules tool strongswan
 
@@ -67,6 +69,13 @@ strongswan:
 
 uapi:
 	tools/ynl.sh gen-uapi
+
+# Everything generated from Documentation/netlink/specs/ipsec_ha.yaml: the
+# uapi header, the module's policies and split ops, the tool's attribute
+# tables (Documentation/netlink.md). tools/lint.sh fails when one differs.
+gen: uapi
+	tools/ynl.sh gen-kernel
+	tools/gen-attrs.py
 
 deps:
 	tools/deps.sh

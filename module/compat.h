@@ -7,6 +7,7 @@
 #ifndef _IPSEC_HA_COMPAT_H
 #define _IPSEC_HA_COMPAT_H
 
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/udp_tunnel.h>
 
@@ -109,6 +110,106 @@ static inline void ha_udp_tunnel_sock_release(struct socket *sock)
 #define ha_wq system_dfl_wq
 #else
 #define ha_wq system_unbound_wq
+#endif
+
+/*
+ * Split ops (struct genl_split_ops: one entry per do and per dump, each with
+ * its own policy) arrived in 6.2; nl_gen.c, generated from the spec, is a
+ * table of them. Probed by Kbuild in the header.
+ *
+ * Without them (6.1), the generated table is of the stand-in below, with
+ * the fields the generator fills, and ha_genl_register_family() turns it
+ * into the struct genl_ops that 6.1 takes: each has its own policy and
+ * maxattr, so an op parses and validates its request as on 6.12. Every
+ * generated op has a policy (one that refuses every attribute for an op
+ * that takes none); one without is refused here, since 6.1 would give it
+ * the family's (none) and 6.12 would ignore its attributes.
+ */
+#ifdef HA_HAVE_GENL_SPLIT_OPS
+static inline int ha_genl_register_family(struct genl_family *family,
+					  const struct genl_split_ops *ops, unsigned int n)
+{
+	family->split_ops = ops;
+	family->n_split_ops = n;
+	return genl_register_family(family);
+}
+
+static inline void ha_genl_unregister_family(struct genl_family *family)
+{
+	genl_unregister_family(family);
+}
+#else
+struct genl_split_ops {
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*start)(struct netlink_callback *cb);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	int (*done)(struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 internal_flags;
+	u8 flags;
+	u8 validate;
+};
+
+/* The do and the dump of one command share a genl_ops, and so its policy. */
+static inline int ha_genl_op_merge(struct genl_ops *op, const struct genl_split_ops *s)
+{
+	u8 flags = s->flags & ~(GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL);
+
+	if (WARN_ON(!s->policy || !s->maxattr))
+		return -EINVAL;
+	if ((op->doit || op->dumpit) &&
+	    (op->policy != s->policy || op->maxattr != s->maxattr || op->flags != flags))
+		return -EINVAL;
+	op->cmd = s->cmd;
+	op->policy = s->policy;
+	op->maxattr = s->maxattr;
+	op->flags = flags;
+	op->validate |= s->validate;
+	if (s->flags & GENL_CMD_CAP_DO) {
+		op->doit = s->doit;
+	} else {
+		op->start = s->start;
+		op->dumpit = s->dumpit;
+		op->done = s->done;
+	}
+	return 0;
+}
+
+static inline int ha_genl_register_family(struct genl_family *family,
+					  const struct genl_split_ops *split, unsigned int n)
+{
+	struct genl_ops *ops;
+	unsigned int i, n_ops = 0;
+	int err = 0;
+
+	ops = kcalloc(n, sizeof(*ops), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	/* The generated table is sorted by command, a do before its dump. */
+	for (i = 0; i < n && !err; i++) {
+		if (!n_ops || ops[n_ops - 1].cmd != split[i].cmd)
+			n_ops++;
+		err = ha_genl_op_merge(&ops[n_ops - 1], &split[i]);
+	}
+	if (!err) {
+		family->ops = ops;
+		family->n_ops = n_ops;
+		err = genl_register_family(family);
+	}
+	if (err)
+		kfree(ops);
+	return err;
+}
+
+static inline void ha_genl_unregister_family(struct genl_family *family)
+{
+	const struct genl_ops *ops = family->ops;
+
+	genl_unregister_family(family);
+	kfree(ops);
+}
 #endif
 
 #endif /* _IPSEC_HA_COMPAT_H */

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ipsec_ha generic netlink family, as described by
- * Documentation/netlink/specs/ipsec_ha.yaml. Strict per-op policies: an
- * op accepts only the attributes it defines, each once.
+ * Documentation/netlink/specs/ipsec_ha.yaml, and its config, link, key and
+ * stats handlers. The per-op policies and the split ops are generated from
+ * the spec (nl_gen.c): an op accepts only the attributes its request lists
+ * in the spec, and info->attrs ends at the highest of them. The handlers
+ * also refuse an attribute given twice (ha_nl_reject_duplicates()).
  */
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
@@ -20,42 +23,11 @@
 #include "stats.h"
 #include "sync.h"
 
-/* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer. */
-static struct netlink_range_validation ha_node_id_range = {
-	.min = 1,
-	.max = IPSEC_HA_NODE_ID_MAX,
-};
-
-static struct netlink_range_validation ha_sync_interval_range = {
-	.min = 10,
-	.max = 60000,
-};
-
-static const struct nla_policy ha_node_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
-	[IPSEC_HA_A_CONFIG_NODE_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ha_node_id_range),
-	[IPSEC_HA_A_CONFIG_SYNC_PACKETS] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPSEC_HA_A_CONFIG_SYNC_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32, &ha_sync_interval_range),
-	[IPSEC_HA_A_CONFIG_MAX_SAS] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPSEC_HA_A_CONFIG_MARGIN_MIN] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPSEC_HA_A_CONFIG_SPI_MIN] = { .type = NLA_U32 },
-	[IPSEC_HA_A_CONFIG_SPI_MAX] = { .type = NLA_U32 },
-	[IPSEC_HA_A_CONFIG_PREPARE_MAX] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy ha_link_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
-	[IPSEC_HA_A_CONFIG_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPSEC_HA_A_CONFIG_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[IPSEC_HA_A_CONFIG_GROUP4] = { .type = NLA_BE32 },
-	[IPSEC_HA_A_CONFIG_GROUP6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[IPSEC_HA_A_CONFIG_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-};
-
-static const struct nla_policy ha_key_set_policy[IPSEC_HA_A_CONFIG_MAX + 1] = {
-	[IPSEC_HA_A_CONFIG_KEY] = NLA_POLICY_EXACT_LEN(IPSEC_HA_KEY_LEN),
-	[IPSEC_HA_A_CONFIG_NO_GRACE] = { .type = NLA_FLAG },
-};
-
-/* Netlink keeps the last of duplicated attributes; refuse them instead. */
+/*
+ * Netlink keeps the last of duplicated attributes; refuse them instead. A
+ * request naming two node ids, keys or groups is ambiguous, and the spec
+ * says so for the family.
+ */
 int ha_nl_reject_duplicates(const struct genl_info *info)
 {
 	DECLARE_BITMAP(seen, HA_NL_ATTR_TYPES) = {};
@@ -150,15 +122,16 @@ void ha_nl_notify_config(struct ha_net *hn)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&ha_genl_family, hn->net, 0))
+	if (!genl_has_listeners(&ha_genl_family, hn->net, IPSEC_HA_NLGRP_EVENTS))
 		return;
 	skb = ha_nl_config_msg(hn, 0, 0, IPSEC_HA_CMD_CONFIG_NTF);
 	if (IS_ERR(skb))
 		return;
-	genlmsg_multicast_netns(&ha_genl_family, hn->net, skb, 0, 0, GFP_KERNEL);
+	genlmsg_multicast_netns(&ha_genl_family, hn->net, skb, 0, IPSEC_HA_NLGRP_EVENTS,
+				GFP_KERNEL);
 }
 
-static int ha_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct sk_buff *msg;
@@ -171,7 +144,7 @@ static int ha_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int ha_nl_node_set(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
@@ -313,7 +286,7 @@ static int ha_nl_link_group(struct genl_info *info, struct ha_link_cfg *cfg)
 	return -EINVAL;
 }
 
-static int ha_nl_link_set(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct ha_net *hn = ha_net(net);
@@ -348,7 +321,7 @@ static int ha_nl_link_set(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int ha_nl_link_del(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct ha_link *old;
@@ -363,7 +336,7 @@ static int ha_nl_link_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_key_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct ha_key *key, *old;
@@ -409,7 +382,7 @@ static int ha_nl_key_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int ha_nl_key_clear(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_key_clear_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 
@@ -421,7 +394,7 @@ static int ha_nl_key_clear(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int ha_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct sk_buff *msg;
@@ -445,133 +418,24 @@ nospace:
 	return -EMSGSIZE;
 }
 
-static const struct genl_ops ha_genl_ops[] = {
-	{
-		.cmd = IPSEC_HA_CMD_CONFIG_GET,
-		.doit = ha_nl_config_get,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_NODE_SET,
-		.doit = ha_nl_node_set,
-		.policy = ha_node_set_policy,
-		.maxattr = IPSEC_HA_A_CONFIG_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_LINK_SET,
-		.doit = ha_nl_link_set,
-		.policy = ha_link_set_policy,
-		.maxattr = IPSEC_HA_A_CONFIG_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_LINK_DEL,
-		.doit = ha_nl_link_del,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_KEY_SET,
-		.doit = ha_nl_key_set,
-		.policy = ha_key_set_policy,
-		.maxattr = IPSEC_HA_A_CONFIG_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_KEY_CLEAR,
-		.doit = ha_nl_key_clear,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_STATS_GET,
-		.doit = ha_nl_stats_get,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_PROMOTE,
-		.doit = ha_nl_promote,
-		.policy = ha_nl_promote_policy,
-		.maxattr = IPSEC_HA_A_TAKEOVER_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_DEMOTE,
-		.doit = ha_nl_demote,
-		.policy = ha_nl_demote_policy,
-		.maxattr = IPSEC_HA_A_TAKEOVER_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_SA_GET,
-		.dumpit = ha_nl_sa_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_POLICY_GET,
-		.dumpit = ha_nl_policy_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_PEER_GET,
-		.dumpit = ha_nl_peer_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_IKE_ADD,
-		.doit = ha_nl_ike_add,
-		.policy = ha_ike_add_policy,
-		.maxattr = IPSEC_HA_A_IKE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_IKE_SET,
-		.doit = ha_nl_ike_set,
-		.policy = ha_ike_set_policy,
-		.maxattr = IPSEC_HA_A_IKE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_IKE_DEL,
-		.doit = ha_nl_ike_del,
-		.policy = ha_ike_del_policy,
-		.maxattr = IPSEC_HA_A_IKE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = IPSEC_HA_CMD_IKE_GET,
-		.dumpit = ha_nl_ike_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		/* Secrets: CAP_NET_ADMIN in the initial user namespace. */
-		.cmd = IPSEC_HA_CMD_IKE_EXPORT,
-		.dumpit = ha_nl_ike_export,
-		.flags = GENL_ADMIN_PERM,
-	},
-};
-
-static const struct genl_multicast_group ha_genl_mcgrps[] = {
-	{ .name = IPSEC_HA_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
-};
-
+/* The ops come from nl_gen.c, set by ha_genl_register_family() (compat.h). */
 struct genl_family ha_genl_family __ro_after_init = {
 	.name = IPSEC_HA_FAMILY_NAME,
 	.version = IPSEC_HA_FAMILY_VERSION,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.ops = ha_genl_ops,
-	.n_ops = ARRAY_SIZE(ha_genl_ops),
-	.mcgrps = ha_genl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(ha_genl_mcgrps),
+	.mcgrps = ipsec_ha_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ipsec_ha_nl_mcgrps),
 };
 
 int __init ha_nl_init(void)
 {
-	return genl_register_family(&ha_genl_family);
+	return ha_genl_register_family(&ha_genl_family, ipsec_ha_nl_ops,
+				       ARRAY_SIZE(ipsec_ha_nl_ops));
 }
 
 void ha_nl_exit(void)
 {
-	genl_unregister_family(&ha_genl_family);
+	ha_genl_unregister_family(&ha_genl_family);
 }

@@ -5,6 +5,12 @@
 #include <net/genetlink.h>
 
 #include "ipsec_ha.h"
+/*
+ * The policies, the split ops and the prototypes of their handlers
+ * (ipsec_ha_nl_<op>_doit, _dumpit: netlink.c, nl_takeover.c, nl_dump.c,
+ * nl_ike.c), generated from the spec.
+ */
+#include "nl_gen.h"
 
 extern struct genl_family ha_genl_family;
 
@@ -14,17 +20,6 @@ int ha_nl_init(void);
 void ha_nl_exit(void);
 void ha_nl_notify_config(struct ha_net *hn);
 int ha_nl_reject_duplicates(const struct genl_info *info);
-
-/* nl_takeover.c */
-extern const struct nla_policy ha_nl_promote_policy[IPSEC_HA_A_TAKEOVER_MAX + 1];
-extern const struct nla_policy ha_nl_demote_policy[IPSEC_HA_A_TAKEOVER_MAX + 1];
-int ha_nl_promote(struct sk_buff *skb, struct genl_info *info);
-int ha_nl_demote(struct sk_buff *skb, struct genl_info *info);
-
-/* nl_dump.c */
-int ha_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int ha_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int ha_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* nl_event.c: what an event-ntf carries (0: attribute left out) */
 struct ha_event {
@@ -42,15 +37,5 @@ struct ha_event {
 };
 
 void ha_nl_event(struct ha_net *hn, const struct ha_event *ev);
-
-/* nl_ike.c */
-extern const struct nla_policy ha_ike_add_policy[IPSEC_HA_A_IKE_MAX + 1];
-extern const struct nla_policy ha_ike_set_policy[IPSEC_HA_A_IKE_MAX + 1];
-extern const struct nla_policy ha_ike_del_policy[IPSEC_HA_A_IKE_MAX + 1];
-int ha_nl_ike_add(struct sk_buff *skb, struct genl_info *info);
-int ha_nl_ike_set(struct sk_buff *skb, struct genl_info *info);
-int ha_nl_ike_del(struct sk_buff *skb, struct genl_info *info);
-int ha_nl_ike_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int ha_nl_ike_export(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _IPSEC_HA_NL_H */

@@ -167,12 +167,12 @@ static int ha_dump_objs(struct sk_buff *skb, struct netlink_callback *cb, u8 kin
 	return err ?: skb->len;
 }
 
-int ha_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int ipsec_ha_nl_sa_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return ha_dump_objs(skb, cb, HA_OBJ_SA, IPSEC_HA_CMD_SA_GET);
 }
 
-int ha_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int ipsec_ha_nl_policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return ha_dump_objs(skb, cb, HA_OBJ_POLICY, IPSEC_HA_CMD_POLICY_GET);
 }
@@ -201,7 +201,7 @@ static int ha_fill_peer(struct sk_buff *skb, struct ha_net *hn, const struct ha_
 	return 0;
 }
 
-int ha_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int ipsec_ha_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ha_net *hn = ha_net(sock_net(skb->sk));
 	unsigned long node = cb->args[0];

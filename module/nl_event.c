@@ -19,7 +19,7 @@ void ha_nl_event(struct ha_net *hn, const struct ha_event *ev)
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!genl_has_listeners(&ha_genl_family, hn->net, 0))
+	if (!genl_has_listeners(&ha_genl_family, hn->net, IPSEC_HA_NLGRP_EVENTS))
 		return;
 	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!skb)
@@ -54,5 +54,6 @@ void ha_nl_event(struct ha_net *hn, const struct ha_event *ev)
 		return;
 	}
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&ha_genl_family, hn->net, skb, 0, 0, GFP_KERNEL);
+	genlmsg_multicast_netns(&ha_genl_family, hn->net, skb, 0, IPSEC_HA_NLGRP_EVENTS,
+				GFP_KERNEL);
 }

@@ -3,8 +3,9 @@
  * The ike-* operations: an IKE daemon pushes, updates and deletes the
  * context of the IKE SAs it runs; ike-get lists the mirrored contexts
  * without secrets, ike-export gives them with their nonces and keys to the
- * daemon of a node that takes over. Every request is hostile: strict
- * per-op policies, no repeated attribute except child-spi, and a check of
+ * daemon of a node that takes over. Every request is hostile: the strict
+ * per-op policies generated from the spec (nl_gen.c) check each attribute,
+ * the handlers refuse repeated attributes except child-spi and check
  * everything that relates attributes to each other.
  */
 #include <linux/slab.h>
@@ -17,62 +18,7 @@
 #include "nl.h"
 #include "stats.h"
 
-#define HA_IKE_EXT_ALL	(IPSEC_HA_IKE_EXT_NAT_T | IPSEC_HA_IKE_EXT_MOBIKE | \
-			 IPSEC_HA_IKE_EXT_EAP)
 #define HA_IKE_PORT	500	/* IKE's port, when none is given */
-
-#define HA_IKE_SECRET(attr) \
-	[attr] = NLA_POLICY_RANGE(NLA_BINARY, 1, IPSEC_HA_IKE_KEY_MAX)
-#define HA_IKE_DAEMON_STATE \
-	[IPSEC_HA_A_IKE_DAEMON_STATE] = NLA_POLICY_RANGE(NLA_BINARY, 1, IPSEC_HA_IKE_STATE_MAX)
-
-const struct nla_policy ha_ike_add_policy[IPSEC_HA_A_IKE_MAX + 1] = {
-	[IPSEC_HA_A_IKE_SPI_I] = NLA_POLICY_MIN(NLA_U64, 1),
-	[IPSEC_HA_A_IKE_SPI_R] = NLA_POLICY_MIN(NLA_U64, 1),
-	[IPSEC_HA_A_IKE_VERSION] = NLA_POLICY_RANGE(NLA_U8, 1, 2),
-	[IPSEC_HA_A_IKE_INITIATOR] = NLA_POLICY_MAX(NLA_U8, 1),
-	[IPSEC_HA_A_IKE_LOCAL_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[IPSEC_HA_A_IKE_REMOTE_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[IPSEC_HA_A_IKE_LOCAL_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[IPSEC_HA_A_IKE_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[IPSEC_HA_A_IKE_ENCR] = { .type = NLA_U16 },
-	[IPSEC_HA_A_IKE_ENCR_KEYLEN] = { .type = NLA_U16 },
-	[IPSEC_HA_A_IKE_INTEG] = { .type = NLA_U16 },
-	[IPSEC_HA_A_IKE_PRF] = { .type = NLA_U16 },
-	[IPSEC_HA_A_IKE_DH_GROUP] = { .type = NLA_U16 },
-	[IPSEC_HA_A_IKE_EXTENSIONS] = NLA_POLICY_MASK(NLA_U32, HA_IKE_EXT_ALL),
-	[IPSEC_HA_A_IKE_MID_SEND] = { .type = NLA_U32 },
-	[IPSEC_HA_A_IKE_MID_RECV] = { .type = NLA_U32 },
-	[IPSEC_HA_A_IKE_ID_I_TYPE] = NLA_POLICY_MIN(NLA_U8, 1),
-	[IPSEC_HA_A_IKE_ID_I] = NLA_POLICY_RANGE(NLA_BINARY, 0, IPSEC_HA_IKE_ID_MAX),
-	[IPSEC_HA_A_IKE_ID_R_TYPE] = NLA_POLICY_MIN(NLA_U8, 1),
-	[IPSEC_HA_A_IKE_ID_R] = NLA_POLICY_RANGE(NLA_BINARY, 0, IPSEC_HA_IKE_ID_MAX),
-	[IPSEC_HA_A_IKE_CHILD_SPI] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPSEC_HA_A_IKE_NONCE_I] = NLA_POLICY_RANGE(NLA_BINARY, 1, IPSEC_HA_IKE_NONCE_MAX),
-	[IPSEC_HA_A_IKE_NONCE_R] = NLA_POLICY_RANGE(NLA_BINARY, 1, IPSEC_HA_IKE_NONCE_MAX),
-	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_D),
-	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_AI),
-	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_AR),
-	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_EI),
-	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_ER),
-	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_PI),
-	HA_IKE_SECRET(IPSEC_HA_A_IKE_SK_PR),
-	HA_IKE_DAEMON_STATE,
-};
-
-const struct nla_policy ha_ike_set_policy[IPSEC_HA_A_IKE_MAX + 1] = {
-	[IPSEC_HA_A_IKE_SPI_I] = NLA_POLICY_MIN(NLA_U64, 1),
-	[IPSEC_HA_A_IKE_SPI_R] = NLA_POLICY_MIN(NLA_U64, 1),
-	[IPSEC_HA_A_IKE_MID_SEND] = { .type = NLA_U32 },
-	[IPSEC_HA_A_IKE_MID_RECV] = { .type = NLA_U32 },
-	[IPSEC_HA_A_IKE_CHILD_SPI] = NLA_POLICY_MIN(NLA_U32, 1),
-	HA_IKE_DAEMON_STATE,
-};
-
-const struct nla_policy ha_ike_del_policy[IPSEC_HA_A_IKE_MAX + 1] = {
-	[IPSEC_HA_A_IKE_SPI_I] = NLA_POLICY_MIN(NLA_U64, 1),
-	[IPSEC_HA_A_IKE_SPI_R] = NLA_POLICY_MIN(NLA_U64, 1),
-};
 
 /*
  * Netlink keeps the last of repeated attributes: refuse repeats, except
@@ -272,7 +218,7 @@ static struct ha_obj *ha_nl_ike_own(struct ha_net *hn, struct genl_info *info,
 	return obj;
 }
 
-int ha_nl_ike_add(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_ike_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct ha_wire_ike *ike;
@@ -311,7 +257,7 @@ out:
 	return err;
 }
 
-int ha_nl_ike_set(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_ike_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
@@ -361,7 +307,7 @@ int ha_nl_ike_set(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int ha_nl_ike_del(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_ike_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	u64 spi_i, spi_r;
@@ -486,12 +432,12 @@ static int ha_nl_ike_dump_part(struct sk_buff *skb, struct netlink_callback *cb,
 	return skb->len;
 }
 
-int ha_nl_ike_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int ipsec_ha_nl_ike_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return ha_nl_ike_dump_part(skb, cb, false);
 }
 
-int ha_nl_ike_export(struct sk_buff *skb, struct netlink_callback *cb)
+int ipsec_ha_nl_ike_export_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return ha_nl_ike_dump_part(skb, cb, true);
 }

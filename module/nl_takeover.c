@@ -7,15 +7,6 @@
 #include "nl.h"
 #include "takeover.h"
 
-const struct nla_policy ha_nl_promote_policy[IPSEC_HA_A_TAKEOVER_MAX + 1] = {
-	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
-	[IPSEC_HA_A_TAKEOVER_INBOUND] = NLA_POLICY_MAX(NLA_U8, IPSEC_HA_INBOUND_POLICY_STRICT),
-};
-
-const struct nla_policy ha_nl_demote_policy[IPSEC_HA_A_TAKEOVER_MAX + 1] = {
-	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
-};
-
 static int ha_nl_put_failure(struct sk_buff *msg, const struct ha_takeover_failure *f)
 {
 	struct nlattr *nest = nla_nest_start(msg, IPSEC_HA_A_TAKEOVER_FAILURE);
@@ -70,7 +61,13 @@ nospace:
 	return -EMSGSIZE;
 }
 
-static int ha_nl_takeover(struct genl_info *info, u8 cmd)
+/*
+ * Promote and demote; inbound is promote's (demote takes no inbound).
+ * Each op reads only the attributes its generated policy lists: info->attrs
+ * has one entry per attribute up to that policy's maxattr and no more
+ * (demote's ends at node), so inbound is read by the promote handler alone.
+ */
+static int ha_nl_takeover(struct genl_info *info, u8 cmd, u8 inbound)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct ha_takeover *t;
@@ -84,8 +81,7 @@ static int ha_nl_takeover(struct genl_info *info, u8 cmd)
 		return -ENOMEM;
 	if (info->attrs[IPSEC_HA_A_TAKEOVER_NODE])
 		t->node = nla_get_u16(info->attrs[IPSEC_HA_A_TAKEOVER_NODE]);
-	if (info->attrs[IPSEC_HA_A_TAKEOVER_INBOUND])
-		t->inbound = nla_get_u8(info->attrs[IPSEC_HA_A_TAKEOVER_INBOUND]);
+	t->inbound = inbound;
 
 	mutex_lock(&hn->lock);
 	mutex_lock(&hn->store.lock);
@@ -110,12 +106,15 @@ static int ha_nl_takeover(struct genl_info *info, u8 cmd)
 	return err;
 }
 
-int ha_nl_promote(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_promote_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ha_nl_takeover(info, IPSEC_HA_CMD_PROMOTE);
+	struct nlattr *inbound = info->attrs[IPSEC_HA_A_TAKEOVER_INBOUND];
+
+	return ha_nl_takeover(info, IPSEC_HA_CMD_PROMOTE,
+			      inbound ? nla_get_u8(inbound) : IPSEC_HA_INBOUND_POLICY_ACCEPT);
 }
 
-int ha_nl_demote(struct sk_buff *skb, struct genl_info *info)
+int ipsec_ha_nl_demote_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ha_nl_takeover(info, IPSEC_HA_CMD_DEMOTE);
+	return ha_nl_takeover(info, IPSEC_HA_CMD_DEMOTE, IPSEC_HA_INBOUND_POLICY_ACCEPT);
 }

@@ -94,6 +94,20 @@ if [ -x "$NL_RAW" ]; then
 	check_err "an op that takes nothing refuses attributes" "Unknown attribute|Unsupported attribute|failed policy" \
 		ip netns exec n1 "$NL_RAW" attr-on-get
 	unchanged
+	check_err "a dump that takes nothing refuses attributes" "Unknown attribute|Unsupported attribute|failed policy" \
+		ip netns exec n1 "$NL_RAW" attr-on-dump
+	# Demote takes node alone: its attribute array ends there, below
+	# promote's inbound. A plain demote must not read past it (KASAN on
+	# the debug kernel), and extra attributes are refused.
+	check "demote without attributes succeeds" ip netns exec n1 "$NL_RAW" demote
+	check "demote of one node succeeds" ip netns exec n1 "$NL_RAW" demote-node
+	check_err "demote refuses promote's inbound" "Unknown attribute|Unsupported attribute" \
+		ip netns exec n1 "$NL_RAW" demote-inbound
+	check_err "demote refuses an unknown attribute" "Unknown attribute|Unsupported attribute" \
+		ip netns exec n1 "$NL_RAW" demote-unknown
+	check_err "demote refuses an attribute of its reply" "Unknown attribute|Unsupported attribute" \
+		ip netns exec n1 "$NL_RAW" demote-reply-attr
+	unchanged
 else
 	skip "raw netlink cases" "selftests/nl_raw not built"
 fi

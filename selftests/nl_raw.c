@@ -131,8 +131,31 @@ int main(int argc, char **argv)
 	} else if (!strcmp(c, "attr-on-get")) {
 		nlh = genl_msg(family, IPSEC_HA_CMD_LINK_DEL);
 		mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_IFINDEX, 1);
+	} else if (!strcmp(c, "attr-on-dump")) {
+		nlh = genl_msg(family, IPSEC_HA_CMD_SA_GET);
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_ORIGIN, 1);
+	} else if (!strcmp(c, "demote")) {
+		/* No attribute: every SA and policy this node took over. */
+		nlh = genl_msg(family, IPSEC_HA_CMD_DEMOTE);
+	} else if (!strcmp(c, "demote-node")) {
+		nlh = genl_msg(family, IPSEC_HA_CMD_DEMOTE);
+		mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, 2);
+	} else if (!strcmp(c, "demote-inbound")) {
+		/* promote's inbound, above the highest attribute demote takes */
+		nlh = genl_msg(family, IPSEC_HA_CMD_DEMOTE);
+		mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, 2);
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_TAKEOVER_INBOUND, IPSEC_HA_INBOUND_POLICY_STRICT);
+	} else if (!strcmp(c, "demote-unknown")) {
+		nlh = genl_msg(family, IPSEC_HA_CMD_DEMOTE);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_TAKEOVER_MAX + 1, 1);
+	} else if (!strcmp(c, "demote-reply-attr")) {
+		/* an attribute of demote's reply, never of its request */
+		nlh = genl_msg(family, IPSEC_HA_CMD_DEMOTE);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_TAKEOVER_SAS, 1);
 	} else {
-		fprintf(stderr, "usage: %s unknown-attr|duplicate-attr|wrong-type|foreign-attr|short-key|attr-on-get\n",
+		fprintf(stderr, "usage: %s unknown-attr|duplicate-attr|wrong-type|foreign-attr|short-key|attr-on-get|attr-on-dump|\n"
+			"\tdemote|demote-node|demote-inbound|demote-unknown|demote-reply-attr\n",
 			argv[0]);
 		return 2;
 	}

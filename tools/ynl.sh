@@ -6,6 +6,9 @@
 #
 #   tools/ynl.sh path            print the directory holding cli.py
 #   tools/ynl.sh gen-uapi [OUT]  generate the uapi header from the spec
+#   tools/ynl.sh gen-kernel [DIR]  generate nl_gen.c and nl_gen.h (policies,
+#                                split ops, multicast groups) into DIR
+#                                (default module/), by tools/ynl_gen_kernel.py
 #   tools/ynl.sh cli ARGS...     run cli.py with --spec set to our spec
 set -euo pipefail
 
@@ -52,13 +55,26 @@ gen-uapi)
 	(cd "$t" && timeout 120 /usr/bin/python3 "$d/tools/net/ynl/ynl-gen-c.py" --mode uapi --header \
 		--spec Documentation/netlink/specs/ipsec_ha.yaml -o "$out")
 	;;
+gen-kernel)
+	out=${1:-$top/module}
+	d=$(ynl_dir)
+	t=$(spec_tree "$d")
+	trap 'rm -rf "$t"' EXIT
+	for mode in source header; do
+		ext=c
+		[ $mode = header ] && ext=h
+		(cd "$t" && timeout 120 /usr/bin/python3 "$top/tools/ynl_gen_kernel.py" \
+			"$d/tools/net/ynl" --$mode \
+			--spec Documentation/netlink/specs/ipsec_ha.yaml -o "$out/nl_gen.$ext")
+	done
+	;;
 cli)
 	d=$(ynl_dir)
 	exec /usr/bin/python3 "$d/tools/net/ynl/cli.py" --spec "$spec" \
 		--schema "$d/Documentation/netlink/genetlink-legacy.yaml" "$@"
 	;;
 *)
-	echo "usage: $0 path | gen-uapi [OUT] | cli ARGS..." >&2
+	echo "usage: $0 path | gen-uapi [OUT] | gen-kernel [DIR] | cli ARGS..." >&2
 	exit 2
 	;;
 esac

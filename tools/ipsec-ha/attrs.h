@@ -2,8 +2,9 @@
 /*
  * The spec's attribute sets as tables indexed by attribute id: names for
  * error messages and for printing, types for validating what the kernel
- * sends. A new attribute is one line here (tests/unit checks the tables
- * against Documentation/netlink/specs/ipsec_ha.yaml).
+ * sends. The tables (attrs_gen.c, attrs_gen.h) are generated from
+ * Documentation/netlink/specs/ipsec_ha.yaml by tools/gen-attrs.py (make
+ * gen); tests/unit checks them against the spec as well.
  */
 #ifndef IPSEC_HA_ATTRS_H
 #define IPSEC_HA_ATTRS_H
@@ -38,18 +39,8 @@ struct attr_set {
 	unsigned int max;		/* highest id in attrs */
 };
 
-extern const struct attr_set attrs_config;
-extern const struct attr_set attrs_stats;
-extern const struct attr_set attrs_sa;
-extern const struct attr_set attrs_policy;
-extern const struct attr_set attrs_peer;
-extern const struct attr_set attrs_takeover;
-extern const struct attr_set attrs_takeover_failure;
-extern const struct attr_set attrs_ike;
-extern const struct attr_set attrs_event;
-
-/* All sets, NULL terminated (for the spec check). */
-extern const struct attr_set *const attr_sets[];
+/* attrs_config, attrs_stats, ... and attr_sets[], from the spec. */
+#include "attrs_gen.h"
 
 /* Spec name of attribute type in set, or NULL when unknown. */
 const char *attr_name(const struct attr_set *set, unsigned int type);
