@@ -85,35 +85,33 @@ else
 	result "tool builds with -Wall -Wextra -Werror" fail "$log"
 fi
 
-log=$out/uapi.log
-if tools/ynl.sh gen-uapi "$out/ipsec_ha.h" > "$log" 2>&1 &&
-   diff -u include/uapi/linux/ipsec_ha.h "$out/ipsec_ha.h" >> "$log" 2>&1; then
-	result "uapi header matches the netlink spec" pass
-else
-	result "uapi header matches the netlink spec" fail "$log"
-fi
+# gen_check NAME DESC GENERATOR... -- FILE...: the generator, run with the
+# directory $out/NAME as its last argument, writes files of the same base
+# names as the committed FILEs; each must be identical.
+gen_check() {
+	local desc=$2 log=$out/$1.log dir=$out/$1 gen=() f ok=1
+	shift 2
+	while [ "$1" != -- ]; do gen+=("$1"); shift; done
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	if "${gen[@]}" "$dir" > "$log" 2>&1; then
+		for f in "$@"; do
+			diff -u "$f" "$dir/$(basename "$f")" >> "$log" 2>&1 || ok=
+		done
+	else
+		ok=
+	fi
+	if [ -n "$ok" ]; then result "$desc" pass; else result "$desc" fail "$log"; fi
+}
 
-log=$out/gen-kernel.log
-rm -rf "$out/gen-kernel"
-mkdir -p "$out/gen-kernel"
-if tools/ynl.sh gen-kernel "$out/gen-kernel" > "$log" 2>&1 &&
-   diff -u module/nl_gen.c "$out/gen-kernel/nl_gen.c" >> "$log" 2>&1 &&
-   diff -u module/nl_gen.h "$out/gen-kernel/nl_gen.h" >> "$log" 2>&1; then
-	result "module policies and ops (nl_gen.c, nl_gen.h) match the netlink spec" pass
-else
-	result "module policies and ops (nl_gen.c, nl_gen.h) match the netlink spec" fail "$log"
-fi
-
-log=$out/gen-attrs.log
-rm -rf "$out/gen-attrs"
-mkdir -p "$out/gen-attrs"
-if tools/gen-attrs.py -o "$out/gen-attrs" > "$log" 2>&1 &&
-   diff -u tools/ipsec-ha/attrs_gen.c "$out/gen-attrs/attrs_gen.c" >> "$log" 2>&1 &&
-   diff -u tools/ipsec-ha/attrs_gen.h "$out/gen-attrs/attrs_gen.h" >> "$log" 2>&1; then
-	result "tool attribute tables (attrs_gen.c, attrs_gen.h) match the netlink spec" pass
-else
-	result "tool attribute tables (attrs_gen.c, attrs_gen.h) match the netlink spec" fail "$log"
-fi
+uapi_into() { tools/ynl.sh gen-uapi "$1/ipsec_ha.h"; }
+gen_check uapi "uapi header matches the netlink spec" \
+	uapi_into -- include/uapi/linux/ipsec_ha.h
+gen_check gen-kernel "module policies and ops (nl_gen.c, nl_gen.h) match the netlink spec" \
+	tools/ynl.sh gen-kernel -- module/nl_gen.c module/nl_gen.h
+gen_check gen-attrs "tool attribute tables (attrs_gen.c, attrs_gen.h) match the netlink spec" \
+	tools/gen-attrs.py -o -- tools/ipsec-ha/attrs_gen.c tools/ipsec-ha/attrs_gen.h
 
 log=$out/nl-attr-audit.log
 if tools/nl_attr_audit.py > "$log" 2>&1; then
