@@ -63,6 +63,8 @@ enum ha_wire_rec_type {
 	HA_REC_IKE		= 0x83,
 	HA_REC_CTRS		= 0x84,	/* an array of counter entries */
 	HA_REC_TAKEN		= 0x85,	/* an array of takeover entries */
+	HA_REC_GIVEN		= 0x86,	/* an array of handover entries (a move) */
+	HA_REC_MOVE		= 0x87,	/* an array of move requests */
 };
 
 /*

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Control records (wire_ctl.h): the fixed-size ALIVE, NACK, BULK_REQ,
- * BULK_END, NODE_INFO and deletion records, and the CTRS and TAKEN
+ * BULK_END, NODE_INFO and deletion records, and the CTRS, TAKEN, GIVEN and MOVE
  * arrays. The rules of wire.c hold: decoders bound every length before
  * they copy, encoders refuse what decoders refuse.
  */
@@ -72,7 +72,7 @@ int ha_wire_get_ike_del(const struct ha_wire_rec *rec, u64 *spi_i, u64 *spi_r)
 }
 
 /*
- * Array records (CTRS, TAKEN): n entries of elen bytes each, 1 <= n <=
+ * Array records (CTRS, TAKEN, GIVEN, MOVE): n entries of elen bytes each, 1 <= n <=
  * max. Opening one reserves it whole, as ha_wire_rec_open() does.
  */
 static int array_open(struct ha_wire_buf *b, u8 type, unsigned int n, unsigned int max,
@@ -160,6 +160,26 @@ int ha_wire_get_ctr(const struct ha_wire_rec *rec, unsigned int i,
 	return 0;
 }
 
+static u8 *taken_w(u8 *q, const struct ha_wire_taken *t)
+{
+	q = ha_wire_w16(q, t->ref.origin);
+	q = ha_wire_w16(q, t->owner_epoch);
+	q = ha_wire_w32(q, t->ref.id);
+	q = ha_wire_w32(q, t->check);
+	q = ha_wire_w64(q, t->oseq);
+	return ha_wire_w64(q, t->seq);
+}
+
+static void taken_r(const u8 *p, struct ha_wire_taken *t)
+{
+	t->ref.origin = ha_get_be16(p);
+	t->owner_epoch = ha_get_be16(p + 2);
+	t->ref.id = ha_get_be32(p + 4);
+	t->check = ha_get_be32(p + 8);
+	t->oseq = ha_get_be64(p + 12);
+	t->seq = ha_get_be64(p + 20);
+}
+
 int ha_wire_put_taken(struct ha_wire_buf *b, const struct ha_wire_taken *t,
 		      unsigned int n)
 {
@@ -170,14 +190,8 @@ int ha_wire_put_taken(struct ha_wire_buf *b, const struct ha_wire_taken *t,
 	ret = array_open(b, HA_REC_TAKEN, n, HA_WIRE_TAKEN_MAX, HA_WIRE_TAKEN_LEN, &q);
 	if (ret)
 		return ret;
-	for (i = 0; i < n; i++) {
-		q = ha_wire_w16(q, t[i].ref.origin);
-		q = ha_wire_w16(q, t[i].owner_epoch);
-		q = ha_wire_w32(q, t[i].ref.id);
-		q = ha_wire_w32(q, t[i].check);
-		q = ha_wire_w64(q, t[i].oseq);
-		q = ha_wire_w64(q, t[i].seq);
-	}
+	for (i = 0; i < n; i++)
+		q = taken_w(q, &t[i]);
 	return 0;
 }
 
@@ -196,12 +210,85 @@ int ha_wire_get_taken(const struct ha_wire_rec *rec, unsigned int i,
 	p = array_entry(rec, HA_REC_TAKEN, HA_WIRE_TAKEN_LEN, i, &err);
 	if (!p)
 		return err;
-	t->ref.origin = ha_get_be16(p);
-	t->owner_epoch = ha_get_be16(p + 2);
-	t->ref.id = ha_get_be32(p + 4);
-	t->check = ha_get_be32(p + 8);
-	t->oseq = ha_get_be64(p + 12);
-	t->seq = ha_get_be64(p + 20);
+	taken_r(p, t);
+	return 0;
+}
+
+int ha_wire_put_given(struct ha_wire_buf *b, const struct ha_wire_given *g,
+		      unsigned int n)
+{
+	unsigned int i;
+	int ret;
+	u8 *q;
+
+	ret = array_open(b, HA_REC_GIVEN, n, HA_WIRE_GIVEN_MAX, HA_WIRE_GIVEN_LEN, &q);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		q = taken_w(q, &g[i].e);
+		q = ha_wire_w16(q, g[i].to);
+	}
+	return 0;
+}
+
+unsigned int ha_wire_given_count(const struct ha_wire_rec *rec)
+{
+	return array_count(rec, HA_REC_GIVEN, HA_WIRE_GIVEN_LEN);
+}
+
+int ha_wire_get_given(const struct ha_wire_rec *rec, unsigned int i,
+		      struct ha_wire_given *g)
+{
+	const u8 *p;
+	int err;
+
+	memset(g, 0, sizeof(*g));
+	p = array_entry(rec, HA_REC_GIVEN, HA_WIRE_GIVEN_LEN, i, &err);
+	if (!p)
+		return err;
+	taken_r(p, &g->e);
+	g->to = ha_get_be16(p + HA_WIRE_TAKEN_LEN);
+	return 0;
+}
+
+int ha_wire_put_move(struct ha_wire_buf *b, const struct ha_wire_move *m,
+		     unsigned int n)
+{
+	unsigned int i;
+	int ret;
+	u8 *q;
+
+	ret = array_open(b, HA_REC_MOVE, n, HA_WIRE_MOVE_MAX, HA_WIRE_MOVE_LEN, &q);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		q = ha_wire_w16(q, m[i].ref.origin);
+		q = ha_wire_w16(q, m[i].owner_epoch);
+		q = ha_wire_w32(q, m[i].ref.id);
+		q = ha_wire_w16(q, m[i].to);
+	}
+	return 0;
+}
+
+unsigned int ha_wire_move_count(const struct ha_wire_rec *rec)
+{
+	return array_count(rec, HA_REC_MOVE, HA_WIRE_MOVE_LEN);
+}
+
+int ha_wire_get_move(const struct ha_wire_rec *rec, unsigned int i,
+		     struct ha_wire_move *m)
+{
+	const u8 *p;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	p = array_entry(rec, HA_REC_MOVE, HA_WIRE_MOVE_LEN, i, &err);
+	if (!p)
+		return err;
+	m->ref.origin = ha_get_be16(p);
+	m->owner_epoch = ha_get_be16(p + 2);
+	m->ref.id = ha_get_be32(p + 4);
+	m->to = ha_get_be16(p + 8);
 	return 0;
 }
 

@@ -2,7 +2,7 @@
 /*
  * Control records of the sync wire format (wire_ctl.c): ALIVE, NACK,
  * BULK_REQ and BULK_END, NODE_INFO, the deletions (SA_DEL, POLICY_DEL,
- * IKE_DEL) and the CTRS and TAKEN arrays.
+ * IKE_DEL) and the CTRS, TAKEN, GIVEN and MOVE arrays.
  */
 #ifndef _IPSEC_HA_WIRE_CTL_H
 #define _IPSEC_HA_WIRE_CTL_H
@@ -36,6 +36,34 @@ struct ha_wire_taken {
 	u16 owner_epoch;
 	u32 check;		/* low 32 bits of the new record's digest */
 	u64 oseq, seq;		/* SAs: the counters it starts from; else 0 */
+};
+
+/*
+ * One entry of an HA_REC_GIVEN array (30 bytes on the wire): the sender,
+ * the object's owner, removed it from its SAD or SPD for a planned move
+ * and hands it to node to. The fields of a TAKEN entry say what the
+ * record is now (owner and epoch unchanged, an SA's final counters),
+ * then to (2 bytes).
+ */
+#define HA_WIRE_GIVEN_LEN	(HA_WIRE_TAKEN_LEN + 2)
+#define HA_WIRE_GIVEN_MAX	(0xffff / HA_WIRE_GIVEN_LEN)	/* per record */
+
+struct ha_wire_given {
+	struct ha_wire_taken e;
+	u16 to;
+};
+
+/*
+ * One entry of an HA_REC_MOVE array (10 bytes on the wire): the sender
+ * asks the owner of ref, at owner_epoch, to hand it to node to.
+ */
+#define HA_WIRE_MOVE_LEN	10
+#define HA_WIRE_MOVE_MAX	(0xffff / HA_WIRE_MOVE_LEN)	/* per record */
+
+struct ha_wire_move {
+	struct ha_ref ref;
+	u16 owner_epoch;
+	u16 to;
 };
 
 struct ha_wire_alive {
@@ -80,6 +108,12 @@ int ha_wire_get_ctr(const struct ha_wire_rec *rec, unsigned int i, struct ha_wir
 int ha_wire_put_taken(struct ha_wire_buf *b, const struct ha_wire_taken *t, unsigned int n);
 unsigned int ha_wire_taken_count(const struct ha_wire_rec *rec);
 int ha_wire_get_taken(const struct ha_wire_rec *rec, unsigned int i, struct ha_wire_taken *t);
+int ha_wire_put_given(struct ha_wire_buf *b, const struct ha_wire_given *g, unsigned int n);
+unsigned int ha_wire_given_count(const struct ha_wire_rec *rec);
+int ha_wire_get_given(const struct ha_wire_rec *rec, unsigned int i, struct ha_wire_given *g);
+int ha_wire_put_move(struct ha_wire_buf *b, const struct ha_wire_move *m, unsigned int n);
+unsigned int ha_wire_move_count(const struct ha_wire_rec *rec);
+int ha_wire_get_move(const struct ha_wire_rec *rec, unsigned int i, struct ha_wire_move *m);
 int ha_wire_put_alive(struct ha_wire_buf *b, const struct ha_wire_alive *a);
 int ha_wire_get_alive(const struct ha_wire_rec *rec, struct ha_wire_alive *a);
 int ha_wire_put_nack(struct ha_wire_buf *b, const struct ha_wire_nack *n);

@@ -17,6 +17,8 @@ union wire_obj {
 	struct ha_wire_node_info info;
 	struct ha_wire_ctr ctr;
 	struct ha_wire_taken taken;
+	struct ha_wire_given given;
+	struct ha_wire_move move;
 	u64 spi[2];
 };
 
@@ -25,7 +27,7 @@ union wire_obj {
 
 /*
  * Decode @rec as its type says into @o; 0 if decoded, 1 if the type has
- * no decoder, else the decoder's error. For CTRS and TAKEN, decodes every
+ * no decoder, else the decoder's error. For the arrays, decodes every
  * entry into @o (the last one stays) and returns the first error.
  */
 static inline int wire_decode(const struct ha_wire_rec *rec, union wire_obj *o)
@@ -74,13 +76,33 @@ static inline int wire_decode(const struct ha_wire_rec *rec, union wire_obj *o)
 				return ret;
 		}
 		return 0;
+	case HA_REC_GIVEN:
+		n = ha_wire_given_count(rec);
+		if (!n && rec->len)
+			return ha_wire_get_given(rec, 0, &o->given);
+		for (i = 0; i < n; i++) {
+			ret = ha_wire_get_given(rec, i, &o->given);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	case HA_REC_MOVE:
+		n = ha_wire_move_count(rec);
+		if (!n && rec->len)
+			return ha_wire_get_move(rec, 0, &o->move);
+		for (i = 0; i < n; i++) {
+			ret = ha_wire_get_move(rec, i, &o->move);
+			if (ret)
+				return ret;
+		}
+		return 0;
 	default:
 		return 1;
 	}
 }
 
 /*
- * Encode @o as a record of @type. CTRS and TAKEN re-encode the entries
+ * Encode @o as a record of @type. The arrays re-encode the entries
  * of @src (the decoded record) one by one.
  */
 static inline int wire_encode(struct ha_wire_buf *b, u8 type,
@@ -89,6 +111,8 @@ static inline int wire_encode(struct ha_wire_buf *b, u8 type,
 {
 	static struct ha_wire_ctr c[HA_WIRE_CTRS_MAX];
 	static struct ha_wire_taken t[HA_WIRE_TAKEN_MAX];
+	static struct ha_wire_given g[HA_WIRE_GIVEN_MAX];
+	static struct ha_wire_move m[HA_WIRE_MOVE_MAX];
 	unsigned int i, n;
 
 	switch (type) {
@@ -124,16 +148,38 @@ static inline int wire_encode(struct ha_wire_buf *b, u8 type,
 			if (ha_wire_get_taken(src, i, &t[i]))
 				return -EBADMSG;
 		return ha_wire_put_taken(b, t, n);
+	case HA_REC_GIVEN:
+		n = ha_wire_given_count(src);
+		for (i = 0; i < n; i++)
+			if (ha_wire_get_given(src, i, &g[i]))
+				return -EBADMSG;
+		return ha_wire_put_given(b, g, n);
+	case HA_REC_MOVE:
+		n = ha_wire_move_count(src);
+		for (i = 0; i < n; i++)
+			if (ha_wire_get_move(src, i, &m[i]))
+				return -EBADMSG;
+		return ha_wire_put_move(b, m, n);
 	default:
 		return -EINVAL;
 	}
 }
 
-/* Bytes of one entry of an array record (CTRS, TAKEN); 0 for others. */
+/* Bytes of one entry of an array record (CTRS, TAKEN, GIVEN, MOVE); 0 for others. */
 static inline size_t wire_entry_len(u8 type)
 {
-	return type == HA_REC_CTRS ? HA_WIRE_CTR_LEN :
-	       type == HA_REC_TAKEN ? HA_WIRE_TAKEN_LEN : 0;
+	switch (type) {
+	case HA_REC_CTRS:
+		return HA_WIRE_CTR_LEN;
+	case HA_REC_TAKEN:
+		return HA_WIRE_TAKEN_LEN;
+	case HA_REC_GIVEN:
+		return HA_WIRE_GIVEN_LEN;
+	case HA_REC_MOVE:
+		return HA_WIRE_MOVE_LEN;
+	default:
+		return 0;
+	}
 }
 
 /* Bytes of the decoded object to compare (0: an array record). */
@@ -169,6 +215,7 @@ static const u8 wire_types[] = {
 	HA_REC_ALIVE, HA_REC_NACK, HA_REC_BULK_REQ, HA_REC_BULK_END,
 	HA_REC_NODE_INFO, HA_REC_SA_DEL, HA_REC_POLICY_DEL, HA_REC_IKE_DEL,
 	HA_REC_SA, HA_REC_POLICY, HA_REC_IKE, HA_REC_CTRS, HA_REC_TAKEN,
+	HA_REC_GIVEN, HA_REC_MOVE,
 };
 
 #endif

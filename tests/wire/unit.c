@@ -827,6 +827,75 @@ static void test_taken(void)
 	ok((1416 - 3) / HA_WIRE_TAKEN_LEN == 50, "50 takeover entries per 1500-byte datagram");
 }
 
+static void test_given_move(void)
+{
+	static struct ha_wire_given g[2];
+	static struct ha_wire_move m[2];
+	struct ha_wire_iter it;
+	struct ha_wire_rec rec;
+	struct ha_wire_buf b;
+	unsigned int i;
+	int ret;
+
+	memset(g, 0, sizeof(g));
+	memset(m, 0, sizeof(m));
+	for (i = 0; i < 2; i++) {
+		g[i].e.ref.origin = i + 1;
+		g[i].e.ref.id = 0x10000 + i;
+		g[i].e.owner_epoch = i + 1;
+		g[i].e.check = 0xdeadbeef - i;
+		g[i].e.oseq = ~0ULL - i;
+		g[i].e.seq = (u64)i << 40 | 7;
+		g[i].to = 0x0203 + i;
+		m[i].ref = g[i].e.ref;
+		m[i].owner_epoch = 0xfffe + i;
+		m[i].to = 3;
+	}
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ret = ha_wire_put_given(&b, g, 2);
+	ok(!ret && b.len == 3 + 2 * 30, "GIVEN of 2 entries is 3 + 60 bytes");
+	ok(!memcmp(buf, "\x86\x00\x3c\x00\x01\x00\x01\x00\x01\x00\x00\xde\xad\xbe\xef"
+		   "\xff\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\x07\x02\x03", 33),
+	   "GIVEN entry layout: a TAKEN entry, then to");
+	corpus(buf, b.len);
+	ha_wire_iter_init(&it, buf, b.len);
+	ret = ha_wire_next(&it, &rec);
+	ok(ret == 1 && ha_wire_given_count(&rec) == 2, "GIVEN count");
+	for (i = 0; i < 2; i++) {
+		ret = ha_wire_get_given(&rec, i, &out.given);
+		ok(!ret && !memcmp(&out.given, &g[i], sizeof(g[i])), "GIVEN entry %u round trip", i);
+	}
+	ok(ha_wire_get_given(&rec, 2, &out.given) == -EINVAL, "GIVEN index past the end");
+	rec.len = 29;
+	ok(ha_wire_given_count(&rec) == 0 && ha_wire_get_given(&rec, 0, &out.given) == -EBADMSG,
+	   "GIVEN of 29 bytes is malformed");
+	rec.type = HA_REC_TAKEN;
+	rec.len = 30;
+	ok(ha_wire_get_given(&rec, 0, &out.given) == -EINVAL && !ha_wire_given_count(&rec),
+	   "GIVEN decoder refuses another type");
+	ok(ha_wire_put_given(&b, g, 0) == -EINVAL, "GIVEN of no entry refused");
+	ok(ha_wire_put_given(&b, g, HA_WIRE_GIVEN_MAX + 1) == -EINVAL,
+	   "GIVEN of more than %u entries refused", HA_WIRE_GIVEN_MAX);
+
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ret = ha_wire_put_move(&b, m, 2);
+	ok(!ret && b.len == 3 + 2 * 10, "MOVE of 2 entries is 3 + 20 bytes");
+	ok(!memcmp(buf, "\x87\x00\x14\x00\x01\xff\xfe\x00\x01\x00\x00\x00\x03", 13),
+	   "MOVE entry layout: origin, epoch, id, to");
+	corpus(buf, b.len);
+	ha_wire_iter_init(&it, buf, b.len);
+	ret = ha_wire_next(&it, &rec);
+	ok(ret == 1 && ha_wire_move_count(&rec) == 2, "MOVE count");
+	for (i = 0; i < 2; i++) {
+		ret = ha_wire_get_move(&rec, i, &out.move);
+		ok(!ret && !memcmp(&out.move, &m[i], sizeof(m[i])), "MOVE entry %u round trip", i);
+	}
+	rec.len = 15;
+	ok(ha_wire_move_count(&rec) == 0 && ha_wire_get_move(&rec, 0, &out.move) == -EBADMSG,
+	   "MOVE of 15 bytes is malformed");
+	ok(ha_wire_put_move(&b, m, 0) == -EINVAL, "MOVE of no entry refused");
+}
+
 static void test_capacity(void)
 {
 	static struct ha_wire_ctr c[HA_WIRE_CTRS_MAX];
@@ -2401,6 +2470,7 @@ int main(int argc, char **argv)
 	test_sa_round_trips();
 	test_other_round_trips();
 	test_taken();
+	test_given_move();
 	test_capacity();
 	test_truncation();
 	test_malformed();
