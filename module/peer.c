@@ -104,8 +104,10 @@ bool ha_peer_accept(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_h
 	if (h->epoch > p->epoch) {	/* the peer restarted */
 		p->epoch = h->epoch;
 		p->max_seq = 0;
+		p->synced_seq = 0;
 		p->bulk_req_rx = 0;	/* its requests were of its last life */
 		p->bulk_deferred = false;
+		p->nr_nack_wait = 0;
 		bitmap_zero(p->window, HA_PEER_WINDOW);
 	}
 	if (!p->max_seq)
@@ -216,16 +218,20 @@ void ha_peer_bulk_end(struct ha_net *hn, struct ha_peer *p, const struct ha_wire
 /*
  * The peer's summary differs from what this node holds: ask again for
  * the datagrams still missing in the window (a NACK, or the resend it
- * asked for, may have been lost too). Up to the sender's NACK capacity.
+ * asked for, may have been lost too), up to the sender's NACK capacity.
+ * Only holes after the last datagram whose summary matched count: the
+ * older ones were repaired, and under steady loss they would fill every
+ * range of the request.
  */
 static void ha_peer_renack(struct ha_net *hn, struct ha_peer *p)
 {
-	u64 from = max(p->first_seq, p->max_seq >= HA_PEER_WINDOW ?
-				     p->max_seq - HA_PEER_WINDOW + 1 : 1);
+	u64 from = max3(p->first_seq, p->max_seq >= HA_PEER_WINDOW ?
+				      p->max_seq - HA_PEER_WINDOW + 1 : 1,
+			p->synced_seq + 1);
 	unsigned int ranges = 0;
 	u64 s = from, start;
 
-	while (s <= p->max_seq && ranges < 8) {
+	while (s <= p->max_seq && ranges < HA_SYNC_RESEND_RANGES) {
 		if (test_bit(s % HA_PEER_WINDOW, p->window)) {
 			s++;
 			continue;
@@ -272,6 +278,7 @@ void ha_peer_alive(struct ha_net *hn, struct ha_peer *p, const struct ha_wire_al
 	}
 	p->in_sync = count == a->count && digest == a->digest;
 	if (p->in_sync) {
+		p->synced_seq = max(p->synced_seq, a->last_seq);
 		p->mismatches = 0;
 		p->differs = false;
 		if (p->bulk == HA_BULK_WAITING)

@@ -6,6 +6,7 @@
 #include <linux/xarray.h>
 
 #include "ipsec_ha.h"
+#include "sync.h"
 #include "wire.h"
 
 #define HA_PEER_WINDOW	1024	/* datagrams of reordering tolerated */
@@ -25,6 +26,11 @@ struct ha_peer {
 	u64 epoch;
 	u64 max_seq;
 	u64 first_seq;		/* first datagram heard in this epoch */
+	/*
+	 * Its datagram whose ALIVE last matched this node's mirror: holes at
+	 * or before it need no repair, so renack asks only for later ones.
+	 */
+	u64 synced_seq;
 	DECLARE_BITMAP(window, HA_PEER_WINDOW);
 	unsigned long last_heard;
 	u64 datagrams, gaps, resends;
@@ -41,6 +47,9 @@ struct ha_peer {
 	unsigned long last_gap;	/* jiffies of the last gap asked to be resent */
 	/* jiffies when its NACKs, BULK_REQ and ALIVE last cost a walk (rx.c) */
 	unsigned long resend_at, bulk_served_at, alive_at;
+	/* Its NACKed ranges that wait for the per-peer limit (rx.c). */
+	unsigned int nr_nack_wait;
+	struct ha_sync_range nack_wait[HA_SYNC_RESEND_RANGES];
 	u32 spi_min, spi_max;	/* its SPI range (NODE_INFO); 0: none */
 	u32 sync_packets;	/* its counter threshold (NODE_INFO); 0: unknown */
 	bool lost;		/* silent for HA_PEER_LOST_AFTER (watch.c) */

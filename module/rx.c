@@ -314,36 +314,50 @@ struct ha_rx_ctl {
 	struct ha_sync_range nacks[HA_SYNC_RESEND_RANGES];
 };
 
-/* Add a NACK's range; past the room, the last range grows to cover it. */
-static void ha_rx_nack_add(struct ha_rx_ctl *ctl, const struct ha_wire_nack *n)
+/* Add a NACK's range to r[*n]; past the room, the last range grows to cover it. */
+static void ha_rx_range_add(struct ha_sync_range *r, unsigned int *n, u64 from, u64 to)
 {
-	struct ha_sync_range *r;
-
-	if (n->from > n->to)
+	if (from > to)
 		return;
-	if (ctl->nr_nacks < ARRAY_SIZE(ctl->nacks)) {
-		r = &ctl->nacks[ctl->nr_nacks++];
-		r->from = n->from;
-		r->to = n->to;
+	if (*n < HA_SYNC_RESEND_RANGES) {
+		r[*n].from = from;
+		r[*n].to = to;
+		(*n)++;
 		return;
 	}
-	r = &ctl->nacks[ctl->nr_nacks - 1];
-	r->from = min(r->from, n->from);
-	r->to = max(r->to, n->to);
+	r[*n - 1].from = min(r[*n - 1].from, from);
+	r[*n - 1].to = max(r[*n - 1].to, to);
+}
+
+static void ha_rx_nack_add(struct ha_rx_ctl *ctl, const struct ha_wire_nack *n)
+{
+	ha_rx_range_add(ctl->nacks, &ctl->nr_nacks, n->from, n->to);
 }
 
 static void ha_rx_control(struct ha_net *hn, struct ha_peer *p, struct ha_rx_ctl *ctl)
 {
 	unsigned long now = jiffies;
+	unsigned int i;
 
-	if (ctl->nr_nacks) {
+	/*
+	 * NACKs that come within the limit wait for it: rx serves them, with
+	 * those of later datagrams, once it passed (the peer sends an ALIVE
+	 * every second). Dropping them would leave the peer's holes to its
+	 * next summary, a second or more later, or to a bulk sync.
+	 */
+	for (i = 0; i < ctl->nr_nacks; i++)
+		ha_rx_range_add(p->nack_wait, &p->nr_nack_wait,
+				ctl->nacks[i].from, ctl->nacks[i].to);
+	if (p->nr_nack_wait) {
 		if (p->resend_at && time_before(now, p->resend_at + HA_RX_RESEND_GAP)) {
-			ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_LIMITED);
+			if (ctl->nr_nacks)
+				ha_stat_inc(hn, IPSEC_HA_A_STATS_RX_LIMITED);
 		} else {
 			p->resend_at = now;
 			p->resends++;
-			ha_stat_add(hn, IPSEC_HA_A_STATS_RX_NACKS, ctl->nr_nacks);
-			ha_sync_resend(hn, ctl->nacks, ctl->nr_nacks);
+			ha_stat_add(hn, IPSEC_HA_A_STATS_RX_NACKS, p->nr_nack_wait);
+			ha_sync_resend(hn, p->nack_wait, p->nr_nack_wait);
+			p->nr_nack_wait = 0;
 		}
 	}
 	/*

@@ -89,25 +89,29 @@ pp ip -n n1 xfrm state flush proto ah
 check "a flush of AH SAs follows" wait_until 5 sh -c \
 	"[ \"\$(ip netns exec n2 '$IPSEC_HA' -j sa list | jq '[.[] | select(.proto == \"ah\")] | length')\" = 0 ]"
 
-# 20% loss on every node's HA link: the mirrors converge anyway.
+# 20% loss on every node's HA link: the mirrors converge anyway, round
+# after round (the holes of earlier rounds, repaired long ago, must not
+# crowd out the new ones when a node asks again).
 for i in 1 2 3; do
 	tc -n "n$i" qdisc add dev ha0 root netem loss 20%
 done
-for i in $(seq 1 $((n / 5))); do
-	spi=$(printf '0x%08x' $((0x20000 + i)))
-	echo "xfrm state add src 10.9.0.1 dst 10.9.1.$i proto esp spi $spi reqid $i mode tunnel aead rfc4106(gcm(aes)) $key20 128"
-done > "$tmp/batch2"
-for j in $(seq 16 8 $((n * 4 / 5))); do	# IPv4 tunnel-mode ones
-	echo "xfrm state del src 10.$((j / 250)).0.1 dst 10.$((j / 250)).1.$((j % 250 + 1)) proto esp spi $(printf '0x%08x' $((0x10000 + j)))"
-done >> "$tmp/batch2"
-check "$((n / 5)) additions and $((n / 10 - 1)) deletions on n1" ip -n n1 -batch "$tmp/batch2"
-want=$(n1_owned)
-t0=$(date +%s%N)
-check "with 20% loss, n2 converges within 5 s of the last change" wait_until 5 has_all n2 "$want"
-check "with 20% loss, n3 converges within 5 s of the last change" wait_until 5 has_all n3 "$want"
-echo "# converged after $(( ($(date +%s%N) - t0) / 1000000 )) ms; n2 asked for $(ha n2 -j peers | jq '.[] | select(.node_id == 1) | .gaps') resends"
-check "... field for field (n2)" same_view n2
-check "... field for field (n3)" same_view n3
+for r in 1 2 3 4; do
+	for i in $(seq 1 $((n / 20))); do
+		spi=$(printf '0x%08x' $((0x20000 + r * 0x1000 + i)))
+		echo "xfrm state add src 10.9.0.1 dst 10.9.$r.$i proto esp spi $spi reqid $i mode tunnel aead rfc4106(gcm(aes)) $key20 128"
+	done > "$tmp/batch2"
+	for j in $(seq $((8 * r)) 32 $((n * 4 / 5))); do	# IPv4 tunnel-mode ones
+		echo "xfrm state del src 10.$((j / 250)).0.1 dst 10.$((j / 250)).1.$((j % 250 + 1)) proto esp spi $(printf '0x%08x' $((0x10000 + j)))"
+	done >> "$tmp/batch2"
+	check "round $r: $((n / 20)) additions and $(( (n * 4 / 5 - 8 * r) / 32 + 1)) deletions on n1" ip -n n1 -batch "$tmp/batch2"
+	want=$(n1_owned)
+	t0=$(date +%s%N)
+	check "round $r: with 20% loss, n2 converges within 5 s of the last change" wait_until 5 has_all n2 "$want"
+	check "round $r: with 20% loss, n3 converges within 5 s of the last change" wait_until 5 has_all n3 "$want"
+	echo "# round $r: converged after $(( ($(date +%s%N) - t0) / 1000000 )) ms; n2 asked for $(ha n2 -j peers | jq '.[] | select(.node_id == 1) | .gaps') resends"
+	check "round $r: ... field for field (n2)" wait_until 5 same_view n2
+	check "round $r: ... field for field (n3)" wait_until 5 same_view n3
+done
 for i in 1 2 3; do
 	tc -n "n$i" qdisc del dev ha0 root
 done
