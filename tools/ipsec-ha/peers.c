@@ -12,11 +12,21 @@
 #include "genl.h"
 #include "ipsec-ha.h"
 
+/* ... owns 12 sa 2 policy 4 ike */
+static void owns_words(struct dump_line *l, const uint64_t n[SHARE_KINDS])
+{
+	dump_word(l, "owns %" PRIu64 " sa %" PRIu64 " policy %" PRIu64 " ike",
+		  n[SHARE_SA], n[SHARE_POLICY], n[SHARE_IKE]);
+}
+
 /*
  * node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago
- * datagrams 1240 gaps 3 resends 1 objects 512 bulk complete   (one line)
+ * datagrams 1240 gaps 3 resends 1 objects 512 [owns 500 sa 12 policy
+ * 250 ike] bulk complete   (one line; the share after the objects it
+ * owns here, when owns is not NULL)
  */
-static void peer_words(struct dump_line *l, const struct attr_vals *v)
+static void peer_words(struct dump_line *l, const struct attr_vals *v,
+		       const uint64_t *owns)
 {
 	char buf[FMT_BUF];
 
@@ -31,6 +41,8 @@ static void peer_words(struct dump_line *l, const struct attr_vals *v)
 	dump_word_num(l, "gaps", v, IPSEC_HA_A_PEER_GAPS);
 	dump_word_num(l, "resends", v, IPSEC_HA_A_PEER_RESENDS);
 	dump_word_num(l, "objects", v, IPSEC_HA_A_PEER_OBJECTS);
+	if (owns)
+		owns_words(l, owns);
 	dump_word_name(l, "bulk", v, IPSEC_HA_A_PEER_BULK, fmt_bulk);
 	if (attr_has(v, IPSEC_HA_A_PEER_IN_SYNC))
 		dump_word(l, "%s", v->num[IPSEC_HA_A_PEER_IN_SYNC] ? "in-sync" : "NOT-IN-SYNC");
@@ -45,7 +57,7 @@ static void peer_text(FILE *f, const struct attr_vals *v)
 	struct dump_line l;
 
 	dump_line_begin(&l, f);
-	peer_words(&l, v);
+	peer_words(&l, v, NULL);
 	dump_line_end(&l);
 }
 
@@ -87,13 +99,6 @@ const struct dump_kind dump_peer = {
 	.json = peer_json,
 };
 
-/* ... owns 12 sa 2 policy 4 ike */
-static void owns_words(struct dump_line *l, const uint64_t n[SHARE_KINDS])
-{
-	dump_word(l, "owns %" PRIu64 " sa %" PRIu64 " policy %" PRIu64 " ike",
-		  n[SHARE_SA], n[SHARE_POLICY], n[SHARE_IKE]);
-}
-
 /* "owns": {"sa": N, "policy": N, "ike": N} */
 static void owns_json(struct json *j, const uint64_t n[SHARE_KINDS])
 {
@@ -131,8 +136,7 @@ int peers_msg(const struct nlmsghdr *nlh, void *data)
 		json_obj_end(&o->j);
 	} else {
 		dump_line_begin(&l, o->f);
-		peer_words(&l, &o->v);
-		owns_words(&l, n);
+		peer_words(&l, &o->v, n);
 		dump_line_end(&l);
 	}
 	o->count++;
@@ -271,12 +275,12 @@ const struct cmd cmd_peers = {
 		"node id, boot epoch (hex), last datagram number, time since the last\n"
 		"datagram, datagrams received, gaps this node asked to be resent,\n"
 		"resends the peer asked of this node, objects the peer owns here,\n"
-		"the bulk sync state (none, waiting, complete), the SPI range it\n"
-		"announced (spi-range MIN-MAX), and OVERLAP when that range overlaps\n"
-		"this node's or another peer's, and its share: how many SAs,\n"
-		"policies and IKE contexts it owns as this node sees them\n"
-		"(owns N sa N policy N ike). A last line, \"node ID self owns ...\",\n"
-		"is this node's own share.\n"
+		"its share (owns N sa N policy N ike: the SAs, policies and IKE\n"
+		"contexts it owns as this node sees them), the bulk sync state\n"
+		"(none, waiting, complete), the SPI range it announced (spi-range\n"
+		"MIN-MAX), and OVERLAP when that range overlaps this node's or\n"
+		"another peer's. A last line, \"node ID self owns ...\", is this\n"
+		"node's own share.\n"
 		"With -j, a JSON array of objects, the share under \"owns\" (sa,\n"
 		"policy, ike); the last object is this node's: node_id, \"self\": true\n"
 		"and owns.\n",

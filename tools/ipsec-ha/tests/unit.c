@@ -1996,11 +1996,11 @@ static void test_peers_share(void)
 	fclose(f);
 	CHECK_STR(mem,
 		  "node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
-		  "datagrams 1240 gaps 3 resends 1 objects 512 bulk complete "
-		  "owns 1 sa 1 policy 0 ike\n"
+		  "datagrams 1240 gaps 3 resends 1 objects 512 "
+		  "owns 1 sa 1 policy 0 ike bulk complete\n"
 		  "node 4 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
-		  "datagrams 1240 gaps 3 resends 1 objects 512 bulk complete "
-		  "owns 0 sa 0 policy 0 ike\n"
+		  "datagrams 1240 gaps 3 resends 1 objects 512 "
+		  "owns 0 sa 0 policy 0 ike bulk complete\n"
 		  "node 1 self owns 1 sa 1 policy 1 ike\n");
 
 	f = mem_open();
