@@ -233,7 +233,7 @@ static int count_shares(struct genl *g, struct share_table *t)
 static int peers_run(struct ctx *ctx, int argc, char **argv)
 {
 	struct share_table shares = { 0 };
-	struct ha_config cfg;
+	struct ha_config cfg = { 0 };
 	struct peers_out p;
 	struct nlmsghdr *nlh;
 	struct genl g;
