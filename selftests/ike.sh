@@ -276,4 +276,60 @@ check "n1's IKE daemon is told: ike-lost, node 2, the SPIs" wait_until 5 grep -q
 	"ike-lost: node 2 ike-spi-i $(spi_i 3) ike-spi-r $(spi_r 3)" "$tmp/mon1"
 check_eq "... once, and for that context only" 1 "$(grep -c ike-lost "$tmp/mon1")"
 
+# Who owns what: the list filters (spi, peer, owner, combined), in text
+# and JSON, and each node's share in peers. Node 1 adds two SAs (one IPv6)
+# and a policy, node 2 an SA to the peer of the taken-over one: node 3
+# sees node 1 own two SAs, the policy and 99 IKE contexts, node 2 two SAs
+# and context 3.
+pp ip -n n1 xfrm state add src 192.0.2.1 dst 198.51.0.6 proto esp spi 0xc0000005 reqid 5 \
+	mode tunnel aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+pp ip -n n1 xfrm state add src 2001:db8::1 dst 2001:db8:1::10 proto esp spi 0xc000000a reqid 10 \
+	mode tunnel aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+pp ip -n n1 xfrm policy add src 10.0.0.0/24 dst 10.1.0.0/24 dir out \
+	tmpl src 192.0.2.1 dst 198.51.0.6 proto esp reqid 5 mode tunnel
+pp ip -n n2 xfrm state add src 192.0.2.2 dst 198.51.0.3 proto esp spi 0xbeef reqid 3 \
+	mode tunnel aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+sas() { ha "$1" -j sa list "${@:2}" | jq -c 'map(.spi) | sort'; }
+ikes() { ha "$1" -j ike list "${@:2}" | jq -c 'map(.spi_i) | sort'; }
+n3_has_all() {
+	[ "$(sas n3 owner 1)" = '["0xc0000005","0xc000000a"]' ] &&
+	[ "$(sas n3 owner 2)" = '["0x0000beef","0xc0000003"]' ] &&
+	[ "$(ha n3 -j policy list | jq length)" = 1 ]
+}
+check "n3 mirrors the new SAs and the policy" wait_until 10 n3_has_all
+check_eq "sa list spi 0xc0000005: that SA" '["0xc0000005"]' "$(sas n3 spi 0xc0000005)"
+check_eq "sa list spi in decimal" '["0xc0000005"]' "$(sas n3 spi 3221225477)"
+check_eq "sa list spi of no SA: none" '[]' "$(sas n3 spi 0x12345)"
+check_eq "sa list peer: the SAs to or from it" '["0x0000beef","0xc0000003"]' "$(sas n3 peer 198.51.0.3)"
+check_eq "sa list peer IPv6" '["0xc000000a"]' "$(sas n3 peer 2001:db8:1::10)"
+check_eq "sa list peer, a source address" '["0xc0000003","0xc0000005"]' "$(sas n3 peer 192.0.2.1)"
+check_eq "sa list owner 1" '["0xc0000005","0xc000000a"]' "$(sas n3 owner 1)"
+check_eq "sa list owner 3: none" '[]' "$(sas n3 owner 3)"
+check_eq "sa list owner 2 peer 192.0.2.2: both must match" '["0x0000beef"]' "$(sas n3 owner 2 peer 192.0.2.2)"
+check_eq "sa list owner local on n2" '["0x0000beef","0xc0000003"]' "$(sas n2 owner local)"
+check_eq "sa list owner 2 in text: two lines of owner 2" "2 2" \
+	"$(ha n3 sa list owner 2 | wc -l) $(ha n3 sa list owner 2 | grep -c '^owner 2 ')"
+check_eq "policy list peer: a selector covers it" 1 "$(ha n3 -j policy list peer 10.1.0.77 | jq length)"
+check_eq "policy list peer outside the selectors: none" 0 "$(ha n3 -j policy list peer 10.2.0.1 | jq length)"
+check_eq "policy list owner 2: none" 0 "$(ha n3 -j policy list owner 2 | jq length)"
+check_eq "ike list peer: the context with that remote address" "[\"$(spi_i 3)\"]" "$(ikes n3 peer 198.51.0.4)"
+check_eq "ike list peer IPv6" "[\"$(spi_i 10)\"]" "$(ikes n3 peer 2001:db8:1::10)"
+check_eq "ike list spi: the context of that CHILD SPI" "[\"$(spi_i 5)\"]" "$(ikes n3 spi 0xd0000005)"
+check_eq "ike list owner 2: the context taken over" "[\"$(spi_i 3)\"]" "$(ikes n3 owner 2)"
+check_eq "ike list owner 1: the other 99" 99 "$(ha n3 -j ike list owner 1 | jq length)"
+check_eq "ike list spi 0xc0000003 owner 1: none" '[]' "$(ikes n3 spi 0xc0000003 owner 1)"
+check_eq "ike list owner local on n2" "[\"$(spi_i 3)\"]" "$(ikes n2 owner local)"
+check_eq "ike list peer in text: one line" 1 "$(ha n3 ike list peer 198.51.0.4 | wc -l)"
+check_err "an unknown filter is refused" "ike list: unknown filter 'bogus'" ha n3 ike list bogus 1
+check_err "a bad address is refused" "sa list: peer '198.51.0': not an IPv4" ha n3 sa list peer 198.51.0
+shares() { ha "$1" -j peers | jq -c 'sort_by(.node_id) | map({node_id, self, owns})'; }
+check_eq "n3's peers: each node's share, and its own" \
+	'[{"node_id":1,"self":null,"owns":{"sa":2,"policy":1,"ike":99}},{"node_id":2,"self":null,"owns":{"sa":2,"policy":0,"ike":1}},{"node_id":3,"self":true,"owns":{"sa":0,"policy":0,"ike":0}}]' \
+	"$(shares n3)"
+check_eq "n2's own share" '{"sa":2,"policy":0,"ike":1}' "$(ha n2 -j peers | jq -c '.[] | select(.self) | .owns')"
+check "n3's peers in text: node 1's share" sh -c \
+	"ip netns exec n3 '$IPSEC_HA' peers | grep -q '^node 1 .* objects [0-9]* owns 2 sa 1 policy 99 ike bulk '"
+check_eq "n3's peers in text: its own share last" "node 3 self owns 0 sa 0 policy 0 ike" \
+	"$(ha n3 peers | tail -n 1)"
+
 finish

@@ -27,6 +27,9 @@ int dump_msg(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
 		return MNL_CB_OK;	/* not a genetlink message: skip */
 	attr_vals_parse(nlh, o->kind->set, &o->v);
+	if (o->filter && o->kind->filter_attrs &&
+	    !filter_match(o->filter, o->kind->filter_attrs, &o->v, NULL, 0))
+		return MNL_CB_OK;
 	if (o->json) {
 		if (!o->started) {
 			json_arr_begin(&o->j, NULL);
@@ -56,6 +59,22 @@ void dump_end(struct dump_out *o, bool ok)
 
 int dump_run(const struct ctx *ctx, const struct dump_kind *k)
 {
+	return dump_run_filtered(ctx, k, NULL);
+}
+
+int dump_filter_args(const char *cmd, unsigned int allowed, int argc,
+		     char **argv, struct list_filter *f)
+{
+	char err[128];
+
+	if (filter_parse(f, allowed, argc - 1, argv + 1, err, sizeof(err)))
+		return usage_error(cmd, "%s %s: %s", cmd, argv[0], err);
+	return 0;
+}
+
+int dump_run_filtered(const struct ctx *ctx, const struct dump_kind *k,
+		      const struct list_filter *filter)
+{
 	struct dump_out o;
 	struct nlmsghdr *nlh;
 	struct genl g;
@@ -65,6 +84,7 @@ int dump_run(const struct ctx *ctx, const struct dump_kind *k)
 	if (ret)
 		return ret;
 	dump_begin(&o, k, ctx, stdout);
+	o.filter = filter;
 	nlh = genl_msg(&g, k->cmd, NLM_F_DUMP);
 	ret = genl_do(&g, nlh, k->set, dump_msg, &o);
 	dump_end(&o, !ret);

@@ -15,6 +15,7 @@
 #include <libmnl/libmnl.h>
 
 #include "attrs.h"
+#include "filter.h"
 #include "fmt.h"
 #include "ipsec-ha.h"
 #include "json.h"
@@ -27,6 +28,8 @@ struct dump_kind {
 	void (*text)(FILE *f, const struct attr_vals *v);
 	/* One object (in the array). */
 	void (*json)(struct json *j, const struct attr_vals *v);
+	/* What the list filters look at (NULL: the table has no filters). */
+	const struct filter_attrs *filter_attrs;
 };
 
 extern const struct dump_kind dump_sa, dump_policy, dump_peer;
@@ -40,6 +43,7 @@ struct dump_out {
 	struct json j;
 	struct attr_vals v;		/* of the message being printed */
 	unsigned long count;		/* messages printed */
+	const struct list_filter *filter; /* print only what matches (or NULL) */
 };
 
 void dump_begin(struct dump_out *o, const struct dump_kind *k,
@@ -56,6 +60,31 @@ void dump_end(struct dump_out *o, bool ok);
 
 /* Dump k's table from the kernel and print it on stdout. */
 int dump_run(const struct ctx *ctx, const struct dump_kind *k);
+
+/* The same, printing only the objects that match filter (NULL: all). */
+int dump_run_filtered(const struct ctx *ctx, const struct dump_kind *k,
+		      const struct list_filter *filter);
+
+/*
+ * The filters of "sa list" and "policy list" (and "ike list"): parse the
+ * words after "list" (argv[0] is "list" or "show") as filter_parse does.
+ * Returns 0, or EXIT_USAGE after "ipsec-ha: CMD SUB: reason" and the hint
+ * to help CMD.
+ */
+int dump_filter_args(const char *cmd, unsigned int allowed, int argc,
+		     char **argv, struct list_filter *f);
+
+/* peers: the peers table with each node's share (filter.h). */
+struct peers_out {
+	struct dump_out o;		/* begun with dump_begin(&dump_peer) */
+	const struct share_table *shares;
+};
+
+/* Print one peer with its share (a genl_reply_cb; data is the peers_out). */
+int peers_msg(const struct nlmsghdr *nlh, void *data);
+
+/* Print this node's share: node ID (when has_id) self owns ... */
+void peers_self(struct peers_out *p, bool has_id, uint32_t id);
 
 /* Helpers for the printers. */
 

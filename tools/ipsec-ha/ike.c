@@ -549,6 +549,9 @@ int ike_out_msg(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
 		return MNL_CB_OK;
 	ike_msg_parse(nlh, &o->m);
+	if (!filter_match(o->filter, &filter_attrs_ike, &o->m.v, o->m.child,
+			  o->m.nr_child))
+		return MNL_CB_OK;
 	if (!o->json) {
 		ike_text(o->f, &o->m);
 		return MNL_CB_OK;
@@ -573,7 +576,8 @@ void ike_out_end(struct ike_out *o, bool ok)
 	explicit_bzero(&o->m, sizeof(o->m));
 }
 
-static int ike_dump(const struct ctx *ctx, uint8_t cmd, bool export)
+static int ike_dump(const struct ctx *ctx, uint8_t cmd, bool export,
+		    const struct list_filter *filter)
 {
 	struct ike_out *o = malloc(sizeof(*o));
 	struct nlmsghdr *nlh;
@@ -583,6 +587,7 @@ static int ike_dump(const struct ctx *ctx, uint8_t cmd, bool export)
 	if (!o)
 		return fail("out of memory");
 	ike_out_begin(o, stdout, ctx->json, ctx->pretty, export);
+	o->filter = filter;
 	ret = genl_open(&g);
 	if (!ret) {
 		nlh = genl_msg(&g, cmd, NLM_F_DUMP);
@@ -596,16 +601,20 @@ static int ike_dump(const struct ctx *ctx, uint8_t cmd, bool export)
 
 static int ike_list(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc > 1)
-		return usage_error("ike", "ike %s: unexpected argument '%s'", argv[0], argv[1]);
-	return ike_dump(ctx, IPSEC_HA_CMD_IKE_GET, false);
+	struct list_filter f;
+	int ret;
+
+	ret = dump_filter_args("ike", FILTER_ALL, argc, argv, &f);
+	if (ret)
+		return ret;
+	return ike_dump(ctx, IPSEC_HA_CMD_IKE_GET, false, &f);
 }
 
 static int ike_export(struct ctx *ctx, int argc, char **argv)
 {
 	if (argc > 1)
 		return usage_error("ike", "ike export: unexpected argument '%s'", argv[1]);
-	return ike_dump(ctx, IPSEC_HA_CMD_IKE_EXPORT, true);
+	return ike_dump(ctx, IPSEC_HA_CMD_IKE_EXPORT, true, NULL);
 }
 
 static const struct subcmd ike_subcmds[] = {
@@ -636,7 +645,8 @@ const struct cmd cmd_ike = {
 		"ipsec-ha ike set spi-i SPI spi-r SPI [mid-send N] [mid-recv N]\n"
 		"                 [child SPI[,SPI...]]...\n"
 		"ipsec-ha ike del spi-i SPI spi-r SPI\n"
-		"ipsec-ha [-j [-p]] ike { list | show }\n"
+		"ipsec-ha [-j [-p]] ike { list | show } [spi SPI] [peer ADDR]\n"
+		"                           [owner { NODE | local }]\n"
 		"ipsec-ha [-p] ike export\n",
 	.help = "The IKE side of the sessions this node runs, for the node that takes\n"
 		"them over (draft-palomares section 4).\n"
@@ -663,7 +673,10 @@ const struct cmd cmd_ike = {
 		"set: update the message IDs, or replace the CHILD SA list, of an IKE SA\n"
 		"this node owns. del: delete it, on every node.\n"
 		"list (or show): the mirrored contexts, local and learnt, one line each,\n"
-		"never their secrets; with -j, a JSON array.\n"
+		"never their secrets; with -j, a JSON array. Filters, all of which\n"
+		"must match: spi SPI (one of its CHILD SPIs, decimal or 0x hex), peer\n"
+		"ADDR (its remote address is ADDR), owner NODE (the owning node's id;\n"
+		"local: this node).\n"
 		"export: as JSON, everything an IKE daemon needs to take the sessions\n"
 		"over: the fields of list -j, IANA numbers (encr_id, ...), IDs in hex,\n"
 		"message_id_sync (RFC 6311) and the secrets in hex. Needs CAP_NET_ADMIN\n"

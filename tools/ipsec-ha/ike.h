@@ -14,6 +14,7 @@
 #include <libmnl/libmnl.h>
 
 #include "attrs.h"
+#include "filter.h"
 #include "ike_parse.h"
 #include "json.h"
 
@@ -29,9 +30,13 @@ struct ike_out {
 	bool json, export, started;
 	struct json j;
 	struct ike_msg m;
+	const struct list_filter *filter; /* print only what matches (or NULL) */
 };
 
-/* export: JSON with the secrets, whatever json says. */
+/*
+ * export: JSON with the secrets, whatever json says. Without a filter
+ * (o->filter, which may be set after this) every context is printed.
+ */
 void ike_out_begin(struct ike_out *o, FILE *f, bool json, bool pretty,
 		   bool export);
 

@@ -77,14 +77,19 @@ const struct dump_kind dump_policy = {
 	.set = &attrs_policy,
 	.text = policy_text,
 	.json = policy_json,
+	.filter_attrs = &filter_attrs_policy,
 };
 
 static int policy_list(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc > 1)
-		return usage_error("policy", "policy %s: unexpected argument '%s'",
-				   argv[0], argv[1]);
-	return dump_run(ctx, &dump_policy);
+	struct list_filter f;
+	int ret;
+
+	/* A policy has no SPI: spi is no filter of it. */
+	ret = dump_filter_args("policy", FILTER_PEER | FILTER_OWNER, argc, argv, &f);
+	if (ret)
+		return ret;
+	return dump_run_filtered(ctx, &dump_policy, &f);
 }
 
 static const struct subcmd policy_subcmds[] = {
@@ -101,11 +106,15 @@ static int policy_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_policy = {
 	.name = "policy",
 	.run = policy_run,
-	.synopsis = "ipsec-ha [-j [-p]] policy { list | show }\n",
+	.synopsis = "ipsec-ha [-j [-p]] policy { list | show } [peer ADDR]\n"
+		"                               [owner { NODE | local }]\n",
 	.help = "list (or show): the mirrored policies, one line each: owner node,\n"
 		"origin/id, direction (in, out, fwd), src/plen -> dst/plen, selector\n"
 		"protocol, action (allow, block), priority, index, number of\n"
 		"templates, and \"local\" when this node owns the policy.\n"
+		"Filters, all of which must match: peer ADDR (the source or\n"
+		"destination selector covers ADDR), owner NODE (the owning node's id;\n"
+		"local: this node).\n"
 		"With -j, a JSON array of objects.\n",
 	.summary = "list the mirrored policies",
 };

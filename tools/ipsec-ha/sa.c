@@ -136,14 +136,18 @@ const struct dump_kind dump_sa = {
 	.set = &attrs_sa,
 	.text = sa_text,
 	.json = sa_json,
+	.filter_attrs = &filter_attrs_sa,
 };
 
 static int sa_list(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc > 1)
-		return usage_error("sa", "sa %s: unexpected argument '%s'",
-				   argv[0], argv[1]);
-	return dump_run(ctx, &dump_sa);
+	struct list_filter f;
+	int ret;
+
+	ret = dump_filter_args("sa", FILTER_ALL, argc, argv, &f);
+	if (ret)
+		return ret;
+	return dump_run_filtered(ctx, &dump_sa, &f);
 }
 
 static const struct subcmd sa_subcmds[] = {
@@ -160,7 +164,8 @@ static int sa_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_sa = {
 	.name = "sa",
 	.run = sa_run,
-	.synopsis = "ipsec-ha [-j [-p]] sa { list | show }\n",
+	.synopsis = "ipsec-ha [-j [-p]] sa { list | show } [spi SPI] [peer ADDR]\n"
+		"                           [owner { NODE | local }]\n",
 	.help = "list (or show): the mirrored SAs, one line each: owner node,\n"
 		"origin/id, direction (\"inferred\" when the owner's kernel gave\n"
 		"none and the owner infers it from its addresses), \"cpu N\" for a\n"
@@ -175,6 +180,9 @@ const struct cmd cmd_sa = {
 		"offload, IP-TFS mode, a per-CPU outbound SA this kernel cannot\n"
 		"run), and its age (since it last changed here). Keys are never\n"
 		"shown.\n"
+		"Filters, all of which must match: spi SPI (decimal or 0x hex),\n"
+		"peer ADDR (the source or destination address is ADDR), owner NODE\n"
+		"(the owning node's id; local: this node).\n"
 		"With -j, a JSON array of objects.\n",
 	.summary = "list the mirrored SAs",
 };

@@ -117,11 +117,20 @@ t "stats extra argument" 2 "stats: unexpected argument 'x'" -- stats x
 t "monitor extra argument" 2 "monitor: unexpected argument 'x'" -- monitor x
 t "sa without subcommand" 2 "sa: missing subcommand.*help sa" -- sa
 t "sa unknown subcommand" 2 "sa: unknown subcommand 'get'" -- sa get
-t "sa list extra argument" 2 "sa list: unexpected argument 'spi'.*help sa" -- sa list spi 1
-t "sa show extra argument" 2 "sa show: unexpected argument 'x'" -- -j sa show x
+t "sa list unknown filter" 2 "sa list: unknown filter 'x'.*help sa" -- sa list x 1
+t "sa show unknown filter" 2 "sa show: unknown filter 'x'" -- -j sa show x
+t "sa list spi without value" 2 "sa list: missing value after 'spi'.*help sa" -- sa list spi
+t "sa list bad spi" 2 "sa list: spi '0xg': not a 32-bit number" -- sa list spi 0xg
+t "sa list spi too large" 2 "sa list: spi '4294967296': not a 32-bit" -- sa list spi 4294967296
+t "sa list bad peer" 2 "sa list: peer 'gw1': not an IPv4 or IPv6 address" -- sa list peer gw1
+t "sa list bad owner" 2 "sa list: owner 'two': not a node id or 'local'" -- sa list owner two
+t "sa list filter given twice" 2 "sa list: owner given twice" -- sa list owner 1 spi 2 owner 3
+t "sa list empty filter" 2 "sa list: unknown filter ''" -- sa list '' 1
 t "policy without subcommand" 2 "policy: missing subcommand.*help policy" -- policy
 t "policy unknown subcommand" 2 "policy: unknown subcommand 'del'" -- policy del
-t "policy list extra argument" 2 "policy list: unexpected argument 'x'" -- policy list x
+t "policy list unknown filter" 2 "policy list: unknown filter 'x'" -- policy list x
+t "policy list has no spi filter" 2 "policy list: no spi filter here" -- policy list spi 1
+t "policy list bad peer" 2 "policy list: peer '10.0.0.0/8': not an IPv4" -- policy list peer 10.0.0.0/8
 t "peers extra argument" 2 "peers: unexpected argument 'list'.*help peers" -- peers list
 c "usage errors print nothing on stdout" '[[ -z $LAST_OUT ]]'
 
@@ -150,7 +159,9 @@ t "ike add: unknown keyword" 2 "ike add: unknown keyword 'ttl'" -- ike add ttl 3
 t "ike set: address not settable" 2 "ike set: unknown keyword 'local'" -- ike set spi-i 1 spi-r 2 local 192.0.2.1
 t "ike set: secrets not settable" 2 "ike set: unknown keyword 'secrets'" -- ike set spi-i 1 secrets -
 t "ike del: only SPIs" 2 "ike del: unknown keyword 'mid-send'" -- ike del spi-i 1 spi-r 2 mid-send 3
-t "ike list extra argument" 2 "ike list: unexpected argument 'x'" -- ike list x
+t "ike list unknown filter" 2 "ike list: unknown filter 'x'" -- ike list x
+t "ike show bad spi" 2 "ike show: spi '0x1111000000000003': not a 32-bit" -- ike show spi 0x1111000000000003
+t "ike list owner without value" 2 "ike list: missing value after 'owner'" -- ike list peer ::1 owner
 t "ike export extra argument" 2 "ike export: unexpected argument 'x'" -- ike export x
 t "ike add batch without FILE" 2 "missing FILE" -- ike add batch
 t "ike add batch extra argument" 2 "unexpected argument 'y'" -- ike add batch x y
@@ -205,6 +216,10 @@ if [[ ! -d /sys/module/ipsec_ha ]]; then
 	t "sa list without the module" 1 "$msg" -- sa list
 	t "sa show (abbreviated) without the module" 1 "$msg" -- sa sh
 	t "policy list without the module" 1 "$msg" -- -j policy list
+	t "sa list filters reach the kernel" 1 "$msg" -- sa list spi 0xc0de peer 2001:db8::1 owner local
+	t "sa list abbreviated filters reach the kernel" 1 "$msg" -- sa list s 17 p 10.0.0.1 o 2
+	t "policy list filters reach the kernel" 1 "$msg" -- -j policy list peer 10.0.0.1 owner 1
+	t "ike list filters reach the kernel" 1 "$msg" -- ike list spi 0xc001 owner 2 peer 192.0.2.1
 	c "no JSON when the module is missing" '[[ -z $LAST_OUT ]]'
 	t "peers without the module" 1 "$msg" -- -p peers
 	c "no JSON when the module is missing (peers)" '[[ -z $LAST_OUT ]]'

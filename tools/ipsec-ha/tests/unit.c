@@ -25,6 +25,7 @@
 #include "config.h"
 #include "dump.h"
 #include "extack.h"
+#include "filter.h"
 #include "fmt.h"
 #include "ike.h"
 #include "ike_parse.h"
@@ -1777,6 +1778,257 @@ static void test_ike_format(void)
 	CHECK_STR(ike_id_format(1, (const uint8_t *)"\1\2", 2, buf, sizeof(buf)), "0x0102");
 }
 
+/* ---- filters and shares ------------------------------------------------ */
+
+/* filter_parse of a line of words; its error (or "") in err. */
+static int filt(struct list_filter *f, unsigned int allowed, const char *line,
+		char *err, size_t errlen)
+{
+	static char buf[256];
+	char *words[16], *save = NULL, *w;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (w = strtok_r(buf, " ", &save); w && n < 16; w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
+	err[0] = '\0';
+	return filter_parse(f, allowed, n, words, err, errlen);
+}
+
+static void test_filter_parse(void)
+{
+	struct list_filter f;
+	char err[128];
+
+	CHECK(!filt(&f, FILTER_ALL, "", err, sizeof(err)) && f.have == 0);
+	CHECK(!filt(&f, FILTER_ALL, "spi 0xc0de", err, sizeof(err)) &&
+	      f.have == FILTER_SPI && f.spi == 0xc0de);
+	CHECK(!filt(&f, FILTER_ALL, "spi 4294967295", err, sizeof(err)) && f.spi == UINT32_MAX);
+	CHECK(!filt(&f, FILTER_ALL, "peer 198.51.100.2", err, sizeof(err)) &&
+	      f.have == FILTER_PEER && f.peer.family == AF_INET &&
+	      f.peer.v4 == htonl(0xc6336402));
+	CHECK(!filt(&f, FILTER_ALL, "peer 2001:db8::2", err, sizeof(err)) &&
+	      f.peer.family == AF_INET6 && f.peer.v6[0] == 0x20 && f.peer.v6[15] == 2);
+	CHECK(!filt(&f, FILTER_ALL, "owner 3", err, sizeof(err)) &&
+	      f.have == FILTER_OWNER && f.owner == 3 && !f.owner_local);
+	CHECK(!filt(&f, FILTER_ALL, "owner local", err, sizeof(err)) && f.owner_local);
+	/* combined, in any order, keywords abbreviated */
+	CHECK(!filt(&f, FILTER_ALL, "o 2 p 10.0.0.1 s 17", err, sizeof(err)) &&
+	      f.have == FILTER_ALL && f.owner == 2 && f.spi == 17 &&
+	      f.peer.v4 == htonl(0x0a000001));
+
+	CHECK(filt(&f, FILTER_ALL, "bogus 1", err, sizeof(err)));
+	CHECK_STR(err, "unknown filter 'bogus'");
+	CHECK(filt(&f, FILTER_ALL, "spi", err, sizeof(err)));
+	CHECK_STR(err, "missing value after 'spi'");
+	CHECK(filt(&f, FILTER_ALL, "spi 1 spi 2", err, sizeof(err)));
+	CHECK_STR(err, "spi given twice");
+	CHECK(filt(&f, FILTER_ALL, "spi -1", err, sizeof(err)));
+	CHECK_STR(err, "spi '-1': not a 32-bit number (decimal or 0x hex)");
+	CHECK(filt(&f, FILTER_ALL, "spi 0x100000000", err, sizeof(err)));
+	CHECK(filt(&f, FILTER_ALL, "peer 10.0.0", err, sizeof(err)));
+	CHECK_STR(err, "peer '10.0.0': not an IPv4 or IPv6 address");
+	CHECK(filt(&f, FILTER_ALL, "peer 10.0.0.0/24", err, sizeof(err)));
+	CHECK(filt(&f, FILTER_ALL, "owner me", err, sizeof(err)));
+	CHECK_STR(err, "owner 'me': not a node id or 'local'");
+	CHECK(filt(&f, FILTER_ALL, "owner -1", err, sizeof(err)));
+	CHECK(filt(&f, FILTER_PEER | FILTER_OWNER, "spi 1", err, sizeof(err)));
+	CHECK_STR(err, "no spi filter here (it has no spi)");
+	CHECK(filt(&f, FILTER_ALL, "peer 10.0.0.1 x", err, sizeof(err)));
+	CHECK_STR(err, "unknown filter 'x'");
+}
+
+/* Print msgs as a table, only those matching the filter line. */
+static const char *filtered(const struct dump_kind *k, const struct ctx *ctx,
+			    const char *line, struct nlmsghdr **msgs, int n)
+{
+	struct list_filter f;
+	struct dump_out o;
+	char err[128];
+	FILE *f_out;
+
+	CHECK(!filt(&f, FILTER_ALL, line, err, sizeof(err)));
+	f_out = mem_open();
+	dump_begin(&o, k, ctx, f_out);
+	o.filter = &f;
+	for (int i = 0; i < n; i++)
+		CHECK(dump_msg(msgs[i], &o) == MNL_CB_OK);
+	dump_end(&o, true);
+	fclose(f_out);
+	return mem;
+}
+
+static void test_filter_match(void)
+{
+	struct ctx text = { 0 }, json = { .json = true };
+	struct nlmsghdr *msgs[2];
+	struct list_filter f;
+	struct ike_out *io;
+	char err[128];
+	FILE *out;
+
+	/* SAs: sa_v4 is node 2's (local), sa_v6 node 3's */
+	msgs[0] = sa_v4(msgbuf);
+	msgs[1] = sa_v6(msgbuf2);
+	CHECK_STR(filtered(&dump_sa, &text, "", msgs, 2), SA_V4_TEXT SA_V6_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "spi 0xc0de", msgs, 2), SA_V4_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "spi 4275878552", msgs, 2), SA_V6_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "spi 0xc0df", msgs, 2), "");
+	CHECK_STR(filtered(&dump_sa, &json, "spi 0xc0df", msgs, 2), "[]\n");
+	CHECK_STR(filtered(&dump_sa, &json, "spi 0xc0de", msgs, 2), "[" SA_V4_JSON "]\n");
+	CHECK_STR(filtered(&dump_sa, &text, "peer 192.0.2.1", msgs, 2), SA_V4_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "peer 198.51.100.2", msgs, 2), SA_V4_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "peer 2001:db8::2", msgs, 2), SA_V6_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "peer 2001:db8:1::1", msgs, 2), SA_V6_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "peer 2001:db8::3", msgs, 2), "");
+	CHECK_STR(filtered(&dump_sa, &text, "peer 192.0.2.2", msgs, 2), "");
+	/* an IPv4 address never matches an IPv6 SA (nor the reverse) */
+	CHECK_STR(filtered(&dump_sa, &text, "peer ::ffff:192.0.2.1", msgs, 2), "");
+	CHECK_STR(filtered(&dump_sa, &text, "owner 3", msgs, 2), SA_V6_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "owner 2", msgs, 2), SA_V4_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "owner local", msgs, 2), SA_V4_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "owner 1", msgs, 2), "");
+	CHECK_STR(filtered(&dump_sa, &text, "owner 3 spi 0xfedcba98 peer 2001:db8::2",
+			   msgs, 2), SA_V6_TEXT);
+	CHECK_STR(filtered(&dump_sa, &text, "owner 3 spi 0xc0de", msgs, 2), "");
+
+	/* policies: the selector covers the peer (10.0.0.0/24 -> 10.1.0.0/24) */
+	msgs[0] = policy_msg(msgbuf, false);
+	msgs[1] = policy_msg(msgbuf2, true);
+	CHECK(!strncmp(filtered(&dump_policy, &text, "peer 10.1.0.200", msgs, 2),
+		       "owner 1 ", 8) && !strchr(mem, '\n')[1]);
+	CHECK(!strncmp(filtered(&dump_policy, &text, "peer 10.0.0.0", msgs, 2),
+		       "owner 1 ", 8));
+	CHECK_STR(filtered(&dump_policy, &text, "peer 10.0.1.1", msgs, 2), "");
+	CHECK(!strncmp(filtered(&dump_policy, &text, "peer fd01:0:ff::1", msgs, 2),
+		       "owner 2 ", 8));	/* fd01::/16 */
+	CHECK(!strncmp(filtered(&dump_policy, &text, "peer fd55::1", msgs, 2),
+		       "owner 2 ", 8));	/* fd00::/8 */
+	CHECK_STR(filtered(&dump_policy, &text, "peer fe00::1", msgs, 2), "");
+	CHECK_STR(filtered(&dump_policy, &json, "owner 2 peer 10.1.0.1", msgs, 2), "[]\n");
+	filtered(&dump_policy, &json, "owner local", msgs, 2);
+	CHECK(!strncmp(mem, "[{\"origin\":1,\"id\":3,\"owner\":1,", 30) &&
+	      !strstr(mem, "\"owner\":2"));
+
+	/* IKE contexts: remote 198.51.100.2, CHILD SPIs 0xc001 and 0xc002, owner 1 */
+	io = calloc(1, sizeof(*io));
+	CHECK(io != NULL);
+	if (!io)
+		return;
+	{
+		static const struct { const char *line; bool match; } cases[] = {
+			{ "", true },
+			{ "peer 198.51.100.2", true },
+			{ "peer 192.0.2.1", false },	/* the local address */
+			{ "spi 0xc002", true },
+			{ "spi 49153", true },
+			{ "spi 0xc003", false },
+			{ "owner 1", true },
+			{ "owner local", true },
+			{ "owner 2", false },
+			{ "spi 0xc001 peer 198.51.100.2 owner 1", true },
+			{ "spi 0xc001 peer 198.51.100.3", false },
+		};
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			CHECK(!filt(&f, FILTER_ALL, cases[i].line, err, sizeof(err)));
+			out = mem_open();
+			ike_out_begin(io, out, true, false, false);
+			io->filter = &f;
+			CHECK(ike_out_msg(ike_msg_build(msgbuf, false), io) == MNL_CB_OK);
+			ike_out_end(io, true);
+			fclose(out);
+			if (!check(cases[i].match ? strlen(mem) > 3 : !strcmp(mem, "[]\n"),
+				   cases[i].line, __FILE__, __LINE__))
+				printf("# got %s", mem);
+		}
+	}
+	free(io);
+}
+
+static void test_peers_share(void)
+{
+	struct ctx text = { 0 }, json = { .json = true };
+	struct share_table t = { 0 };
+	struct attr_vals v;
+	struct peers_out p;
+	const struct share *s;
+	FILE *f;
+
+	/* two SAs (node 2's, local; node 3's), two policies (1, 2), one IKE (1) */
+	attr_vals_parse(sa_v4(msgbuf), &attrs_sa, &v);
+	CHECK(!share_add(&t, SHARE_SA, &filter_attrs_sa, &v));
+	attr_vals_parse(sa_v6(msgbuf), &attrs_sa, &v);
+	CHECK(!share_add(&t, SHARE_SA, &filter_attrs_sa, &v));
+	attr_vals_parse(policy_msg(msgbuf, false), &attrs_policy, &v);
+	CHECK(!share_add(&t, SHARE_POLICY, &filter_attrs_policy, &v));
+	attr_vals_parse(policy_msg(msgbuf, true), &attrs_policy, &v);
+	CHECK(!share_add(&t, SHARE_POLICY, &filter_attrs_policy, &v));
+	attr_vals_parse(ike_msg_build(msgbuf, false), &attrs_ike, &v);
+	CHECK(!share_add(&t, SHARE_IKE, &filter_attrs_ike, &v));
+	/* 20 more owners: the table grows */
+	for (uint32_t node = 100; node < 120; node++) {
+		struct nlmsghdr *nlh = sa_v4(msgbuf);
+
+		nlh->nlmsg_len = mnl_nlmsg_size(GENL_HDRLEN);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_OWNER, node);
+		attr_vals_parse(nlh, &attrs_sa, &v);
+		CHECK(!share_add(&t, SHARE_SA, &filter_attrs_sa, &v));
+	}
+	CHECK(t.nr == 23);
+	s = share_of(&t, 1);
+	CHECK(s && s->n[SHARE_SA] == 0 && s->n[SHARE_POLICY] == 1 && s->n[SHARE_IKE] == 1);
+	s = share_of(&t, 2);
+	CHECK(s && s->n[SHARE_SA] == 1 && s->n[SHARE_POLICY] == 1 && s->n[SHARE_IKE] == 0);
+	s = share_of(&t, 119);
+	CHECK(s && s->n[SHARE_SA] == 1);
+	CHECK(!share_of(&t, 4));
+	/* local: sa_v4, the IPv4 policy, the IKE context */
+	CHECK(t.self[SHARE_SA] == 1 && t.self[SHARE_POLICY] == 1 && t.self[SHARE_IKE] == 1);
+
+	f = mem_open();
+	dump_begin(&p.o, &dump_peer, &text, f);
+	p.shares = &t;
+	CHECK(peers_msg(peer_msg(msgbuf, 2), &p) == MNL_CB_OK);
+	CHECK(peers_msg(peer_msg(msgbuf, 4), &p) == MNL_CB_OK);
+	peers_self(&p, true, 1);
+	dump_end(&p.o, true);
+	fclose(f);
+	CHECK_STR(mem,
+		  "node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
+		  "datagrams 1240 gaps 3 resends 1 objects 512 "
+		  "owns 1 sa 1 policy 0 ike bulk complete\n"
+		  "node 4 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
+		  "datagrams 1240 gaps 3 resends 1 objects 512 "
+		  "owns 0 sa 0 policy 0 ike bulk complete\n"
+		  "node 1 self owns 1 sa 1 policy 1 ike\n");
+
+	f = mem_open();
+	dump_begin(&p.o, &dump_peer, &json, f);
+	p.shares = &t;
+	CHECK(peers_msg(peer_msg(msgbuf, 3), &p) == MNL_CB_OK);
+	peers_self(&p, false, 0);
+	dump_end(&p.o, true);
+	fclose(f);
+	CHECK_STR(mem,
+		  "[{\"node_id\":3,\"epoch\":\"0123456789abcdef\",\"last_seq\":1234,"
+		  "\"last_heard\":1234,\"datagrams\":1240,\"gaps\":3,\"resends\":1,"
+		  "\"objects\":512,\"bulk\":\"complete\","
+		  "\"owns\":{\"sa\":1,\"policy\":0,\"ike\":0}},"
+		  "{\"self\":true,\"owns\":{\"sa\":1,\"policy\":1,\"ike\":1}}]\n");
+
+	/* no peers: this node's share alone */
+	f = mem_open();
+	dump_begin(&p.o, &dump_peer, &json, f);
+	p.shares = &t;
+	peers_self(&p, true, 7);
+	dump_end(&p.o, true);
+	fclose(f);
+	CHECK_STR(mem, "[{\"node_id\":7,\"self\":true,\"owns\":{\"sa\":1,\"policy\":1,\"ike\":1}}]\n");
+	share_free(&t);
+	CHECK(!t.s && !t.nr);
+}
+
 /* ---------------------------------------------------------------------- */
 
 static const struct {
@@ -1810,6 +2062,9 @@ static const struct {
 	{ "ike_parse_secrets: NAME=HEX words, comments, duplicates, bounds", test_ike_parse_secrets },
 	{ "ike_split_line: words and comments of a batch line", test_ike_split_line },
 	{ "ike list and export output: text, JSON, secrets only in export", test_ike_format },
+	{ "filter_parse: spi, peer, owner, abbreviations, errors", test_filter_parse },
+	{ "list filters: sa, policy (selector covers) and ike (CHILD SPIs), text and JSON", test_filter_match },
+	{ "peers shares: counted by owner, printed with each peer and for this node", test_peers_share },
 };
 
 int main(void)
