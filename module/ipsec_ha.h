@@ -36,6 +36,7 @@ struct ha_link_cfg {
 struct ha_ike_net;
 struct ha_key;
 struct ha_link;
+struct ha_move;
 struct ha_pcpu_stats;
 struct ha_peers;
 struct ha_rx;
@@ -101,6 +102,10 @@ struct ha_net {
 
 	/* ike.c: CHILD SA SPI -> IKE context index */
 	struct ha_ike_net *ike;		/* under store.lock */
+
+	/* move.c: planned moves */
+	struct delayed_work move_work;
+	struct ha_move *move;		/* under store.lock; NULL until the first */
 };
 
 #endif /* _IPSEC_HA_H */

@@ -15,6 +15,7 @@
 #include "key.h"
 #include "km.h"
 #include "link.h"
+#include "move.h"
 #include "netns.h"
 #include "peer.h"
 #include "rx.h"
@@ -57,6 +58,7 @@ static int __net_init ha_net_init(struct net *net)
 	ha_km_net_init(hn);
 	ha_rx_net_init(hn);
 	ha_sync_net_init(hn);
+	ha_move_net_init(hn);
 	ha_standby_net_init(hn);
 	ha_link_net_init(hn);
 
@@ -88,8 +90,9 @@ static void __net_exit ha_net_pre_exit(struct net *net)
 
 /*
  * Works stop in the order they queue each other: km_work and rx_work
- * queue ctr_work's trackers, tx_work and standby work; ctr_work queues
- * tx_work. Each is stopped after everything that can queue it.
+ * queue ctr_work's trackers, tx_work and standby work, rx_work queues
+ * move_work, which queues ctr_work's trackers and tx_work; ctr_work
+ * queues tx_work. Each is stopped after everything that can queue it.
  */
 static void __net_exit ha_net_exit(struct net *net)
 {
@@ -98,6 +101,7 @@ static void __net_exit ha_net_exit(struct net *net)
 	ha_link_net_exit(hn);
 	ha_km_net_exit(hn);
 	ha_rx_net_exit(hn);
+	ha_move_net_exit(hn);
 	ha_ctr_net_stop(hn);
 	ha_sync_net_exit(hn);
 	ha_ctr_net_exit(hn);

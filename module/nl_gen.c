@@ -60,6 +60,15 @@ static const struct nla_policy ipsec_ha_demote_nl_policy[IPSEC_HA_A_TAKEOVER_NOD
 	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
+/* IPSEC_HA_CMD_MOVE - do */
+static const struct nla_policy ipsec_ha_move_nl_policy[IPSEC_HA_A_TAKEOVER_SPIS + 1] = {
+	[IPSEC_HA_A_TAKEOVER_TO] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IPSEC_HA_A_TAKEOVER_IKE_SPI_I] = { .type = NLA_U64, },
+	[IPSEC_HA_A_TAKEOVER_IKE_SPI_R] = { .type = NLA_U64, },
+	[IPSEC_HA_A_TAKEOVER_PEER] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[IPSEC_HA_A_TAKEOVER_SPIS] = NLA_POLICY_RANGE(NLA_BINARY, 4, 256),
+};
+
 /* IPSEC_HA_CMD_IKE_ADD - do */
 static const struct nla_policy ipsec_ha_ike_add_nl_policy[IPSEC_HA_A_IKE_DAEMON_STATE + 1] = {
 	[IPSEC_HA_A_IKE_SPI_I] = NLA_POLICY_MIN(NLA_U64, 1),
@@ -118,7 +127,7 @@ static const struct nla_policy ipsec_ha_reject_all_nl_policy[2] = {
 };
 
 /* Ops table for ipsec_ha */
-const struct genl_split_ops ipsec_ha_nl_ops[17] = {
+const struct genl_split_ops ipsec_ha_nl_ops[18] = {
 	{
 		.cmd		= IPSEC_HA_CMD_CONFIG_GET,
 		.doit		= ipsec_ha_nl_config_get_doit,
@@ -201,6 +210,13 @@ const struct genl_split_ops ipsec_ha_nl_ops[17] = {
 		.doit		= ipsec_ha_nl_demote_doit,
 		.policy		= ipsec_ha_demote_nl_policy,
 		.maxattr	= IPSEC_HA_A_TAKEOVER_NODE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= IPSEC_HA_CMD_MOVE,
+		.doit		= ipsec_ha_nl_move_doit,
+		.policy		= ipsec_ha_move_nl_policy,
+		.maxattr	= IPSEC_HA_A_TAKEOVER_SPIS,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -14,7 +14,7 @@
 #include "compat.h"
 
 /* Ops table for ipsec_ha */
-extern const struct genl_split_ops ipsec_ha_nl_ops[17];
+extern const struct genl_split_ops ipsec_ha_nl_ops[18];
 
 int ipsec_ha_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_node_set_doit(struct sk_buff *skb, struct genl_info *info);
@@ -30,6 +30,7 @@ int ipsec_ha_nl_peer_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb);
 int ipsec_ha_nl_promote_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_demote_doit(struct sk_buff *skb, struct genl_info *info);
+int ipsec_ha_nl_move_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_ike_add_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_ike_set_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_ike_del_doit(struct sk_buff *skb, struct genl_info *info);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The promote and demote operations of the ipsec_ha family. */
+/* The promote, demote and move operations of the ipsec_ha family. */
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
+#include "move.h"
 #include "netns.h"
 #include "nl.h"
 #include "takeover.h"
@@ -117,4 +118,116 @@ int ipsec_ha_nl_promote_doit(struct sk_buff *skb, struct genl_info *info)
 int ipsec_ha_nl_demote_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return ha_nl_takeover(info, IPSEC_HA_CMD_DEMOTE, IPSEC_HA_INBOUND_POLICY_ACCEPT);
+}
+
+/* The sessions a move request names; an error with extack otherwise. */
+static int ha_nl_move_sel(struct genl_info *info, struct ha_move_sel *sel)
+{
+	struct nlattr *spi_i = info->attrs[IPSEC_HA_A_TAKEOVER_IKE_SPI_I];
+	struct nlattr *spi_r = info->attrs[IPSEC_HA_A_TAKEOVER_IKE_SPI_R];
+	struct nlattr *peer = info->attrs[IPSEC_HA_A_TAKEOVER_PEER];
+	struct nlattr *spis = info->attrs[IPSEC_HA_A_TAKEOVER_SPIS];
+	unsigned int i;
+
+	if (!!spi_i != !!spi_r) {
+		NL_SET_ERR_MSG_ATTR(info->extack, spi_i ?: spi_r,
+				    "an IKE session needs both SPIs");
+		return -EINVAL;
+	}
+	if (!spi_i && !peer && !spis) {
+		NL_SET_ERR_MSG(info->extack, "name the sessions: IKE SPIs, a peer or SPIs");
+		return -EINVAL;
+	}
+	if (spi_i) {
+		sel->has_ike = true;
+		sel->ike_spi_i = nla_get_u64(spi_i);
+		sel->ike_spi_r = nla_get_u64(spi_r);
+	}
+	if (peer) {
+		if (nla_len(peer) != 4 && nla_len(peer) != 16) {
+			NL_SET_ERR_MSG_ATTR(info->extack, peer, "an address is 4 or 16 bytes");
+			return -EINVAL;
+		}
+		sel->peer_len = nla_len(peer);
+		memcpy(sel->peer, nla_data(peer), sel->peer_len);
+	}
+	if (spis) {
+		if (nla_len(spis) % sizeof(u32) ||
+		    nla_len(spis) / sizeof(u32) > ARRAY_SIZE(sel->spis)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, spis, "1 to 64 SPIs of 4 bytes each");
+			return -EINVAL;
+		}
+		sel->nr_spis = nla_len(spis) / sizeof(u32);
+		for (i = 0; i < sel->nr_spis; i++)
+			memcpy(&sel->spis[i], (u8 *)nla_data(spis) + i * sizeof(u32), sizeof(u32));
+	}
+	return 0;
+}
+
+int ipsec_ha_nl_move_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ha_net *hn = ha_net(genl_info_net(info));
+	struct ha_move_result res = { };
+	struct ha_move_sel *sel;
+	ktime_t start = ktime_get();
+	struct sk_buff *msg;
+	u16 to;
+	void *hdr;
+	int err;
+
+	err = ha_nl_reject_duplicates(info);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, IPSEC_HA_A_TAKEOVER_TO))
+		return -EINVAL;
+	to = nla_get_u16(info->attrs[IPSEC_HA_A_TAKEOVER_TO]);
+	sel = kzalloc(sizeof(*sel), GFP_KERNEL);
+	if (!sel)
+		return -ENOMEM;
+	err = ha_nl_move_sel(info, sel);
+	if (err)
+		goto out;
+	mutex_lock(&hn->lock);
+	mutex_lock(&hn->store.lock);
+	err = ha_move(hn, sel, to, &res);
+	mutex_unlock(&hn->store.lock);
+	mutex_unlock(&hn->lock);
+	if (err) {
+		/* res.why is a string literal, as NL_SET_ERR_MSG() wants. */
+		if (res.why && info->extack)
+			info->extack->_msg = res.why;
+		goto out;
+	}
+	if (res.ikes) {
+		struct ha_event ev = {
+			.type = IPSEC_HA_EVENT_TYPE_IKE_TAKEN,
+			.count = res.ikes,
+		};
+
+		ha_nl_event(hn, &ev);
+	}
+	err = -ENOMEM;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &ha_genl_family, 0, IPSEC_HA_CMD_MOVE);
+	if (!hdr ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_SAS, res.sas) ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_POLICIES, res.policies) ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_GIVEN, res.given) ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_ASKED, res.asked) ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_TAKEN, res.taken) ||
+	    nla_put_u32(msg, IPSEC_HA_A_TAKEOVER_IKES, res.ikes) ||
+	    nla_put_u16(msg, IPSEC_HA_A_TAKEOVER_OWNER, res.owner) ||
+	    nla_put_u64_64bit(msg, IPSEC_HA_A_TAKEOVER_USECS,
+			      ktime_us_delta(ktime_get(), start), IPSEC_HA_A_TAKEOVER_PAD)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+out:
+	kfree(sel);
+	return err;
 }

@@ -14,6 +14,7 @@
 #include "ipsec_ha.h"
 #include "key.h"
 #include "local.h"
+#include "move.h"
 #include "nodeinfo.h"
 #include "peer.h"
 #include "rx.h"
@@ -277,11 +278,51 @@ static void ha_rx_taken(struct ha_net *hn, u16 sender, u64 dgram, const struct h
 		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
 		return;
 	}
-	for (i = 0; i < n && !ha_wire_get_taken(rec, i, &e); i++)
+	for (i = 0; i < n && !ha_wire_get_taken(rec, i, &e); i++) {
 		if (!ha_rx_take(hn, sender, &e))
 			again = true;
+		ha_move_rx_taken(hn, sender, ha_refkey(&e.ref));
+	}
 	if (again)
 		ha_sync_nack(hn, sender, dgram, dgram);
+}
+
+/*
+ * GIVEN: the sender, the owner, handed objects over in a planned move.
+ * Each entry applies as a TAKEN entry of the owner itself (its final
+ * counters, same owner and epoch); the new owner then takes it over.
+ */
+static void ha_rx_given(struct ha_net *hn, u16 sender, u64 dgram, const struct ha_wire_rec *rec)
+{
+	unsigned int i, n = ha_wire_given_count(rec);
+	struct ha_wire_given g;
+	bool again = false;
+
+	if (!n) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+		return;
+	}
+	for (i = 0; i < n && !ha_wire_get_given(rec, i, &g); i++) {
+		if (!ha_rx_take(hn, sender, &g.e))
+			again = true;
+		ha_move_rx_given(hn, sender, &g);
+	}
+	if (again)
+		ha_sync_nack(hn, sender, dgram, dgram);
+}
+
+/* MOVE: the sender asks the owners to hand objects over. */
+static void ha_rx_move(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
+{
+	unsigned int i, n = ha_wire_move_count(rec);
+	struct ha_wire_move a;
+
+	if (!n) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_MALFORMED);
+		return;
+	}
+	for (i = 0; i < n && !ha_wire_get_move(rec, i, &a); i++)
+		ha_move_rx_ask(hn, sender, &a);
 }
 
 static void ha_rx_delete(struct ha_net *hn, u16 sender, const struct ha_wire_rec *rec)
@@ -411,6 +452,12 @@ static void ha_rx_record(struct ha_net *hn, struct ha_peer *p, u64 dgram,
 		break;
 	case HA_REC_TAKEN:
 		ha_rx_taken(hn, p->node, dgram, rec);
+		break;
+	case HA_REC_GIVEN:
+		ha_rx_given(hn, p->node, dgram, rec);
+		break;
+	case HA_REC_MOVE:
+		ha_rx_move(hn, p->node, rec);
 		break;
 	case HA_REC_IKE:
 		ha_ike_rx(hn, p->node, rec);

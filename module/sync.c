@@ -269,6 +269,81 @@ static void ha_sync_put_nacks(struct ha_tx_round *r)
 	tx->nr_nacks = 0;
 }
 
+/* A record queued by ha_sync_queue(). */
+struct ha_sync_out {
+	struct list_head list;
+	u16 len;
+	u8 rec[];
+};
+
+/**
+ * ha_sync_queue() - send an encoded record with the next round
+ * @hn: the namespace's member
+ * @rec: the whole record, header included
+ * @len: its length, at most what any datagram has room for
+ *
+ * The record goes out before the changes of that round, in the order
+ * records were queued. Move requests and handovers (move.c) use it.
+ *
+ * Context: process context, store.lock held.
+ * Return: 0, -ENOTCONN before the sync started, -EMSGSIZE for a record
+ * that may not fit a datagram, -ENOSPC while HA_SYNC_OUTBOX_MAX wait, or
+ * -ENOMEM.
+ */
+int ha_sync_queue(struct ha_net *hn, const u8 *rec, size_t len)
+{
+	struct ha_tx *tx = hn->tx;
+	struct ha_sync_out *o;
+
+	lockdep_assert_held(&hn->store.lock);
+	if (!tx)
+		return -ENOTCONN;
+	if (!len || len > HA_LINK_ROOM_MIN)
+		return -EMSGSIZE;
+	if (tx->nr_outbox >= HA_SYNC_OUTBOX_MAX)
+		return -ENOSPC;
+	o = kmalloc(struct_size(o, rec, len), GFP_KERNEL);
+	if (!o)
+		return -ENOMEM;
+	o->len = len;
+	memcpy(o->rec, rec, len);
+	list_add_tail(&o->list, &tx->outbox);
+	tx->nr_outbox++;
+	ha_sync_kick(hn);
+	return 0;
+}
+
+/* Puts the queued records. */
+static void ha_sync_put_outbox(struct ha_tx_round *r)
+{
+	struct ha_tx *tx = r->tx;
+	struct ha_sync_out *o, *tmp;
+	int err;
+
+	list_for_each_entry_safe(o, tmp, &tx->outbox, list) {
+		do
+			err = ha_sync_put_rec(&tx->b, o->rec, o->len);
+		while (ha_sync_full(r, err));
+		if (err)
+			ha_stat_inc(r->hn, IPSEC_HA_A_STATS_TX_ERRORS);
+		else
+			r->records++;
+		list_del(&o->list);
+		kfree(o);
+		tx->nr_outbox--;
+	}
+}
+
+static void ha_sync_outbox_free(struct ha_tx *tx)
+{
+	struct ha_sync_out *o, *tmp;
+
+	list_for_each_entry_safe(o, tmp, &tx->outbox, list)
+		kfree(o);
+	INIT_LIST_HEAD(&tx->outbox);
+	tx->nr_outbox = 0;
+}
+
 /* Puts the TAKEN record of the claims this node gave up in a tie, if any. */
 static void ha_sync_put_yielded(struct ha_tx_round *r)
 {
@@ -486,6 +561,7 @@ static bool ha_sync_tx(struct ha_net *hn)
 	ha_sync_put_bulk_req(&r);
 	ha_sync_put_nacks(&r);
 	ha_sync_put_yielded(&r);
+	ha_sync_put_outbox(&r);
 	more = ha_sync_taken(&r) || ha_sync_dirty(&r) || ha_sync_counters(&r);
 	if (!more)
 		ha_sync_bulk_ends(&r);
@@ -583,6 +659,7 @@ void ha_sync_start(struct ha_net *hn)
 			ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
 			goto out;
 		}
+		INIT_LIST_HEAD(&hn->tx->outbox);
 		ha_km_walk(hn);
 	}
 	ha_peers_bulk_begin(hn, 0);
@@ -601,6 +678,8 @@ int ha_sync_net_init(struct ha_net *hn)
 void ha_sync_net_exit(struct ha_net *hn)
 {
 	cancel_delayed_work_sync(&hn->tx_work);
+	if (hn->tx)
+		ha_sync_outbox_free(hn->tx);
 	kvfree(hn->tx);
 	hn->tx = NULL;
 }

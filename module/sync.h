@@ -32,6 +32,9 @@ struct ha_obj;
 /* How long tx_work waits after a kick, so that changes share datagrams. */
 #define HA_TX_COALESCE		max(1UL, msecs_to_jiffies(5))
 
+/* Encoded records that wait for the next round (ha_sync_queue()). */
+#define HA_SYNC_OUTBOX_MAX	64
+
 /* The sending state of a namespace (hn->tx), under store.lock. */
 struct ha_tx {
 	u64 seq;			/* last datagram number sent */
@@ -47,6 +50,8 @@ struct ha_tx {
 	struct ha_wire_taken taken[HA_WIRE_MAX_LEN / HA_WIRE_TAKEN_LEN];	/* scratch */
 	struct ha_wire_taken yielded[16];	/* claims given up in a tie, to tell */
 	unsigned int nr_yielded;
+	struct list_head outbox;	/* struct ha_sync_out, in order */
+	unsigned int nr_outbox;
 	struct ha_local_scratch local;	/* local.c's */
 	u8 dgram[HA_WIRE_MAX_LEN];	/* the datagram being filled */
 	struct ha_wire_buf b;		/* its records */
@@ -129,6 +134,7 @@ struct ha_sync_range {
 };
 
 void ha_sync_announce(struct ha_net *hn);
+int ha_sync_queue(struct ha_net *hn, const u8 *rec, size_t len);
 void ha_sync_flush(struct ha_net *hn);
 void ha_sync_resend(struct ha_net *hn, struct ha_sync_range *r, unsigned int n);
 void ha_sync_bulk_to(struct ha_net *hn, u16 node);

@@ -93,6 +93,11 @@ static bool ha_takeover_counters(struct ha_net *hn, struct ha_takeover *t,
 	m.last = max(obj->oseq, w->oseq);
 	m.rate = obj->rate_out;
 	*oseq = m.last;
+	/* Handed over: the owner sent nothing past its final counters. */
+	if (t->exact) {
+		*seq = max(obj->seq, w->seq);
+		return true;
+	}
 	if (w->dir != HA_DIR_IN) {
 		*oseq = ha_margin_node_start(ha_margin_start(&m, w->esn), w->esn, hn->node_id);
 		if (!*oseq)
@@ -266,6 +271,21 @@ static void ha_takeover_select(struct ha_net *hn, u8 kind, u16 node,
 	}
 }
 
+/* The refs of t->refs of one kind that wants() selects, as ha_takeover_select(). */
+static void ha_takeover_select_refs(struct ha_net *hn, u8 kind, const struct ha_takeover *t,
+				    struct ha_promote_item *items, unsigned int *n,
+				    unsigned int max)
+{
+	struct ha_obj *obj;
+	unsigned int i;
+
+	for (i = 0; i < t->nr_refs && *n < max; i++) {
+		obj = ha_store_find(&hn->store, t->refs[i]);
+		if (obj && obj->kind == kind && t->node && ha_promote_wants(hn, obj, t->node))
+			items[(*n)++].refkey = obj->refkey;
+	}
+}
+
 int ha_promote(struct ha_net *hn, struct ha_takeover *t)
 {
 	unsigned int n = 0, chosen = 0, max, i;
@@ -289,8 +309,14 @@ int ha_promote(struct ha_net *hn, struct ha_takeover *t)
 		return -ENOMEM;
 	start = ktime_get();
 	/* SAs first: a policy is of no use before the SAs it needs. */
-	ha_takeover_select(hn, HA_OBJ_SA, t->node, ha_promote_wants, items, &chosen, max);
-	ha_takeover_select(hn, HA_OBJ_POLICY, t->node, ha_promote_wants, items, &chosen, max);
+	if (t->refs) {
+		ha_takeover_select_refs(hn, HA_OBJ_SA, t, items, &chosen, max);
+		ha_takeover_select_refs(hn, HA_OBJ_POLICY, t, items, &chosen, max);
+	} else {
+		ha_takeover_select(hn, HA_OBJ_SA, t->node, ha_promote_wants, items, &chosen, max);
+		ha_takeover_select(hn, HA_OBJ_POLICY, t->node, ha_promote_wants, items, &chosen,
+				   max);
+	}
 	for (i = 0; i < chosen; i++) {
 		struct ha_promote_item it = { };
 
@@ -398,6 +424,101 @@ int ha_demote(struct ha_net *hn, struct ha_takeover *t)
 	t->usecs = ktime_us_delta(ktime_get(), start);
 	ha_sync_kick(hn);
 	return 0;
+}
+
+/* An entry of a GIVEN record for obj, this node's, handed to node to. */
+static void ha_give_entry(const struct ha_obj *obj, u16 to, struct ha_wire_given *g)
+{
+	ha_ref_of(obj->refkey, &g->e.ref);
+	g->e.owner_epoch = obj->owner_epoch;
+	g->e.check = lower_32_bits(obj->digest);
+	g->e.oseq = obj->kind == HA_OBJ_SA ? obj->oseq : 0;
+	g->e.seq = obj->kind == HA_OBJ_SA ? obj->seq : 0;
+	g->to = to;
+}
+
+/*
+ * Hands an SA over: removes it from the SAD first and reads its counters
+ * after, under the SA's lock. A dead SA sends nothing (xfrm_output checks
+ * its state under that lock before it numbers a packet), so these are
+ * its final counters, where the new owner starts. Stores them, patched
+ * in place, flagged RELEASED. Returns the new version, or NULL.
+ */
+static struct ha_obj *ha_give_sa(struct ha_net *hn, struct ha_obj *obj)
+{
+	struct ha_wire_patch p;
+	struct xfrm_state *x;
+	u64 oseq = 0, seq = 0;
+
+	if (ha_wire_patch_get(obj->rec, obj->len, &p))
+		return NULL;
+	x = ha_inst_sa_find(hn->net, &obj->nkey);
+	if (x) {
+		ha_ctr_untrack(hn, x);
+		xfrm_state_delete(x);
+		ha_ctr_read(x, &oseq, &seq);
+		xfrm_state_put(x);
+	}
+	p.set = HA_PATCH_CTRS;
+	p.oseq = max3(p.oseq, obj->oseq, oseq);
+	p.seq = max3(p.seq, obj->seq, seq);
+	if (ha_takeover_put(hn, obj, &p, HA_OBJ_RELEASED, false))
+		return NULL;
+	return ha_store_find(&hn->store, obj->refkey);
+}
+
+/**
+ * ha_give() - hand objects this node owns to another node (a planned move)
+ * @hn: the namespace's member
+ * @refs: the objects, by ref; those this node does not own installed are skipped
+ * @n: how many
+ * @to: the node that takes them over
+ * @out: room for n GIVEN entries
+ *
+ * Removes each object from the SAD or SPD and keeps it mirrored as this
+ * node's, RELEASED, with an SA's final counters: this node stays the
+ * owner until @to takes it over at the next epoch, as after a demote.
+ * SAs go first, so that no policy is left without its SA in the SPD of
+ * this node while the SA is still in use.
+ *
+ * Context: process context, hn->lock and store.lock held.
+ * Return: the number of GIVEN entries filled in @out.
+ */
+unsigned int ha_give(struct ha_net *hn, const u64 *refs, unsigned int n, u16 to,
+		     struct ha_wire_given *out)
+{
+	struct ha_wire_policy *pol;
+	unsigned int i, k, nr = 0;
+	struct ha_obj *obj;
+	u8 kind;
+
+	lockdep_assert_held(&hn->store.lock);
+	pol = kmalloc(sizeof(*pol), GFP_KERNEL);
+	for (k = 0; k < 2; k++) {
+		kind = k ? HA_OBJ_POLICY : HA_OBJ_SA;
+		for (i = 0; i < n; i++) {
+			obj = ha_store_find(&hn->store, refs[i]);
+			if (!obj || obj->kind != kind ||
+			    (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED | HA_OBJ_DELETED)) !=
+			    HA_OBJ_LOCAL)
+				continue;
+			if (kind == HA_OBJ_SA) {
+				obj = ha_give_sa(hn, obj);
+				if (!obj)
+					continue;
+			} else {
+				if (!pol || ha_obj_decode(obj, NULL, pol))
+					continue;
+				ha_inst_policy_del(hn->net, pol);
+				obj->flags |= HA_OBJ_RELEASED;
+			}
+			ha_give_entry(obj, to, &out[nr++]);
+			cond_resched();
+		}
+	}
+	kfree(pol);
+	ha_sync_kick(hn);
+	return nr;
 }
 
 /*

@@ -8,6 +8,7 @@
 #include "ipsec_ha.h"
 #include "store.h"
 #include "wire.h"
+#include "wire_ctl.h"
 
 #define HA_TAKEOVER_FAILURES_MAX 64	/* reported one by one; all are counted */
 
@@ -32,6 +33,14 @@ struct ha_promote_item {
 struct ha_takeover {
 	u16 node;			/* 0: all */
 	u8 inbound;			/* enum ipsec_ha_inbound_policy */
+	/*
+	 * A move (move.c): promote takes only the objects of refs that node
+	 * owns; with exact, their counters start where the owner's final
+	 * counters stopped (it handed them over), not past the margin.
+	 */
+	bool exact;
+	const u64 *refs;
+	unsigned int nr_refs;
 	u32 sas, policies, failed;
 	u32 prepared;			/* SAs that came prepared (standby.c) */
 	u32 ikes;			/* IKE contexts taken over with them */
@@ -43,6 +52,8 @@ struct ha_takeover {
 };
 
 int ha_promote(struct ha_net *hn, struct ha_takeover *t);
+unsigned int ha_give(struct ha_net *hn, const u64 *refs, unsigned int n, u16 to,
+		     struct ha_wire_given *out);
 int ha_demote(struct ha_net *hn, struct ha_takeover *t);
 void ha_takeover_lost(struct ha_net *hn, const struct ha_obj *old);
 

@@ -95,6 +95,10 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_LINK_MTU_DOWN]	= ATTR("link-mtu-down", AK_U64),
 	[IPSEC_HA_A_STATS_RESYNCS]		= ATTR("resyncs", AK_U64),
 	[IPSEC_HA_A_STATS_IKE_UPDATES]		= ATTR("ike-updates", AK_U64),
+	[IPSEC_HA_A_STATS_MOVES_GIVEN]		= ATTR("moves-given", AK_U64),
+	[IPSEC_HA_A_STATS_MOVES_TAKEN]		= ATTR("moves-taken", AK_U64),
+	[IPSEC_HA_A_STATS_MOVES_FALLBACK]	= ATTR("moves-fallback", AK_U64),
+	[IPSEC_HA_A_STATS_MOVES_UNCONFIRMED]	= ATTR("moves-unconfirmed", AK_U64),
 };
 
 _Static_assert(ARRAY_SIZE(stats_attrs) == IPSEC_HA_A_STATS_MAX + 1,
@@ -214,6 +218,15 @@ static const struct attr_desc takeover_attrs[] = {
 	[IPSEC_HA_A_TAKEOVER_FAILURE]		= ATTR("failure", AK_NEST),
 	[IPSEC_HA_A_TAKEOVER_PREPARED]		= ATTR("prepared", AK_U32),
 	[IPSEC_HA_A_TAKEOVER_IKES]		= ATTR("ikes", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_TO]		= ATTR("to", AK_U16),
+	[IPSEC_HA_A_TAKEOVER_IKE_SPI_I]		= ATTR("ike-spi-i", AK_U64),
+	[IPSEC_HA_A_TAKEOVER_IKE_SPI_R]		= ATTR("ike-spi-r", AK_U64),
+	[IPSEC_HA_A_TAKEOVER_PEER]		= ATTR("peer", AK_BINARY),
+	[IPSEC_HA_A_TAKEOVER_SPIS]		= ATTR("spis", AK_BINARY),
+	[IPSEC_HA_A_TAKEOVER_GIVEN]		= ATTR("given", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_ASKED]		= ATTR("asked", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_TAKEN]		= ATTR("taken", AK_U32),
+	[IPSEC_HA_A_TAKEOVER_OWNER]		= ATTR("owner", AK_U16),
 };
 
 _Static_assert(ARRAY_SIZE(takeover_attrs) == IPSEC_HA_A_TAKEOVER_MAX + 1,

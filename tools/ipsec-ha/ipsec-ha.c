@@ -44,6 +44,7 @@ static const struct cmd *const commands[] = {
 	&cmd_monitor,
 	&cmd_promote,
 	&cmd_demote,
+	&cmd_move,
 	&cmd_help,
 };
 

@@ -1,0 +1,734 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Planned moves (Documentation/takeover.md, "Planned moves"): sessions
+ * handed from a live owner to another node with their exact counters.
+ *
+ * ipsec-ha move, run on any node, names sessions. move.c finds every SA
+ * and policy of them: a session is a whole IKE session (the CHILD SAs its
+ * IKE context lists, and the policies whose templates those SAs serve);
+ * an SA no IKE context lists is a session of its own. The owner gives
+ * them: it removes them from its SAD and SPD, reads the final counters
+ * and sends a GIVEN record. The new owner promotes them with counters
+ * that start right there, at the next ownership epoch, and its TAKEN
+ * tells the owner that the handover is done. A node that does not own
+ * them sends a MOVE record that asks the owner. The new owner, when it
+ * asked and no GIVEN comes in time, takes them over as after a failure,
+ * with the margin; the epoch rule keeps a late GIVEN from counting.
+ *
+ * State lives in hn->move, allocated on the first move, under store.lock.
+ * rx adds what peers hand over and ask for; move_work (process context,
+ * hn->lock then store.lock, as netlink) gives, promotes and repeats.
+ */
+#include <linux/bsearch.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/workqueue.h>
+
+#include "ike.h"
+#include "link.h"
+#include "move.h"
+#include "nl.h"
+#include "peer.h"
+#include "stats.h"
+#include "store.h"
+#include "sync.h"
+#include "takeover.h"
+
+/* How long the new owner waits for the owner's GIVEN before it takes over. */
+#define HA_MOVE_WAIT		msecs_to_jiffies(1000)
+/* How often the owner sends its GIVEN again until the new owner's TAKEN. */
+#define HA_MOVE_REPEAT		msecs_to_jiffies(200)
+/* How long it does. */
+#define HA_MOVE_CONFIRM		(5 * HZ)
+
+/* Entries per record that fit any datagram. */
+#define HA_MOVE_GIVEN_PER_REC	((HA_LINK_ROOM_MIN - 3) / HA_WIRE_GIVEN_LEN)
+#define HA_MOVE_ASK_PER_REC	((HA_LINK_ROOM_MIN - 3) / HA_WIRE_MOVE_LEN)
+
+struct ha_move_ref {
+	u64 refkey;
+	u16 owner;
+	u16 epoch;
+};
+
+/* The endpoints of a selected SA, which its policies' templates name. */
+struct ha_move_ends {
+	u8 family, proto;
+	u32 reqid;
+	struct ha_wire_addr saddr, daddr;
+};
+
+struct ha_move {
+	/* GIVEN entries this node sent, until their new owner's TAKEN */
+	struct ha_wire_given out[HA_MOVE_MAX];
+	unsigned int nr_out;
+	unsigned long out_until, out_next;
+	/* Handed to this node (rx), to promote. */
+	struct ha_move_ref in[HA_MOVE_MAX];
+	unsigned int nr_in;
+	/* Asked of this node by peers (rx), to give. */
+	struct ha_wire_move ask[HA_MOVE_MAX];
+	unsigned int nr_ask;
+	/* Asked for by this node as the new owner, until handed over or the wait ends. */
+	struct ha_move_ref want[HA_MOVE_MAX];
+	unsigned int nr_want;
+	unsigned long want_until;
+	/* Scratch of one step. */
+	u64 refs[HA_MOVE_MAX];
+	struct ha_wire_given given[HA_MOVE_MAX];
+	struct ha_wire_move req[HA_MOVE_MAX];
+	u8 rec[HA_LINK_ROOM_MIN];
+};
+
+static struct ha_move *ha_move_state(struct ha_net *hn)
+{
+	if (!hn->move)
+		hn->move = kvzalloc(sizeof(*hn->move), GFP_KERNEL);
+	return hn->move;
+}
+
+/* Whether node is a peer this node hears on the link. */
+static bool ha_move_heard(struct ha_net *hn, u16 node)
+{
+	const struct ha_peer *p = hn->peers ? xa_load(&hn->peers->by_node, node) : NULL;
+
+	return p && p->datagrams && !p->lost;
+}
+
+/* Queue GIVEN records for n entries, as many per record as any datagram holds. */
+static void ha_move_send_given(struct ha_net *hn, struct ha_move *m,
+			       const struct ha_wire_given *g, unsigned int n)
+{
+	struct ha_wire_buf b;
+	unsigned int i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = min_t(unsigned int, n - i, HA_MOVE_GIVEN_PER_REC);
+		ha_wire_buf_init(&b, m->rec, sizeof(m->rec));
+		if (ha_wire_put_given(&b, g + i, k) || ha_sync_queue(hn, m->rec, b.len))
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+	}
+}
+
+static void ha_move_send_ask(struct ha_net *hn, struct ha_move *m,
+			     const struct ha_wire_move *a, unsigned int n)
+{
+	struct ha_wire_buf b;
+	unsigned int i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = min_t(unsigned int, n - i, HA_MOVE_ASK_PER_REC);
+		ha_wire_buf_init(&b, m->rec, sizeof(m->rec));
+		if (ha_wire_put_move(&b, a + i, k) || ha_sync_queue(hn, m->rec, b.len))
+			ha_stat_inc(hn, IPSEC_HA_A_STATS_TX_ERRORS);
+	}
+}
+
+/* Runs move_work within delay, or sooner if it is due sooner already. */
+static void ha_move_schedule(struct ha_net *hn, unsigned long delay)
+{
+	struct delayed_work *dw = &hn->move_work;
+
+	if (delayed_work_pending(dw) &&
+	    time_before_eq(READ_ONCE(dw->timer.expires), jiffies + delay))
+		return;
+	mod_delayed_work(ha_wq, dw, delay);
+}
+
+/*
+ * Gives the n objects of refs to node to and notes the GIVEN entries, to
+ * be sent again until to confirms. Returns how many were given.
+ */
+static unsigned int ha_move_give(struct ha_net *hn, struct ha_move *m, const u64 *refs,
+				 unsigned int n, u16 to)
+{
+	unsigned int given, room = HA_MOVE_MAX - m->nr_out;
+
+	given = ha_give(hn, refs, min(n, room), to, m->out + m->nr_out);
+	if (!given)
+		return 0;
+	ha_move_send_given(hn, m, m->out + m->nr_out, given);
+	ha_sync_flush(hn);
+	m->nr_out += given;
+	m->out_until = jiffies + HA_MOVE_CONFIRM;
+	m->out_next = jiffies + HA_MOVE_REPEAT;
+	ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_GIVEN, given);
+	ha_move_schedule(hn, HA_MOVE_REPEAT);
+	return given;
+}
+
+/*
+ * Promotes the n objects of refs that owner owns: exact, with the counters
+ * it handed over; else past the margin, as after a failure. Returns the
+ * number of SAs and policies installed; *ikes counts the IKE contexts
+ * taken over with them.
+ */
+static u32 ha_move_take(struct ha_net *hn, const u64 *refs, unsigned int n, u16 owner,
+			bool exact, u32 *ikes)
+{
+	struct ha_takeover *t;
+	u32 done = 0;
+
+	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		return 0;
+	}
+	t->node = owner;
+	t->inbound = IPSEC_HA_INBOUND_POLICY_ACCEPT;
+	t->exact = exact;
+	t->refs = refs;
+	t->nr_refs = n;
+	if (!ha_promote(hn, t)) {
+		done = t->sas + t->policies;
+		*ikes += t->ikes;
+	}
+	kvfree(t);
+	return done;
+}
+
+/* Serves what peers asked of this node: gives it, grouped by new owner. */
+static void ha_move_serve_asks(struct ha_net *hn, struct ha_move *m)
+{
+	unsigned int i, n;
+	struct ha_obj *obj;
+	u16 to;
+
+	while (m->nr_ask) {
+		to = m->ask[0].to;
+		/* The entries for to, and the others kept for the next pass. */
+		for (i = 0, n = 0; i < m->nr_ask; i++) {
+			obj = ha_store_find(&hn->store, ha_refkey(&m->ask[i].ref));
+			if (m->ask[i].to == to && obj && obj->owner_epoch == m->ask[i].owner_epoch)
+				m->refs[n++] = obj->refkey;
+		}
+		if (ha_move_heard(hn, to))
+			ha_move_give(hn, m, m->refs, n, to);
+		for (i = 0, n = 0; i < m->nr_ask; i++)
+			if (m->ask[i].to != to)
+				m->ask[n++] = m->ask[i];
+		m->nr_ask = n;
+	}
+}
+
+/* Promotes what owners handed to this node, grouped by owner. */
+static void ha_move_take_given(struct ha_net *hn, struct ha_move *m, u32 *ikes)
+{
+	unsigned int i, n, k;
+	u32 done;
+	u16 owner;
+
+	while (m->nr_in) {
+		owner = m->in[0].owner;
+		for (i = 0, n = 0; i < m->nr_in; i++)
+			if (m->in[i].owner == owner)
+				m->refs[n++] = m->in[i].refkey;
+		done = ha_move_take(hn, m->refs, n, owner, true, ikes);
+		ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_TAKEN, done);
+		/* What was asked for and came is no longer waited for. */
+		for (i = 0, k = 0; i < m->nr_want; i++) {
+			struct ha_obj *obj = ha_store_find(&hn->store, m->want[i].refkey);
+
+			if (!obj || obj->owner != hn->node_id)
+				m->want[k++] = m->want[i];
+		}
+		m->nr_want = k;
+		for (i = 0, n = 0; i < m->nr_in; i++)
+			if (m->in[i].owner != owner)
+				m->in[n++] = m->in[i];
+		m->nr_in = n;
+	}
+	if (!m->nr_want)
+		return;
+	/* Those of the wanted that some other node took meanwhile drop out. */
+	for (i = 0, k = 0; i < m->nr_want; i++) {
+		struct ha_obj *obj = ha_store_find(&hn->store, m->want[i].refkey);
+
+		if (obj && !(obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) &&
+		    obj->owner == m->want[i].owner && obj->owner_epoch == m->want[i].epoch)
+			m->want[k++] = m->want[i];
+	}
+	m->nr_want = k;
+}
+
+/*
+ * The owner did not hand over in time what this node asked for: take it
+ * over as after a failure, past the margin. The old owner learns it from
+ * the TAKEN and removes it, as a node that lost its SAs does.
+ */
+static void ha_move_fallback(struct ha_net *hn, struct ha_move *m, u32 *ikes)
+{
+	unsigned int i, n, k;
+	u32 done;
+	u16 owner;
+
+	if (!m->nr_want || time_before(jiffies, m->want_until))
+		return;
+	while (m->nr_want) {
+		owner = m->want[0].owner;
+		for (i = 0, n = 0; i < m->nr_want; i++)
+			if (m->want[i].owner == owner)
+				m->refs[n++] = m->want[i].refkey;
+		done = ha_move_take(hn, m->refs, n, owner, false, ikes);
+		ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_FALLBACK, done);
+		for (i = 0, k = 0; i < m->nr_want; i++)
+			if (m->want[i].owner != owner)
+				m->want[k++] = m->want[i];
+		m->nr_want = k;
+	}
+}
+
+/* Sends the GIVEN entries not confirmed yet again, until HA_MOVE_CONFIRM. */
+static void ha_move_repeat(struct ha_net *hn, struct ha_move *m)
+{
+	if (!m->nr_out)
+		return;
+	if (time_after_eq(jiffies, m->out_until)) {
+		/*
+		 * The new owner never confirmed: it is gone or cut off. The
+		 * objects stay this node's, released; a promote takes them.
+		 */
+		ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_UNCONFIRMED, m->nr_out);
+		m->nr_out = 0;
+		return;
+	}
+	if (time_before(jiffies, m->out_next))
+		return;
+	ha_move_send_given(hn, m, m->out, m->nr_out);
+	m->out_next = jiffies + HA_MOVE_REPEAT;
+}
+
+static void ha_move_work(struct work_struct *work)
+{
+	struct ha_net *hn = container_of(to_delayed_work(work), struct ha_net, move_work);
+	unsigned long next = 0;
+	struct ha_move *m;
+	u32 ikes = 0;
+
+	mutex_lock(&hn->lock);
+	mutex_lock(&hn->store.lock);
+	m = hn->move;
+	if (!m || !hn->tx)
+		goto out;
+	ha_move_serve_asks(hn, m);
+	ha_move_take_given(hn, m, &ikes);
+	ha_move_fallback(hn, m, &ikes);
+	ha_move_repeat(hn, m);
+	if (m->nr_want)
+		next = m->want_until;
+	if (m->nr_out && (!next || time_before(m->out_next, next)))
+		next = m->out_next;
+	if (next)
+		ha_move_schedule(hn, time_after(next, jiffies) ? next - jiffies : 1);
+out:
+	mutex_unlock(&hn->store.lock);
+	mutex_unlock(&hn->lock);
+	/* The IKE daemon rebuilds the IKE SAs of the contexts taken over. */
+	if (ikes) {
+		struct ha_event ev = {
+			.type = IPSEC_HA_EVENT_TYPE_IKE_TAKEN,
+			.count = ikes,
+		};
+
+		ha_nl_event(hn, &ev);
+	}
+}
+
+/**
+ * ha_move_rx_given() - an owner handed an object over
+ * @hn: the namespace's member
+ * @sender: the owner
+ * @g: the entry, which rx applied to the object already (its counters)
+ *
+ * If this node is the new owner and holds the very record the owner now
+ * holds (same owner, epoch and digest), move_work promotes it. Otherwise
+ * the owner sends the entry again until this node's TAKEN, and rx's
+ * NACK brings the full record meanwhile.
+ *
+ * Context: rx_work, store.lock held.
+ */
+void ha_move_rx_given(struct ha_net *hn, u16 sender, const struct ha_wire_given *g)
+{
+	struct ha_obj *obj;
+	struct ha_move *m;
+
+	if (!g->to || g->to != hn->node_id)
+		return;
+	obj = ha_store_find(&hn->store, ha_refkey(&g->e.ref));
+	if (!obj || (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) || obj->owner != sender ||
+	    obj->owner_epoch != g->e.owner_epoch ||
+	    lower_32_bits(obj->digest) != g->e.check)
+		return;
+	m = ha_move_state(hn);
+	if (!m || m->nr_in >= HA_MOVE_MAX) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		return;
+	}
+	m->in[m->nr_in++] = (struct ha_move_ref){
+		.refkey = obj->refkey,
+		.owner = sender,
+		.epoch = obj->owner_epoch,
+	};
+	ha_move_schedule(hn, 0);
+}
+
+/**
+ * ha_move_rx_ask() - a peer asks this node to hand an object over
+ * @hn: the namespace's member
+ * @sender: the peer that asks
+ * @a: the entry
+ *
+ * Served only for an object this node owns and runs, at the epoch the
+ * peer saw, and for a new owner other than this node.
+ *
+ * Context: rx_work, store.lock held.
+ */
+void ha_move_rx_ask(struct ha_net *hn, u16 sender, const struct ha_wire_move *a)
+{
+	struct ha_obj *obj;
+	struct ha_move *m;
+
+	if (!a->to || a->to == hn->node_id)
+		return;
+	obj = ha_store_find(&hn->store, ha_refkey(&a->ref));
+	if (!obj || obj->kind == HA_OBJ_IKE ||
+	    (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_RELEASED | HA_OBJ_DELETED)) != HA_OBJ_LOCAL ||
+	    obj->owner_epoch != a->owner_epoch)
+		return;
+	m = ha_move_state(hn);
+	if (!m || m->nr_ask >= HA_MOVE_MAX) {
+		ha_stat_inc(hn, IPSEC_HA_A_STATS_DROP_NOMEM);
+		return;
+	}
+	m->ask[m->nr_ask++] = *a;
+	ha_move_schedule(hn, 0);
+}
+
+/**
+ * ha_move_rx_taken() - a node took an object over
+ * @hn: the namespace's member
+ * @sender: the node that took it
+ * @refkey: the object
+ *
+ * A GIVEN entry of this node for that node is confirmed: no more repeats.
+ *
+ * Context: rx_work, store.lock held.
+ */
+void ha_move_rx_taken(struct ha_net *hn, u16 sender, u64 refkey)
+{
+	struct ha_move *m = hn->move;
+	unsigned int i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->nr_out; i++)
+		if (m->out[i].to == sender && ha_refkey(&m->out[i].e.ref) == refkey) {
+			m->out[i] = m->out[--m->nr_out];
+			return;
+		}
+}
+
+/* Selection: the CHILD SPIs of the sessions, a sorted set. */
+struct ha_move_scan {
+	u32 *spis;
+	unsigned int nr_spis;
+	struct ha_move_ends *ends;	/* of the selected SAs */
+	unsigned int nr;		/* refs selected, in m->refs */
+	unsigned int nr_sas;
+	union {
+		struct ha_wire_sa sa;
+		struct ha_wire_policy pol;
+		struct ha_wire_ike ike;
+	} *w;
+};
+
+static int ha_move_cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool ha_move_has_spi(const struct ha_move_scan *s, u32 spi)
+{
+	return bsearch(&spi, s->spis, s->nr_spis, sizeof(u32), ha_move_cmp_u32);
+}
+
+static void ha_move_add_spi(struct ha_move_scan *s, u32 spi)
+{
+	if (spi && s->nr_spis < HA_MOVE_MAX)
+		s->spis[s->nr_spis++] = spi;
+}
+
+static void ha_move_sort_spis(struct ha_move_scan *s)
+{
+	sort(s->spis, s->nr_spis, sizeof(u32), ha_move_cmp_u32, NULL);
+}
+
+static bool ha_move_addr_eq(const struct ha_wire_addr *a, const struct ha_move_sel *sel)
+{
+	return !memcmp(a->a, sel->peer, sel->peer_len) &&
+	       (sel->peer_len == 16 || !memchr_inv(a->a + 4, 0, 12));
+}
+
+static u8 ha_move_family(const struct ha_move_sel *sel)
+{
+	return sel->peer_len == 4 ? HA_AF_INET : HA_AF_INET6;
+}
+
+/* The sessions' first SPIs: what the selection names directly. */
+static int ha_move_seed(struct ha_net *hn, const struct ha_move_sel *sel,
+			struct ha_move_scan *s, const char **why)
+{
+	struct ha_obj *obj;
+	unsigned int i;
+
+	if (sel->has_ike) {
+		obj = ha_ike_find(hn, sel->ike_spi_i, sel->ike_spi_r);
+		if (!obj || ha_ike_decode(obj, &s->w->ike)) {
+			*why = "no IKE SA with these SPIs";
+			return -ENOENT;
+		}
+		for (i = 0; i < s->w->ike.nr_child; i++)
+			ha_move_add_spi(s, s->w->ike.child_spi[i]);
+	}
+	for (i = 0; i < sel->nr_spis; i++)
+		ha_move_add_spi(s, sel->spis[i]);
+	if (!sel->peer_len)
+		return 0;
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (obj->flags & HA_OBJ_DELETED)
+			continue;
+		if (obj->kind == HA_OBJ_IKE && !ha_ike_decode(obj, &s->w->ike) &&
+		    s->w->ike.family == ha_move_family(sel) &&
+		    ha_move_addr_eq(&s->w->ike.remote, sel)) {
+			for (i = 0; i < s->w->ike.nr_child; i++)
+				ha_move_add_spi(s, s->w->ike.child_spi[i]);
+		} else if (obj->kind == HA_OBJ_SA && !ha_obj_decode(obj, &s->w->sa, NULL) &&
+			   s->w->sa.family == ha_move_family(sel) &&
+			   (ha_move_addr_eq(&s->w->sa.daddr, sel) ||
+			    ha_move_addr_eq(&s->w->sa.saddr, sel))) {
+			ha_move_add_spi(s, s->w->sa.spi);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Adds the other CHILD SPIs of every IKE session that lists one of them. */
+static void ha_move_whole_sessions(struct ha_net *hn, struct ha_move_scan *s)
+{
+	unsigned int i, seeds = s->nr_spis;
+	struct ha_obj *obj;
+	bool hit;
+
+	ha_move_sort_spis(s);
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (obj->kind != HA_OBJ_IKE || (obj->flags & HA_OBJ_DELETED) ||
+		    ha_ike_decode(obj, &s->w->ike))
+			continue;
+		for (i = 0, hit = false; i < s->w->ike.nr_child && !hit; i++) {
+			u32 spi = s->w->ike.child_spi[i];
+
+			hit = bsearch(&spi, s->spis, seeds, sizeof(u32), ha_move_cmp_u32);
+		}
+		for (i = 0; hit && i < s->w->ike.nr_child; i++)
+			ha_move_add_spi(s, s->w->ike.child_spi[i]);
+	}
+	ha_move_sort_spis(s);
+}
+
+static bool ha_move_tmpl_serves(const struct ha_wire_tmpl *t, u8 family,
+				const struct ha_move_ends *e)
+{
+	return (t->family ? t->family : family) == e->family && t->proto == e->proto &&
+	       (!t->reqid || t->reqid == e->reqid) &&
+	       !memcmp(&t->daddr, &e->daddr, sizeof(t->daddr)) &&
+	       !memcmp(&t->saddr, &e->saddr, sizeof(t->saddr));
+}
+
+/* The SAs of the sessions, then the policies whose templates they serve. */
+static void ha_move_collect(struct ha_net *hn, struct ha_move *m, struct ha_move_scan *s)
+{
+	struct ha_obj *obj;
+	unsigned int i, j;
+	bool hit;
+
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (obj->kind != HA_OBJ_SA || (obj->flags & HA_OBJ_DELETED) ||
+		    !ha_move_has_spi(s, obj->nkey.spi) || s->nr >= HA_MOVE_MAX ||
+		    ha_obj_decode(obj, &s->w->sa, NULL))
+			continue;
+		s->ends[s->nr_sas++] = (struct ha_move_ends){
+			.family = s->w->sa.family,
+			.proto = s->w->sa.proto,
+			.reqid = s->w->sa.reqid,
+			.saddr = s->w->sa.saddr,
+			.daddr = s->w->sa.daddr,
+		};
+		m->refs[s->nr++] = obj->refkey;
+	}
+	if (!s->nr_sas)
+		return;
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (obj->kind != HA_OBJ_POLICY || (obj->flags & HA_OBJ_DELETED) ||
+		    s->nr >= HA_MOVE_MAX || ha_obj_decode(obj, NULL, &s->w->pol))
+			continue;
+		for (i = 0, hit = false; i < s->w->pol.nr_tmpl && !hit; i++)
+			for (j = 0; j < s->nr_sas && !hit; j++)
+				hit = ha_move_tmpl_serves(&s->w->pol.tmpl[i], s->w->pol.family,
+							  &s->ends[j]);
+		if (hit)
+			m->refs[s->nr++] = obj->refkey;
+		cond_resched();
+	}
+}
+
+static u16 ha_move_owner(struct ha_net *hn, const struct ha_obj *obj)
+{
+	return obj->flags & HA_OBJ_LOCAL ? hn->node_id : obj->owner;
+}
+
+/*
+ * Acts on the selected objects of one owner: gives them (this node owns
+ * them), asks their owner (alive), or takes them over at once (this
+ * node is the new owner and their owner is gone).
+ */
+static int ha_move_owner_group(struct ha_net *hn, struct ha_move *m, u16 owner,
+			       const u64 *refs, unsigned int n, u16 to,
+			       struct ha_move_result *res)
+{
+	unsigned int i, k = 0;
+	struct ha_obj *obj;
+
+	if (owner == to)
+		return 0;
+	if (owner == hn->node_id) {
+		if (!ha_move_heard(hn, to)) {
+			res->why = "the new owner is not heard on the link";
+			return -EHOSTUNREACH;
+		}
+		res->given += ha_move_give(hn, m, refs, n, to);
+		return 0;
+	}
+	if (!ha_move_heard(hn, owner)) {
+		if (to != hn->node_id) {
+			res->why = "their owner is gone: promote them on the new owner";
+			return -EHOSTUNREACH;
+		}
+		res->taken += ha_move_take(hn, refs, n, owner, false, &res->ikes);
+		return 0;
+	}
+	for (i = 0; i < n && k < HA_MOVE_MAX; i++) {
+		obj = ha_store_find(&hn->store, refs[i]);
+		if (!obj)
+			continue;
+		ha_ref_of(obj->refkey, &m->req[k].ref);
+		m->req[k].owner_epoch = obj->owner_epoch;
+		m->req[k++].to = to;
+		if (to == hn->node_id && m->nr_want < HA_MOVE_MAX)
+			m->want[m->nr_want++] = (struct ha_move_ref){
+				.refkey = obj->refkey,
+				.owner = owner,
+				.epoch = obj->owner_epoch,
+			};
+	}
+	ha_move_send_ask(hn, m, m->req, k);
+	res->asked += k;
+	if (to == hn->node_id) {
+		m->want_until = jiffies + HA_MOVE_WAIT;
+		ha_move_schedule(hn, HA_MOVE_WAIT);
+	}
+	return 0;
+}
+
+/**
+ * ha_move() - move sessions to another node
+ * @hn: the namespace's member
+ * @sel: the sessions
+ * @to: the new owner
+ * @res: what was selected and done; res->why explains an error
+ *
+ * Context: process context, hn->lock and store.lock held.
+ * Return: 0, or a negative errno.
+ */
+int ha_move(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
+	    struct ha_move_result *res)
+{
+	struct ha_move_scan s = { };
+	unsigned int i, n, done;
+	struct ha_obj *obj;
+	struct ha_move *m;
+	int err = -ENOMEM;
+	u16 owner;
+
+	lockdep_assert_held(&hn->lock);
+	lockdep_assert_held(&hn->store.lock);
+	if (!hn->node_id || !hn->tx || !rcu_access_pointer(hn->link) ||
+	    !rcu_access_pointer(hn->key)) {
+		res->why = "node not syncing: set its id, link and key first";
+		return -ENOTCONN;
+	}
+	m = ha_move_state(hn);
+	if (!m)
+		return -ENOMEM;
+	if (m->nr_want || m->nr_out) {
+		res->why = "a move of this node is still under way";
+		return -EBUSY;
+	}
+	s.spis = kvmalloc_array(HA_MOVE_MAX, sizeof(*s.spis), GFP_KERNEL);
+	s.ends = kvmalloc_array(HA_MOVE_MAX, sizeof(*s.ends), GFP_KERNEL);
+	s.w = kvmalloc(sizeof(*s.w), GFP_KERNEL);
+	if (!s.spis || !s.ends || !s.w)
+		goto out;
+	err = ha_move_seed(hn, sel, &s, &res->why);
+	if (err)
+		goto out;
+	ha_move_whole_sessions(hn, &s);
+	ha_move_collect(hn, m, &s);
+	if (!s.nr_sas) {
+		res->why = "no SA matches";
+		err = -ENOENT;
+		goto out;
+	}
+	res->sas = s.nr_sas;
+	res->policies = s.nr - s.nr_sas;
+	obj = ha_store_find(&hn->store, m->refs[0]);
+	res->owner = obj ? ha_move_owner(hn, obj) : 0;
+	/* One owner at a time: its refs move to the front of the rest of m->refs. */
+	for (done = 0; done < s.nr; done += n) {
+		obj = ha_store_find(&hn->store, m->refs[done]);
+		owner = obj ? ha_move_owner(hn, obj) : 0;
+		for (i = done, n = 0; i < s.nr; i++) {
+			struct ha_obj *o = ha_store_find(&hn->store, m->refs[i]);
+
+			if (o && ha_move_owner(hn, o) == owner)
+				swap(m->refs[done + n++], m->refs[i]);
+		}
+		if (!n) {	/* gone meanwhile: cannot happen under store.lock */
+			n = 1;
+			continue;
+		}
+		err = ha_move_owner_group(hn, m, owner, m->refs + done, n, to, res);
+		if (err)
+			break;
+	}
+out:
+	kvfree(s.w);
+	kvfree(s.ends);
+	kvfree(s.spis);
+	return err;
+}
+
+void ha_move_net_init(struct ha_net *hn)
+{
+	INIT_DELAYED_WORK(&hn->move_work, ha_move_work);
+}
+
+void ha_move_net_exit(struct ha_net *hn)
+{
+	cancel_delayed_work_sync(&hn->move_work);
+	kvfree(hn->move);
+	hn->move = NULL;
+}
