@@ -703,8 +703,10 @@ int ha_move(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
 		for (i = done, n = 0; i < s.nr; i++) {
 			struct ha_obj *o = ha_store_find(&hn->store, m->refs[i]);
 
-			if (o && ha_move_owner(hn, o) == owner)
-				swap(m->refs[done + n++], m->refs[i]);
+			if (o && ha_move_owner(hn, o) == owner) {
+				swap(m->refs[done + n], m->refs[i]);
+				n++;
+			}
 		}
 		if (!n) {	/* gone meanwhile: cannot happen under store.lock */
 			n = 1;
