@@ -32,6 +32,14 @@
 #        (event ike-lost): n1's charon drops the IKE SA without a word to P,
 #        and sends P nothing (capture: no IKE or ESP from n1's MAC); P's
 #        session stays with n2 (same SPIs, DPD answered by n2, ESP flows).
+#
+# move   a planned switchover, nothing fails: n1 hands P's session to n2
+#        (ipsec-ha move peer P to 2) under traffic, then keepalived on n1
+#        stops and the VIP moves to n2. n2's charon rebuilds the IKE SA, n1's
+#        drops it without a word to P; n2 goes on from n1's exact counters
+#        (each CHILD SA's numbers rise by one across the handover, no
+#        margin), P sees no replay and keeps its IKE SA, and n2 answers P's
+#        DPD and CHILD_SA rekey and rekeys the IKE SA itself.
 
 # Helper functions run through check and wait_until:
 # shellcheck disable=SC2317
@@ -44,7 +52,7 @@ source "$(dirname "$0")/swan_lib.sh"
 require
 sw_require
 
-STORIES=(rapid skew heal)
+STORIES=(rapid skew heal move)
 # The story: the argument, or the name this file is called by
 # (swan_failover_STORY.sh, links that run.sh runs one by one, each within
 # its time limit); all three in turn otherwise.
@@ -277,6 +285,76 @@ story_heal() {
 	read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
 	check "n1 mirrors the rekeyed ESP SAs (it follows n2 again)" sw_wait 10 sw_mirrors n1 "${spis[@]}"
 	check "n1 sent P nothing after the heal (no IKE, no ESP from its MAC)" n1_quiet "$heal"
+	sw_wrap_up "$cut" n2
+}
+
+# --- move: a planned switchover, nothing fails ------------------------------
+
+# owned_by_n2 SPI...: n1's mirror says node 2 owns every SA of these SPIs.
+owned_by_n2() {
+	local spi owner
+	for spi in "$@"; do
+		owner=$(ha n1 -j sa list | jq -r --arg s "${spi,,}" \
+			'[.[] | select((.spi | ascii_downcase) == $s) | .owner] | unique | join(",")')
+		[ "$owner" = 2 ] || { sw_why "$spi: owner '$owner'"; return 1; }
+	done
+}
+
+# seq_steps: per cluster->peer SPI of the capture, n2's first sequence
+# number minus n1's last (1: n2 went on right after n1).
+seq_steps() {
+	jq -r --arg vip "$CL_VIP" '[.spis[] | select(.dir == "to_peer") | .senders |
+		select(.n1 and .n2) | .n2.min_seq - .n1.max_seq | tostring] | join(" ")' "$tmp/cut.json"
+}
+
+story_move() {
+	local cut flowing spis steps pid
+	sw_story_start
+	read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
+	check "capture of ESP and IKE on P's LAN port" sw_capture_start main
+	cl_event "traffic starts"
+	cl_traffic_start
+	sleep 1
+
+	# The move, then at once the path change: keepalived on n1 stops (a
+	# priority-0 advert), n2 becomes master and takes the VIP. Until then
+	# P's packets reach n1, which no longer has the SAs.
+	pid=$(cat "$(sw_dir n1)/run/keepalived.pid" 2> /dev/null)
+	cut=$(cl_now)
+	cl_event_at "$cut" "n1: ipsec-ha move peer $CL_PEER to 2"
+	check "n1 hands P's sessions to n2" sh -c \
+		"ip netns exec n1 '$IPSEC_HA' -j move peer $CL_PEER to 2 > '$tmp/move.json'"
+	cl_event "move returned; keepalived on n1 stops"
+	check "keepalived on n1 stops" kill -TERM "$pid"
+	echo "# n1's move: $(cat "$tmp/move.json")"
+	check "keepalived on n2 becomes master" wait_until 15 sw_vrrp_is n2 MASTER
+	check "n2 holds the VIP" wait_until 5 sh -c "ip -n n2 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
+	cl_event "n2 holds the VIP"
+	check "n2 owns the 4 ESP SAs" sw_wait 5 owned_by_n2 "${spis[@]}"
+	cl_event "n2 owns the ESP SAs"
+	check "n2's charon rebuilt the IKE SA (\"ipsec-ha: took over IKE_SA\")" \
+		wait_until 15 sw_took_over n2
+	cl_event_at "$(sw_log_ms n2 'ipsec-ha: took over IKE_SA ')" "n2: charon took the IKE SA over"
+	check "n1's charon drops the IKE SA without a word to P (event ike-lost)" \
+		wait_until 20 sw_log_has n1 'took IKE_SA .* over, dropping it here without a word to the peer'
+	check_eq "n2 took its SAs and policies over with n1's counters (no fallback)" 0 \
+		"$(stat_or0 n2 moves_fallback)"
+	echo "# n1 handed over $(stat_or0 n1 moves_given), n2 took $(stat_or0 n2 moves_taken)"
+	check "ESP flows again through both CHILD SAs" wait_until 20 cl_flowing
+	flowing=$(cl_now)
+	cl_event_at "$flowing" "both CHILD SAs answer a ping again"
+	sleep "$POST"
+	cl_event "traffic stops"
+	cl_traffic_stop "$flowing"
+	sw_esp_verdicts "$cut"
+	steps=$(seq_steps)
+	check_eq "n2 went on from n1's last sequence number on both cluster->peer SAs (no margin)" \
+		"1 1" "$steps"
+
+	sw_answers n2 "the move"
+	sw_step
+	check "IKE_SA rekey started by n2 succeeds" sw_rekey_ike n2
+	check "n2 sent the IKE_SA rekey request" sw_by n2 36 request
 	sw_wrap_up "$cut" n2
 }
 

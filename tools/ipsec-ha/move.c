@@ -50,8 +50,15 @@ static int move_parse(const struct cmd *c, int argc, char **argv, struct move_re
 	int i = 1;
 
 	while (i < argc) {
-		const char *v = kw_value(c->name, c->name, argc - i, argv + i);
+		static const char *const kws[] = { "ike", "peer", "spi", "to" };
+		const char *v;
+		bool known = false;
 
+		for (size_t k = 0; k < sizeof(kws) / sizeof(kws[0]); k++)
+			known |= !strcmp(argv[i], kws[k]);
+		if (!known)
+			return usage_error(c->name, "%s: unexpected argument '%s'", c->name, argv[i]);
+		v = kw_value(c->name, c->name, argc - i, argv + i);
 		if (!v)
 			return EXIT_USAGE;
 		if (!strcmp(argv[i], "ike") && !r->have_ike) {

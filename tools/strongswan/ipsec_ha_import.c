@@ -320,13 +320,56 @@ static host_t *ctx_host(ctx_t *c, chunk_t addr, uint16_t port)
 	return host_create_from_chunk(c->family, addr, port);
 }
 
+/** How often, and how many times, a Message ID sync waits for the address */
+#define MID_SYNC_WAIT_MS 100
+#define MID_SYNC_WAIT_TRIES 50
+
+/**
+ * A Message ID sync that waits for the IKE SA's own address
+ */
+typedef struct {
+	private_ipsec_ha_import_t *this;
+	ike_sa_id_t *id;
+	uint32_t mid_send, mid_recv;
+	int tries;
+} mid_sync_job_t;
+
+static void sync_mids(private_ipsec_ha_import_t *this, ike_sa_id_t *id,
+					  uint32_t mid_send, uint32_t mid_recv, int tries);
+
+static job_requeue_t mid_sync_job(mid_sync_job_t *job)
+{
+	sync_mids(job->this, job->id, job->mid_send, job->mid_recv, job->tries);
+	return JOB_REQUEUE_NONE;
+}
+
+static void mid_sync_job_destroy(mid_sync_job_t *job)
+{
+	job->id->destroy(job->id);
+	free(job);
+}
+
+/**
+ * Whether this node holds the IKE SA's own address. A session moved here
+ * before its address (ipsec-ha move, then the address) would send the
+ * peer nothing but errors until the address arrives.
+ */
+static bool my_host_is_local(ike_sa_t *ike_sa)
+{
+	return charon->kernel->get_interface(charon->kernel,
+										 ike_sa->get_my_host(ike_sa), NULL);
+}
+
 /**
  * Start the RFC 6311 exchange on the IKE SA of id, or set the Message IDs
- * as synced when the peer does not support it.
+ * as synced when the peer does not support it. The exchange waits, up to
+ * MID_SYNC_WAIT_TRIES times MID_SYNC_WAIT_MS, until the IKE SA's own
+ * address is on this node.
  */
 static void sync_mids(private_ipsec_ha_import_t *this, ike_sa_id_t *id,
-					  ctx_t *c)
+					  uint32_t mid_send, uint32_t mid_recv, int tries)
 {
+	mid_sync_job_t *job;
 	ike_sa_t *ike_sa;
 
 	ike_sa = charon->ike_sa_manager->checkout(charon->ike_sa_manager, id);
@@ -336,9 +379,30 @@ static void sync_mids(private_ipsec_ha_import_t *this, ike_sa_id_t *id,
 	}
 	if (ike_sa->supports_extension(ike_sa, EXT_IKE_MESSAGE_ID_SYNC))
 	{
+		if (tries < MID_SYNC_WAIT_TRIES && !my_host_is_local(ike_sa))
+		{
+			if (!tries)
+			{
+				DBG1(DBG_IKE, "ipsec-ha: %H is not on this node yet, the "
+					 "message ID sync waits for it", ike_sa->get_my_host(ike_sa));
+			}
+			INIT(job,
+				.this = this,
+				.id = id->clone(id),
+				.mid_send = mid_send,
+				.mid_recv = mid_recv,
+				.tries = tries + 1,
+			);
+			charon->ike_sa_manager->checkin(charon->ike_sa_manager, ike_sa);
+			lib->scheduler->schedule_job_ms(lib->scheduler,
+					(job_t*)callback_job_create((callback_job_cb_t)mid_sync_job,
+							job, (callback_job_cleanup_t)mid_sync_job_destroy,
+							NULL), MID_SYNC_WAIT_MS);
+			return;
+		}
 		ike_sa->set_message_id(ike_sa, TRUE, 0);
 		ike_sa->queue_task(ike_sa, ipsec_ha_mid_sync_create(ike_sa,
-								c->mid_send + this->mid_margin, c->mid_recv));
+								mid_send + this->mid_margin, mid_recv));
 		if (ike_sa->initiate(ike_sa, NULL, NULL) == DESTROY_ME)
 		{
 			charon->ike_sa_manager->checkin_and_destroy(
@@ -348,7 +412,7 @@ static void sync_mids(private_ipsec_ha_import_t *this, ike_sa_id_t *id,
 	}
 	else
 	{
-		ike_sa->set_message_id(ike_sa, TRUE, c->mid_send);
+		ike_sa->set_message_id(ike_sa, TRUE, mid_send);
 	}
 	charon->ike_sa_manager->checkin(charon->ike_sa_manager, ike_sa);
 }
@@ -476,7 +540,7 @@ static bool rebuild(private_ipsec_ha_import_t *this, ctx_t *c)
 	charon->ike_sa_manager->checkin(charon->ike_sa_manager, ike_sa);
 	charon->bus->set_sa(charon->bus, NULL);
 
-	sync_mids(this, id, c);
+	sync_mids(this, id, c->mid_send, c->mid_recv, 0);
 	id->destroy(id);
 	return TRUE;
 }

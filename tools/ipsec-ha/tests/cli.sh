@@ -132,6 +132,15 @@ t "policy list unknown filter" 2 "policy list: unknown filter 'x'" -- policy lis
 t "policy list has no spi filter" 2 "policy list: no spi filter here" -- policy list spi 1
 t "policy list bad peer" 2 "policy list: peer '10.0.0.0/8': not an IPv4" -- policy list peer 10.0.0.0/8
 t "peers extra argument" 2 "peers: unexpected argument 'list'.*help peers" -- peers list
+t "move without sessions" 2 "name the sessions: ike SPI_I SPI_R, peer ADDR or spi SPI" -- move to 2
+t "move without to" 2 "move: to NODE is required" -- move spi 0xc1000001
+t "move to node 0" 2 "invalid node '0'" -- move spi 1 to 0
+t "move: a bad SPI in the list" 2 "invalid spi '1,x'" -- move spi 1,x to 2
+t "move: 65 SPIs" 2 "at most 64" -- move spi "$(seq -s, 1 65)" to 2
+t "move: ike with one SPI" 2 "ike takes the SPIs SPI_I SPI_R" -- move ike 1 to 2
+t "move: a bad peer" 2 "invalid peer address '192.0.2'" -- move peer 192.0.2 to 2
+t "move: to twice" 2 "unexpected argument 'to'" -- move spi 1 to 2 to 3
+t "move: unknown word" 2 "unexpected argument 'now'" -- move spi 1 to 2 now
 c "usage errors print nothing on stdout" '[[ -z $LAST_OUT ]]'
 
 # ike: parsing and secrets (checked before the kernel is asked)
