@@ -61,6 +61,7 @@ check "n1 pushes the IKE context of T (its CHILD SAs: T's pair)" ha n1 ike add \
 	encr aes-gcm-16 keylen 256 prf hmac-sha2-256 dh-group ecp256 \
 	id-i fqdn peer.example.com id-r fqdn vpn.example.com mid-send 1 mid-recv 2 \
 	child "${CL_SPI_OUT[T]},${CL_SPI_IN[T]}" secrets - < <(secrets)
+read -r -a ALL_SPIS <<< "$(cl_spis)"
 check "ESP flows through every SA pair" wait_until 15 cl_flowing
 check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 cl_holds_all n2
 check "n2 mirrors the IKE context" wait_until 10 sh -c "[ \"\$(ip netns exec n2 '$IPSEC_HA' -j ike list | jq length)\" = 1 ]"
@@ -89,8 +90,8 @@ check "n2 owns every SA (its view)" wait_until 5 cl_owned_by n2 2
 check "n1 agrees" wait_until 5 cl_owned_by n1 2
 done_ms=$(cl_now)
 cl_event_at "$done_ms" "n1 and n2 see n2 owning every SA"
-check_eq "n1's SAD holds none of them" 0 "$(cl_sad_count n1 $(cl_spis))"
-check_eq "n2's SAD holds the 6" 6 "$(cl_sad_count n2 $(cl_spis))"
+check_eq "n1's SAD holds none of them" 0 "$(cl_sad_count n1 "${ALL_SPIS[@]}")"
+check_eq "n2's SAD holds the 6" 6 "$(cl_sad_count n2 "${ALL_SPIS[@]}")"
 check_eq "n2 took the 14 over with n1's counters (moves-taken)" 14 "$(stat n2 moves_taken)"
 check_eq "n1 handed 14 over (moves-given)" 14 "$(stat n1 moves_given)"
 check_eq "no fallback, nothing unconfirmed" "0 0 0 0" \
@@ -131,7 +132,7 @@ check "n1 owns T (n1's view)" wait_until 5 t_owned n1 1
 check "n2 agrees" wait_until 5 t_owned n2 1
 check_eq "n1's SAD holds T's pair and nothing else" \
 	"$(printf '%s\n' "${CL_SPI_OUT[T]}" "${CL_SPI_IN[T]}" | sort | tr '\n' ' ')" "$(sad_spis n1)"
-check_eq "n2's SAD holds U's and E's pairs" 4 "$(cl_sad_count n2 $(cl_spis))"
+check_eq "n2's SAD holds U's and E's pairs" 4 "$(cl_sad_count n2 "${ALL_SPIS[@]}")"
 check_eq "n1's outbound T counter starts where n2's stopped" "$t_out" \
 	"$(oseq_of n1 "${CL_SPI_OUT[T]}")"
 check "the IKE context is n1's again" wait_until 5 sh -c "[ \"\$(ip netns exec n2 '$IPSEC_HA' -j ike list | jq -r '.[0].owner')\" = 1 ]"
