@@ -20,6 +20,7 @@
  * hn->lock then store.lock, as netlink) gives, promotes and repeats.
  */
 #include <linux/bsearch.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -76,7 +77,6 @@ struct ha_move {
 	unsigned long want_until;
 	/* Scratch of one step. */
 	u64 refs[HA_MOVE_MAX];
-	struct ha_wire_given given[HA_MOVE_MAX];
 	struct ha_wire_move req[HA_MOVE_MAX];
 	u8 rec[HA_LINK_ROOM_MIN];
 };
@@ -436,6 +436,7 @@ struct ha_move_scan {
 	struct ha_move_ends *ends;	/* of the selected SAs */
 	unsigned int nr;		/* refs selected, in m->refs */
 	unsigned int nr_sas;
+	bool overflow;			/* more than HA_MOVE_MAX SPIs or objects */
 	union {
 		struct ha_wire_sa sa;
 		struct ha_wire_policy pol;
@@ -457,8 +458,12 @@ static bool ha_move_has_spi(const struct ha_move_scan *s, u32 spi)
 
 static void ha_move_add_spi(struct ha_move_scan *s, u32 spi)
 {
-	if (spi && s->nr_spis < HA_MOVE_MAX)
+	if (!spi)
+		return;
+	if (s->nr_spis < HA_MOVE_MAX)
 		s->spis[s->nr_spis++] = spi;
+	else
+		s->overflow = true;
 }
 
 static void ha_move_sort_spis(struct ha_move_scan *s)
@@ -557,8 +562,13 @@ static void ha_move_collect(struct ha_net *hn, struct ha_move *m, struct ha_move
 
 	list_for_each_entry(obj, &hn->store.objs, all) {
 		if (obj->kind != HA_OBJ_SA || (obj->flags & HA_OBJ_DELETED) ||
-		    !ha_move_has_spi(s, obj->nkey.spi) || s->nr >= HA_MOVE_MAX ||
-		    ha_obj_decode(obj, &s->w->sa, NULL))
+		    !ha_move_has_spi(s, obj->nkey.spi))
+			continue;
+		if (s->nr >= HA_MOVE_MAX) {
+			s->overflow = true;
+			return;
+		}
+		if (ha_obj_decode(obj, &s->w->sa, NULL))
 			continue;
 		s->ends[s->nr_sas++] = (struct ha_move_ends){
 			.family = s->w->sa.family,
@@ -573,12 +583,16 @@ static void ha_move_collect(struct ha_net *hn, struct ha_move *m, struct ha_move
 		return;
 	list_for_each_entry(obj, &hn->store.objs, all) {
 		if (obj->kind != HA_OBJ_POLICY || (obj->flags & HA_OBJ_DELETED) ||
-		    s->nr >= HA_MOVE_MAX || ha_obj_decode(obj, NULL, &s->w->pol))
+		    ha_obj_decode(obj, NULL, &s->w->pol))
 			continue;
 		for (i = 0, hit = false; i < s->w->pol.nr_tmpl && !hit; i++)
 			for (j = 0; j < s->nr_sas && !hit; j++)
 				hit = ha_move_tmpl_serves(&s->w->pol.tmpl[i], s->w->pol.family,
 							  &s->ends[j]);
+		if (hit && s->nr >= HA_MOVE_MAX) {
+			s->overflow = true;
+			return;
+		}
 		if (hit)
 			m->refs[s->nr++] = obj->refkey;
 		cond_resched();
@@ -687,6 +701,12 @@ int ha_move(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
 		goto out;
 	ha_move_whole_sessions(hn, &s);
 	ha_move_collect(hn, m, &s);
+	if (s.overflow) {
+		/* Never a part of a session: refuse the whole move. */
+		res->why = "more than 2048 SAs and policies: move fewer sessions at once";
+		err = -E2BIG;
+		goto out;
+	}
 	if (!s.nr_sas) {
 		res->why = "no SA matches";
 		err = -ENOENT;
@@ -720,6 +740,190 @@ out:
 	kvfree(s.w);
 	kvfree(s.ends);
 	kvfree(s.spis);
+	return err;
+}
+
+/*
+ * Shares (Documentation/takeover.md, "Shares"). When a node fails, each
+ * survivor can take its own share of the failed node's sessions: every
+ * session goes to the survivor with the highest weight jhash(key, id)
+ * (rendezvous hashing), among this node and the peers it hears. Every
+ * survivor computes the same from its mirror, a session stays whole,
+ * and when a survivor fails too only its own sessions move again.
+ *
+ * A session's key: its IKE context's ref for the CHILD SAs it lists;
+ * otherwise the SA's two addresses, in order, and family, so that an
+ * SA pair with no IKE context stays together; a policy takes the key of
+ * the SAs between the addresses of its first template.
+ */
+#define HA_SHARE_SEED	0x5ea51de5
+
+struct ha_share_spi {
+	u32 spi;
+	u32 key;
+};
+
+struct ha_share_map {
+	u32 addrs;		/* the addresses' key */
+	u32 key;		/* the session's key */
+};
+
+static int ha_share_cmp_spi(const void *a, const void *b)
+{
+	const struct ha_share_spi *x = a, *y = b;
+
+	return x->spi < y->spi ? -1 : x->spi > y->spi;
+}
+
+static int ha_share_cmp_map(const void *a, const void *b)
+{
+	const struct ha_share_map *x = a, *y = b;
+
+	return x->addrs < y->addrs ? -1 : x->addrs > y->addrs;
+}
+
+static u32 ha_share_addrs(u8 family, const struct ha_wire_addr *a, const struct ha_wire_addr *b)
+{
+	struct ha_wire_addr ab[2];
+
+	if (memcmp(a, b, sizeof(*a)) <= 0) {
+		ab[0] = *a;
+		ab[1] = *b;
+	} else {
+		ab[0] = *b;
+		ab[1] = *a;
+	}
+	return jhash(ab, sizeof(ab), HA_SHARE_SEED ^ family);
+}
+
+/* The survivor that rendezvous hashing gives the session of key. */
+static u16 ha_share_winner(u32 key, const u16 *nodes, unsigned int n)
+{
+	u32 w, best_w = 0;
+	u16 best = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		w = jhash_2words(key, nodes[i], HA_SHARE_SEED);
+		if (!best || w > best_w || (w == best_w && nodes[i] < best)) {
+			best = nodes[i];
+			best_w = w;
+		}
+	}
+	return best;
+}
+
+/* This node and the peers it hears, node excepted. */
+static unsigned int ha_share_survivors(struct ha_net *hn, u16 node, u16 *nodes)
+{
+	unsigned int n = 0;
+	struct ha_peer *p;
+	unsigned long i;
+
+	nodes[n++] = hn->node_id;
+	if (!hn->peers)
+		return n;
+	xa_for_each(&hn->peers->by_node, i, p)
+		if (p->node != node && p->node != hn->node_id && p->datagrams && !p->lost &&
+		    n < HA_PEERS_MAX + 1)
+			nodes[n++] = p->node;
+	return n;
+}
+
+/**
+ * ha_share_select() - this node's share of the objects a node owns
+ * @hn: the namespace's member
+ * @node: the failed node
+ * @refs: set to the refs of this node's share (kvfree() them), SAs first
+ * @nr: set to their number
+ *
+ * Context: process context, store.lock held.
+ * Return: 0 or -ENOMEM.
+ */
+int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr)
+{
+	unsigned int nr_nodes, nr_spis = 0, nr_map = 0, max = hn->store.count + 1;
+	struct ha_share_spi *spis = NULL, want;
+	struct ha_share_map *map = NULL, *hit, mk;
+	union {
+		struct ha_wire_sa sa;
+		struct ha_wire_policy pol;
+		struct ha_wire_ike ike;
+	} *w = NULL;
+	u16 *nodes = NULL;
+	struct ha_obj *obj;
+	unsigned int i, n = 0;
+	u64 *out = NULL;
+	int err = -ENOMEM;
+	u32 key, addrs;
+	u8 kind;
+
+	lockdep_assert_held(&hn->store.lock);
+	nodes = kmalloc_array(HA_PEERS_MAX + 1, sizeof(*nodes), GFP_KERNEL);
+	spis = kvmalloc_array(max, sizeof(*spis), GFP_KERNEL);
+	map = kvmalloc_array(max, sizeof(*map), GFP_KERNEL);
+	out = kvmalloc_array(max, sizeof(*out), GFP_KERNEL);
+	w = kvmalloc(sizeof(*w), GFP_KERNEL);
+	if (!nodes || !spis || !map || !out || !w)
+		goto fail;
+	nr_nodes = ha_share_survivors(hn, node, nodes);
+
+	/* The CHILD SAs of the node's IKE contexts take their context's key. */
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (obj->kind != HA_OBJ_IKE || obj->owner != node ||
+		    (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) || ha_ike_decode(obj, &w->ike))
+			continue;
+		key = jhash_2words(lower_32_bits(obj->refkey), upper_32_bits(obj->refkey),
+				   HA_SHARE_SEED);
+		for (i = 0; i < w->ike.nr_child && nr_spis < max; i++)
+			spis[nr_spis++] = (struct ha_share_spi){ w->ike.child_spi[i], key };
+		cond_resched();
+	}
+	sort(spis, nr_spis, sizeof(*spis), ha_share_cmp_spi, NULL);
+
+	/* SAs, then policies: a policy finds its SAs' key by their addresses. */
+	for (kind = HA_OBJ_SA; ; kind = HA_OBJ_POLICY) {
+		list_for_each_entry(obj, &hn->store.objs, all) {
+			if (obj->kind != kind || obj->owner != node ||
+			    (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)))
+				continue;
+			if (kind == HA_OBJ_SA) {
+				if (ha_obj_decode(obj, &w->sa, NULL))
+					continue;
+				addrs = ha_share_addrs(w->sa.family, &w->sa.saddr, &w->sa.daddr);
+				want.spi = w->sa.spi;
+				hit = (void *)bsearch(&want, spis, nr_spis, sizeof(*spis),
+						      ha_share_cmp_spi);
+				key = hit ? ((struct ha_share_spi *)hit)->key : addrs;
+				if (nr_map < max)
+					map[nr_map++] = (struct ha_share_map){ addrs, key };
+			} else {
+				if (ha_obj_decode(obj, NULL, &w->pol) || !w->pol.nr_tmpl)
+					continue;
+				mk.addrs = ha_share_addrs(w->pol.tmpl[0].family ?: w->pol.family,
+							  &w->pol.tmpl[0].saddr,
+							  &w->pol.tmpl[0].daddr);
+				hit = bsearch(&mk, map, nr_map, sizeof(*map), ha_share_cmp_map);
+				key = hit ? hit->key : mk.addrs;
+			}
+			if (ha_share_winner(key, nodes, nr_nodes) == hn->node_id && n < max)
+				out[n++] = obj->refkey;
+			cond_resched();
+		}
+		if (kind == HA_OBJ_POLICY)
+			break;
+		sort(map, nr_map, sizeof(*map), ha_share_cmp_map, NULL);
+	}
+	*refs = out;
+	*nr = n;
+	out = NULL;
+	err = 0;
+fail:
+	kvfree(out);
+	kvfree(w);
+	kvfree(map);
+	kvfree(spis);
+	kfree(nodes);
 	return err;
 }
 

@@ -50,9 +50,10 @@ static const struct nla_policy ipsec_ha_key_set_nl_policy[IPSEC_HA_A_CONFIG_NO_G
 };
 
 /* IPSEC_HA_CMD_PROMOTE - do */
-static const struct nla_policy ipsec_ha_promote_nl_policy[IPSEC_HA_A_TAKEOVER_INBOUND + 1] = {
+static const struct nla_policy ipsec_ha_promote_nl_policy[IPSEC_HA_A_TAKEOVER_SHARE + 1] = {
 	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
 	[IPSEC_HA_A_TAKEOVER_INBOUND] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IPSEC_HA_A_TAKEOVER_SHARE] = { .type = NLA_FLAG, },
 };
 
 /* IPSEC_HA_CMD_DEMOTE - do */
@@ -202,7 +203,7 @@ const struct genl_split_ops ipsec_ha_nl_ops[18] = {
 		.cmd		= IPSEC_HA_CMD_PROMOTE,
 		.doit		= ipsec_ha_nl_promote_doit,
 		.policy		= ipsec_ha_promote_nl_policy,
-		.maxattr	= IPSEC_HA_A_TAKEOVER_INBOUND,
+		.maxattr	= IPSEC_HA_A_TAKEOVER_SHARE,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

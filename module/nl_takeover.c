@@ -63,12 +63,12 @@ nospace:
 }
 
 /*
- * Promote and demote; inbound is promote's (demote takes no inbound).
+ * Promote and demote; inbound and share are promote's (demote takes neither).
  * Each op reads only the attributes its generated policy lists: info->attrs
  * has one entry per attribute up to that policy's maxattr and no more
  * (demote's ends at node), so inbound is read by the promote handler alone.
  */
-static int ha_nl_takeover(struct genl_info *info, u8 cmd, u8 inbound)
+static int ha_nl_takeover(struct genl_info *info, u8 cmd, u8 inbound, bool share)
 {
 	struct ha_net *hn = ha_net(genl_info_net(info));
 	struct ha_takeover *t;
@@ -83,10 +83,26 @@ static int ha_nl_takeover(struct genl_info *info, u8 cmd, u8 inbound)
 	if (info->attrs[IPSEC_HA_A_TAKEOVER_NODE])
 		t->node = nla_get_u16(info->attrs[IPSEC_HA_A_TAKEOVER_NODE]);
 	t->inbound = inbound;
+	if (share && !t->node) {
+		NL_SET_ERR_MSG(info->extack, "share needs node: the node whose sessions to share");
+		kvfree(t);
+		return -EINVAL;
+	}
 
 	mutex_lock(&hn->lock);
 	mutex_lock(&hn->store.lock);
-	err = cmd == IPSEC_HA_CMD_PROMOTE ? ha_promote(hn, t) : ha_demote(hn, t);
+	if (share) {
+		u64 *refs = NULL;
+
+		err = ha_share_select(hn, t->node, &refs, &t->nr_refs);
+		if (!err) {
+			t->refs = refs;
+			err = ha_promote(hn, t);
+		}
+		kvfree(refs);
+	} else {
+		err = cmd == IPSEC_HA_CMD_PROMOTE ? ha_promote(hn, t) : ha_demote(hn, t);
+	}
 	mutex_unlock(&hn->store.lock);
 	mutex_unlock(&hn->lock);
 	if (err == -ENOTCONN)
@@ -112,12 +128,13 @@ int ipsec_ha_nl_promote_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *inbound = info->attrs[IPSEC_HA_A_TAKEOVER_INBOUND];
 
 	return ha_nl_takeover(info, IPSEC_HA_CMD_PROMOTE,
-			      inbound ? nla_get_u8(inbound) : IPSEC_HA_INBOUND_POLICY_ACCEPT);
+			      inbound ? nla_get_u8(inbound) : IPSEC_HA_INBOUND_POLICY_ACCEPT,
+			      nla_get_flag(info->attrs[IPSEC_HA_A_TAKEOVER_SHARE]));
 }
 
 int ipsec_ha_nl_demote_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ha_nl_takeover(info, IPSEC_HA_CMD_DEMOTE, IPSEC_HA_INBOUND_POLICY_ACCEPT);
+	return ha_nl_takeover(info, IPSEC_HA_CMD_DEMOTE, IPSEC_HA_INBOUND_POLICY_ACCEPT, false);
 }
 
 /* The sessions a move request names; an error with extack otherwise. */

@@ -227,6 +227,7 @@ static const struct attr_desc takeover_attrs[] = {
 	[IPSEC_HA_A_TAKEOVER_ASKED]		= ATTR("asked", AK_U32),
 	[IPSEC_HA_A_TAKEOVER_TAKEN]		= ATTR("taken", AK_U32),
 	[IPSEC_HA_A_TAKEOVER_OWNER]		= ATTR("owner", AK_U16),
+	[IPSEC_HA_A_TAKEOVER_SHARE]		= ATTR("share", AK_FLAG),
 };
 
 _Static_assert(ARRAY_SIZE(takeover_attrs) == IPSEC_HA_A_TAKEOVER_MAX + 1,

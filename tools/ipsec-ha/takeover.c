@@ -165,7 +165,7 @@ static void takeover_print(const struct takeover_reply *r, bool promote)
 static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd *c)
 {
 	bool promote = c == &cmd_promote;
-	bool have_node = false, have_inbound = false;
+	bool have_node = false, have_inbound = false, share = false;
 	static struct takeover_reply r;
 	uint16_t node = 0;
 	uint8_t inbound = 0;
@@ -176,8 +176,14 @@ static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd
 	if (cmd_wants_help(c, argc, argv))
 		return EXIT_OK;
 	for (int i = 1; i < argc; i += 2) {
-		const char *v = kw_value(c->name, c->name, argc - i, argv + i);
+		const char *v;
 
+		if (promote && !strcmp(argv[i], "share") && !share) {
+			share = true;
+			i--;	/* a flag: no value */
+			continue;
+		}
+		v = kw_value(c->name, c->name, argc - i, argv + i);
 		if (!strcmp(argv[i], "node") && !have_node) {
 			if (!v)
 				return EXIT_USAGE;
@@ -201,6 +207,8 @@ static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd
 		}
 	}
 
+	if (share && !have_node)
+		return usage_error(c->name, "%s: share needs node N", c->name);
 	ret = genl_open(&g);
 	if (ret)
 		return ret;
@@ -209,6 +217,8 @@ static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd
 		mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, node);
 	if (have_inbound)
 		mnl_attr_put_u8(nlh, IPSEC_HA_A_TAKEOVER_INBOUND, inbound);
+	if (share)
+		mnl_attr_put(nlh, IPSEC_HA_A_TAKEOVER_SHARE, 0, NULL);
 	memset(&r, 0, sizeof(r));
 	ret = genl_do(&g, nlh, &attrs_takeover, takeover_cb, &r);
 	genl_close(&g);
@@ -234,7 +244,7 @@ static int demote_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_promote = {
 	.name = "promote",
 	.run = promote_run,
-	.synopsis = "ipsec-ha [-j [-p]] promote [node N] [inbound accept|strict]\n",
+	.synopsis = "ipsec-ha [-j [-p]] promote [node N [share]] [inbound accept|strict]\n",
 	.help = "Take over the mirrored SAs and policies that other nodes own (node N:\n"
 		"those node N owns) by installing them into this namespace's SAD and\n"
 		"SPD. Outbound counters start past the last synced value by a margin\n"
@@ -242,6 +252,10 @@ const struct cmd cmd_promote = {
 		"sync, at least margin-min). Inbound SAs accept packets above their last\n"
 		"synced counter (inbound accept, the default) or only above it plus the\n"
 		"margin (inbound strict: no replay of packets the old owner accepted).\n"
+		"With node N share, only this node's share of node N's sessions: each\n"
+		"session (an IKE session with its CHILD SAs and policies) goes to one of\n"
+		"the nodes that remain, by a rule they all compute the same way, so that\n"
+		"all of them running it take every session once.\n"
 		"Prints what was installed and how long it took; SAs that could not be\n"
 		"installed are listed with the reason, and the exit status is then 1.\n",
 	.summary = "take SAs and policies over",

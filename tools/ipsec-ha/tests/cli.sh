@@ -132,6 +132,8 @@ t "policy list unknown filter" 2 "policy list: unknown filter 'x'" -- policy lis
 t "policy list has no spi filter" 2 "policy list: no spi filter here" -- policy list spi 1
 t "policy list bad peer" 2 "policy list: peer '10.0.0.0/8': not an IPv4" -- policy list peer 10.0.0.0/8
 t "peers extra argument" 2 "peers: unexpected argument 'list'.*help peers" -- peers list
+t "promote share without node" 2 "promote: share needs node N" -- promote share
+t "demote share" 2 "unexpected argument 'share'" -- demote share node 1
 t "move without sessions" 2 "name the sessions: ike SPI_I SPI_R, peer ADDR or spi SPI" -- move to 2
 t "move without to" 2 "move: to NODE is required" -- move spi 0xc1000001
 t "move to node 0" 2 "invalid node '0'" -- move spi 1 to 0
