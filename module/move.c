@@ -751,7 +751,7 @@ out:
  * survivor computes the same from its mirror, a session stays whole,
  * and when a survivor fails too only its own sessions move again.
  *
- * A session's key: its IKE context's ref for the CHILD SAs it lists;
+ * A session's key: its IKE context's SPIs for the CHILD SAs it lists;
  * otherwise the SA's two addresses, in order, and family, so that an
  * SA pair with no IKE context stays together; a policy takes the key of
  * the SAs between the addresses of its first template.
@@ -873,8 +873,8 @@ int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr)
 		if (obj->kind != HA_OBJ_IKE || obj->owner != node ||
 		    (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) || ha_ike_decode(obj, &w->ike))
 			continue;
-		key = jhash_2words(lower_32_bits(obj->refkey), upper_32_bits(obj->refkey),
-				   HA_SHARE_SEED);
+		/* The SPI pair: IKE contexts have no cluster-wide ref. */
+		key = jhash(obj->nkey.addr, 2 * sizeof(u64), HA_SHARE_SEED);
 		for (i = 0; i < w->ike.nr_child && nr_spis < max; i++)
 			spis[nr_spis++] = (struct ha_share_spi){ w->ike.child_spi[i], key };
 		cond_resched();
