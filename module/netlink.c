@@ -52,8 +52,9 @@ int ha_nl_reject_duplicates(const struct genl_info *info)
 /*
  * This node's share: the store's per-kind counts of its live objects,
  * demoted ones included (it still owns them). They are read without
- * store.lock, which this function's callers may hold or may not take
- * under hn->lock; each count is one the store had.
+ * store.lock, so that config-get does not wait out a long change of the
+ * store (a takeover, a bulk sync): each count is one the store had, the
+ * three possibly a change apart.
  */
 static int ha_nl_fill_owns(struct sk_buff *skb, struct ha_net *hn)
 {
