@@ -49,6 +49,24 @@ int ha_nl_reject_duplicates(const struct genl_info *info)
 	return 0;
 }
 
+/*
+ * This node's share: the store's per-kind counts of its live objects,
+ * demoted ones included (it still owns them). They are read without
+ * store.lock, so that config-get does not wait out a long change of the
+ * store (a takeover, a bulk sync): each count is one the store had, the
+ * three possibly a change apart.
+ */
+static int ha_nl_fill_owns(struct sk_buff *skb, struct ha_net *hn)
+{
+	const unsigned int *n = hn->store.local_kind;
+
+	if (nla_put_u32(skb, IPSEC_HA_A_CONFIG_OWNS_SA, READ_ONCE(n[HA_OBJ_SA])) ||
+	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_OWNS_POLICY, READ_ONCE(n[HA_OBJ_POLICY])) ||
+	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_OWNS_IKE, READ_ONCE(n[HA_OBJ_IKE])))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 {
 	const struct ha_link_cfg *lc = &hn->link_cfg;
@@ -64,7 +82,8 @@ static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MARGIN_MIN, hn->margin_min) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_PREPARE_MAX, hn->prepare_max) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_PREPARED, READ_ONCE(hn->standby.count)) ||
-	    nla_put_u64_64bit(skb, IPSEC_HA_A_CONFIG_EPOCH, hn->epoch, IPSEC_HA_A_CONFIG_PAD))
+	    nla_put_u64_64bit(skb, IPSEC_HA_A_CONFIG_EPOCH, hn->epoch, IPSEC_HA_A_CONFIG_PAD) ||
+	    ha_nl_fill_owns(skb, hn))
 		return -EMSGSIZE;
 	if (hn->spi_range &&
 	    (nla_put_u32(skb, IPSEC_HA_A_CONFIG_SPI_MIN, hn->spi_range >> 32) ||

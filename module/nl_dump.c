@@ -177,14 +177,22 @@ int ipsec_ha_nl_policy_get_dumpit(struct sk_buff *skb, struct netlink_callback *
 	return ha_dump_objs(skb, cb, HA_OBJ_POLICY, IPSEC_HA_CMD_POLICY_GET);
 }
 
+/*
+ * The peer's objects (its share) are counted by kind in one walk of the
+ * store; objects is their sum. Under store.lock.
+ */
 static int ha_fill_peer(struct sk_buff *skb, struct ha_net *hn, const struct ha_peer *p)
 {
+	u32 owns[HA_OBJ_KINDS] = {};
 	struct ha_obj *obj;
 	u32 objects = 0;
 
 	list_for_each_entry(obj, &hn->store.objs, all)
-		if (obj->owner == p->node && !(obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)))
+		if (obj->owner == p->node && !(obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED))) {
 			objects++;
+			if (obj->kind < HA_OBJ_KINDS)
+				owns[obj->kind]++;
+		}
 	if (nla_put_u32(skb, IPSEC_HA_A_PEER_NODE_ID, p->node) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_PEER_EPOCH, p->epoch, IPSEC_HA_A_PEER_PAD) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_PEER_LAST_SEQ, p->max_seq, IPSEC_HA_A_PEER_PAD) ||
@@ -194,6 +202,9 @@ static int ha_fill_peer(struct sk_buff *skb, struct ha_net *hn, const struct ha_
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_PEER_GAPS, p->gaps, IPSEC_HA_A_PEER_PAD) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_PEER_RESENDS, p->resends, IPSEC_HA_A_PEER_PAD) ||
 	    nla_put_u32(skb, IPSEC_HA_A_PEER_OBJECTS, objects) ||
+	    nla_put_u32(skb, IPSEC_HA_A_PEER_OWNS_SA, owns[HA_OBJ_SA]) ||
+	    nla_put_u32(skb, IPSEC_HA_A_PEER_OWNS_POLICY, owns[HA_OBJ_POLICY]) ||
+	    nla_put_u32(skb, IPSEC_HA_A_PEER_OWNS_IKE, owns[HA_OBJ_IKE]) ||
 	    nla_put_u8(skb, IPSEC_HA_A_PEER_BULK, p->bulk) ||
 	    nla_put_u8(skb, IPSEC_HA_A_PEER_IN_SYNC, p->in_sync) ||
 	    ha_node_fill_peer(skb, hn, p))

@@ -305,8 +305,12 @@ static void ha_store_count(struct ha_store *st, struct ha_obj *obj, int sign)
 	if (obj->flags & HA_OBJ_DELETED)
 		return;
 	st->count += sign;
-	if (obj->flags & HA_OBJ_LOCAL)
+	if (obj->flags & HA_OBJ_LOCAL) {
 		st->local += sign;
+		if (obj->kind < HA_OBJ_KINDS)
+			WRITE_ONCE(st->local_kind[obj->kind],
+				   st->local_kind[obj->kind] + sign);
+	}
 	if (obj->flags & HA_OBJ_COLLIDES)
 		st->collisions += sign;
 }

@@ -23,6 +23,7 @@ enum ha_obj_kind {
 	HA_OBJ_SA = 1,
 	HA_OBJ_POLICY,
 	HA_OBJ_IKE,
+	HA_OBJ_KINDS,			/* one past the last kind */
 };
 
 /*
@@ -80,6 +81,11 @@ struct ha_store {
 	struct list_head dirty;
 	unsigned int count;		/* objects (tombstones excluded) */
 	unsigned int local;		/* objects this node owns */
+	/*
+	 * The same by kind (index enum ha_obj_kind): this node's share, as
+	 * config-get reports it. Written under lock; read without it.
+	 */
+	unsigned int local_kind[HA_OBJ_KINDS];
 	unsigned int collisions;
 	u32 next_id;			/* last id given (ha_store_new_refkey) */
 	/*

@@ -331,5 +331,23 @@ check "n3's peers in text: node 1's share" sh -c \
 	"ip netns exec n3 '$IPSEC_HA' peers | grep -q '^node 1 .* objects [0-9]* owns 2 sa 1 policy 99 ike bulk '"
 check_eq "n3's peers in text: its own share last" "node 3 self owns 0 sa 0 policy 0 ike" \
 	"$(ha n3 peers | tail -n 1)"
+check_eq "n3's peers: each peer's objects are its share's sum" true \
+	"$(ha n3 -j peers | jq '[.[] | select(.self | not) | .objects == .owns.sa + .owns.policy + .owns.ike] | all')"
+# The module counts the shares: peers sends one dump request (the peers),
+# not one per table, however large the tables are.
+if command -v strace > /dev/null; then
+	check_eq "peers dumps the peers only, not the SA, policy and IKE tables" 1 \
+		"$(ip netns exec n3 strace -qq -f -e trace=sendto,sendmsg "$IPSEC_HA" -j peers 2>&1 > /dev/null |
+		   grep -v nlctrl | grep -c 'nlmsg_flags=[^,]*\(NLM_F_DUMP\|0x300\)')"
+else
+	skip "peers dumps the peers only" "strace not installed"
+fi
+# A demoted object stays its owner's (LOCAL, released): n2's share, as
+# n2 and n3 see it, does not change.
+check "n2 demotes what it took over" sh -c "ip netns exec n2 '$IPSEC_HA' demote > /dev/null"
+check_eq "n2's own share after demote" '{"sa":2,"policy":0,"ike":1}' \
+	"$(ha n2 -j peers | jq -c '.[] | select(.self) | .owns')"
+check_eq "n3 sees n2's share after demote" '{"sa":2,"policy":0,"ike":1}' \
+	"$(ha n3 -j peers | jq -c '.[] | select(.node_id == 2) | .owns')"
 
 finish

@@ -37,6 +37,9 @@ static const struct attr_desc config_attrs[] = {
 	[IPSEC_HA_A_CONFIG_LINK_DOWN_REASON]	= ATTR("link-down-reason", AK_U8),
 	[IPSEC_HA_A_CONFIG_LINK_MTU]		= ATTR("link-mtu", AK_U32),
 	[IPSEC_HA_A_CONFIG_NO_GRACE]		= ATTR("no-grace", AK_FLAG),
+	[IPSEC_HA_A_CONFIG_OWNS_SA]		= ATTR("owns-sa", AK_U32),
+	[IPSEC_HA_A_CONFIG_OWNS_POLICY]		= ATTR("owns-policy", AK_U32),
+	[IPSEC_HA_A_CONFIG_OWNS_IKE]		= ATTR("owns-ike", AK_U32),
 };
 
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,
@@ -197,6 +200,9 @@ static const struct attr_desc peer_attrs[] = {
 	[IPSEC_HA_A_PEER_SPI_MAX]		= ATTR("spi-max", AK_U32),
 	[IPSEC_HA_A_PEER_SPI_OVERLAP]		= ATTR("spi-overlap", AK_U8),
 	[IPSEC_HA_A_PEER_IN_SYNC]		= ATTR("in-sync", AK_U8),
+	[IPSEC_HA_A_PEER_OWNS_SA]		= ATTR("owns-sa", AK_U32),
+	[IPSEC_HA_A_PEER_OWNS_POLICY]		= ATTR("owns-policy", AK_U32),
+	[IPSEC_HA_A_PEER_OWNS_IKE]		= ATTR("owns-ike", AK_U32),
 };
 
 _Static_assert(ARRAY_SIZE(peer_attrs) == IPSEC_HA_A_PEER_MAX + 1,

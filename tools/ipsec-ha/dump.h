@@ -74,17 +74,13 @@ int dump_run_filtered(const struct ctx *ctx, const struct dump_kind *k,
 int dump_filter_args(const char *cmd, unsigned int allowed, int argc,
 		     char **argv, struct list_filter *f);
 
-/* peers: the peers table with each node's share (filter.h). */
-struct peers_out {
-	struct dump_out o;		/* begun with dump_begin(&dump_peer) */
-	const struct share_table *shares;
-};
-
-/* Print one peer with its share (a genl_reply_cb; data is the peers_out). */
-int peers_msg(const struct nlmsghdr *nlh, void *data);
-
-/* Print this node's share: node ID (when has_id) self owns ... */
-void peers_self(struct peers_out *p, bool has_id, uint32_t id);
+/*
+ * peers: the dump_peer table (a peer's line or object carries its share
+ * when the module sends it), then this node's share from its config-get
+ * reply cfg: node ID (when it has one) self owns ...
+ */
+struct ha_config;
+void peers_self(struct dump_out *o, const struct ha_config *cfg);
 
 /* Helpers for the printers. */
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Who owns what: list filters and the shares of peers. */
+/* Who owns what: the list filters. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -169,53 +168,4 @@ bool filter_match(const struct list_filter *f, const struct filter_attrs *a,
 		return attr_has(v, a->owner) && v->num[a->owner] == f->owner;
 	}
 	return true;
-}
-
-static struct share *share_find(const struct share_table *t, uint32_t node)
-{
-	for (size_t i = 0; i < t->nr; i++)
-		if (t->s[i].node == node)
-			return &t->s[i];
-	return NULL;
-}
-
-const struct share *share_of(const struct share_table *t, uint32_t node)
-{
-	return share_find(t, node);
-}
-
-int share_add(struct share_table *t, int kind, const struct filter_attrs *a,
-	      const struct attr_vals *v)
-{
-	struct share *s;
-	uint32_t node;
-
-	if (attr_has(v, a->local) && v->num[a->local])
-		t->self[kind]++;
-	if (!attr_has(v, a->owner))
-		return 0;
-	node = (uint32_t)v->num[a->owner];
-	s = share_find(t, node);
-	if (!s) {
-		if (t->nr == t->cap) {
-			size_t cap = t->cap ? 2 * t->cap : 8;
-			struct share *n = realloc(t->s, cap * sizeof(*n));
-
-			if (!n)
-				return -1;
-			t->s = n;
-			t->cap = cap;
-		}
-		s = &t->s[t->nr++];
-		memset(s, 0, sizeof(*s));
-		s->node = node;
-	}
-	s->n[kind]++;
-	return 0;
-}
-
-void share_free(struct share_table *t)
-{
-	free(t->s);
-	memset(t, 0, sizeof(*t));
 }

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Who owns what: the filters of sa list, policy list and ike list
- * (iproute2-style keywords after "list", all of which must match), and
- * the shares of peers (how many SAs, policies and IKE contexts each node
- * owns as this node sees them). Both work on what a dump returns: the
- * kernel is asked for the whole table and the tool picks.
+ * (iproute2-style keywords after "list", all of which must match). They
+ * work on what a dump returns: the kernel is asked for the whole table
+ * and the tool picks.
  */
 #ifndef IPSEC_HA_FILTER_H
 #define IPSEC_HA_FILTER_H
@@ -40,7 +39,7 @@ int filter_parse(struct list_filter *f, unsigned int allowed, int n,
 		 char **words, char *err, size_t errlen);
 
 /*
- * The attributes of one table the filters and shares look at: attribute
+ * The attributes of one table the filters look at: attribute
  * ids in its set, 0 for none. An object matches "peer ADDR" when one of
  * its addresses (addr[]) is ADDR, or, with a prefix length attribute
  * (plen[]), covers ADDR.
@@ -60,32 +59,5 @@ extern const struct filter_attrs filter_attrs_sa, filter_attrs_policy,
 bool filter_match(const struct list_filter *f, const struct filter_attrs *a,
 		  const struct attr_vals *v, const uint32_t *spis,
 		  unsigned int nr_spi);
-
-/* The share of one node: the objects it owns, by table. */
-enum { SHARE_SA, SHARE_POLICY, SHARE_IKE, SHARE_KINDS };
-
-struct share {
-	uint32_t node;
-	uint64_t n[SHARE_KINDS];
-};
-
-/*
- * The shares of every owner seen, and of this node (the objects marked
- * local, whatever their owner attribute says).
- */
-struct share_table {
-	struct share *s;
-	size_t nr, cap;
-	uint64_t self[SHARE_KINDS];
-};
-
-/* Count the object of v (of table kind, described by a). 0 or -1 (ENOMEM). */
-int share_add(struct share_table *t, int kind, const struct filter_attrs *a,
-	      const struct attr_vals *v);
-
-/* The share of node (NULL when it owns nothing here). */
-const struct share *share_of(const struct share_table *t, uint32_t node);
-
-void share_free(struct share_table *t);
 
 #endif

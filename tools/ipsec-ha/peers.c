@@ -12,22 +12,64 @@
 #include "genl.h"
 #include "ipsec-ha.h"
 
+/* The three counts of a share (owns-sa, owns-policy, owns-ike). */
+enum { OWNS_SA, OWNS_POLICY, OWNS_IKE, OWNS_KINDS };
+
+/*
+ * The peer's share from its owns-* attributes: true with n filled when
+ * the module sent all three (a module older than them sends none).
+ */
+static bool peer_owns(const struct attr_vals *v, uint64_t n[OWNS_KINDS])
+{
+	if (!attr_has(v, IPSEC_HA_A_PEER_OWNS_SA) ||
+	    !attr_has(v, IPSEC_HA_A_PEER_OWNS_POLICY) ||
+	    !attr_has(v, IPSEC_HA_A_PEER_OWNS_IKE))
+		return false;
+	n[OWNS_SA] = v->num[IPSEC_HA_A_PEER_OWNS_SA];
+	n[OWNS_POLICY] = v->num[IPSEC_HA_A_PEER_OWNS_POLICY];
+	n[OWNS_IKE] = v->num[IPSEC_HA_A_PEER_OWNS_IKE];
+	return true;
+}
+
+/* This node's share from its config-get reply, as peer_owns. */
+static bool self_owns(const struct ha_config *cfg, uint64_t n[OWNS_KINDS])
+{
+	if (!cfg->has[IPSEC_HA_A_CONFIG_OWNS_SA] ||
+	    !cfg->has[IPSEC_HA_A_CONFIG_OWNS_POLICY] ||
+	    !cfg->has[IPSEC_HA_A_CONFIG_OWNS_IKE])
+		return false;
+	n[OWNS_SA] = cfg->num[IPSEC_HA_A_CONFIG_OWNS_SA];
+	n[OWNS_POLICY] = cfg->num[IPSEC_HA_A_CONFIG_OWNS_POLICY];
+	n[OWNS_IKE] = cfg->num[IPSEC_HA_A_CONFIG_OWNS_IKE];
+	return true;
+}
+
 /* ... owns 12 sa 2 policy 4 ike */
-static void owns_words(struct dump_line *l, const uint64_t n[SHARE_KINDS])
+static void owns_words(struct dump_line *l, const uint64_t n[OWNS_KINDS])
 {
 	dump_word(l, "owns %" PRIu64 " sa %" PRIu64 " policy %" PRIu64 " ike",
-		  n[SHARE_SA], n[SHARE_POLICY], n[SHARE_IKE]);
+		  n[OWNS_SA], n[OWNS_POLICY], n[OWNS_IKE]);
+}
+
+/* "owns": {"sa": N, "policy": N, "ike": N} */
+static void owns_json(struct json *j, const uint64_t n[OWNS_KINDS])
+{
+	json_obj_begin(j, "owns");
+	json_u64(j, "sa", n[OWNS_SA]);
+	json_u64(j, "policy", n[OWNS_POLICY]);
+	json_u64(j, "ike", n[OWNS_IKE]);
+	json_obj_end(j);
 }
 
 /*
  * node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago
  * datagrams 1240 gaps 3 resends 1 objects 512 [owns 500 sa 12 policy
  * 250 ike] bulk complete   (one line; the share after the objects it
- * owns here, when owns is not NULL)
+ * owns here, when the module sent it)
  */
-static void peer_words(struct dump_line *l, const struct attr_vals *v,
-		       const uint64_t *owns)
+static void peer_words(struct dump_line *l, const struct attr_vals *v)
 {
+	uint64_t owns[OWNS_KINDS];
 	char buf[FMT_BUF];
 
 	dump_word_num(l, "node", v, IPSEC_HA_A_PEER_NODE_ID);
@@ -41,7 +83,7 @@ static void peer_words(struct dump_line *l, const struct attr_vals *v,
 	dump_word_num(l, "gaps", v, IPSEC_HA_A_PEER_GAPS);
 	dump_word_num(l, "resends", v, IPSEC_HA_A_PEER_RESENDS);
 	dump_word_num(l, "objects", v, IPSEC_HA_A_PEER_OBJECTS);
-	if (owns)
+	if (peer_owns(v, owns))
 		owns_words(l, owns);
 	dump_word_name(l, "bulk", v, IPSEC_HA_A_PEER_BULK, fmt_bulk);
 	if (attr_has(v, IPSEC_HA_A_PEER_IN_SYNC))
@@ -57,14 +99,20 @@ static void peer_text(FILE *f, const struct attr_vals *v)
 	struct dump_line l;
 
 	dump_line_begin(&l, f);
-	peer_words(&l, v, NULL);
+	peer_words(&l, v);
 	dump_line_end(&l);
 }
 
-/* The epoch is a string of 16 hex digits, as in show. */
-static void peer_fields(struct json *j, const struct attr_vals *v)
+/*
+ * The epoch is a string of 16 hex digits, as in show; the share, when
+ * the module sent it, comes last, under "owns".
+ */
+static void peer_json(struct json *j, const struct attr_vals *v)
 {
+	uint64_t owns[OWNS_KINDS];
 	char buf[FMT_BUF];
+
+	json_obj_begin(j, NULL);
 
 	dump_json_num(j, v, IPSEC_HA_A_PEER_NODE_ID);
 	if (attr_has(v, IPSEC_HA_A_PEER_EPOCH)) {
@@ -83,12 +131,8 @@ static void peer_fields(struct json *j, const struct attr_vals *v)
 	dump_json_num(j, v, IPSEC_HA_A_PEER_SPI_MAX);
 	dump_json_bool(j, v, IPSEC_HA_A_PEER_SPI_OVERLAP);
 	dump_json_bool(j, v, IPSEC_HA_A_PEER_IN_SYNC);
-}
-
-static void peer_json(struct json *j, const struct attr_vals *v)
-{
-	json_obj_begin(j, NULL);
-	peer_fields(j, v);
+	if (peer_owns(v, owns))
+		owns_json(j, owns);
 	json_obj_end(j);
 }
 
@@ -99,53 +143,13 @@ const struct dump_kind dump_peer = {
 	.json = peer_json,
 };
 
-/* "owns": {"sa": N, "policy": N, "ike": N} */
-static void owns_json(struct json *j, const uint64_t n[SHARE_KINDS])
+void peers_self(struct dump_out *o, const struct ha_config *cfg)
 {
-	json_obj_begin(j, "owns");
-	json_u64(j, "sa", n[SHARE_SA]);
-	json_u64(j, "policy", n[SHARE_POLICY]);
-	json_u64(j, "ike", n[SHARE_IKE]);
-	json_obj_end(j);
-}
-
-int peers_msg(const struct nlmsghdr *nlh, void *data)
-{
-	static const uint64_t none[SHARE_KINDS];
-	struct peers_out *p = data;
-	struct dump_out *o = &p->o;
-	const struct share *s = NULL;
-	const uint64_t *n = none;
-	struct dump_line l;
-
-	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
-		return MNL_CB_OK;
-	attr_vals_parse(nlh, &attrs_peer, &o->v);
-	if (attr_has(&o->v, IPSEC_HA_A_PEER_NODE_ID))
-		s = share_of(p->shares, (uint32_t)o->v.num[IPSEC_HA_A_PEER_NODE_ID]);
-	if (s)
-		n = s->n;
-	if (o->json) {
-		if (!o->started) {
-			json_arr_begin(&o->j, NULL);
-			o->started = true;
-		}
-		json_obj_begin(&o->j, NULL);
-		peer_fields(&o->j, &o->v);
-		owns_json(&o->j, n);
-		json_obj_end(&o->j);
-	} else {
-		dump_line_begin(&l, o->f);
-		peer_words(&l, &o->v, n);
-		dump_line_end(&l);
-	}
-	o->count++;
-	return MNL_CB_OK;
-}
-
-void peers_self(struct peers_out *p, bool has_id, uint32_t id)
-{
-	struct dump_out *o = &p->o;
+	bool has_id = cfg->has[IPSEC_HA_A_CONFIG_NODE_ID] &&
+		      cfg->num[IPSEC_HA_A_CONFIG_NODE_ID];
+	uint64_t id = cfg->num[IPSEC_HA_A_CONFIG_NODE_ID];
+	uint64_t owns[OWNS_KINDS];
+	bool has_owns = self_owns(cfg, owns);
 	struct dump_line l;
 
 	if (o->json) {
@@ -157,38 +161,18 @@ void peers_self(struct peers_out *p, bool has_id, uint32_t id)
 		if (has_id)
 			json_u64(&o->j, "node_id", id);
 		json_bool(&o->j, "self", true);
-		owns_json(&o->j, p->shares->self);
+		if (has_owns)
+			owns_json(&o->j, owns);
 		json_obj_end(&o->j);
 	} else {
 		dump_line_begin(&l, o->f);
 		if (has_id)
-			dump_word(&l, "node %" PRIu32, id);
+			dump_word(&l, "node %" PRIu64, id);
 		dump_word(&l, "self");
-		owns_words(&l, p->shares->self);
+		if (has_owns)
+			owns_words(&l, owns);
 		dump_line_end(&l);
 	}
-}
-
-/* Counting the objects of one table by owner. */
-struct share_dump {
-	struct share_table *t;
-	int kind;
-	const struct dump_kind *k;
-	struct attr_vals v;
-};
-
-static int share_msg(const struct nlmsghdr *nlh, void *data)
-{
-	struct share_dump *d = data;
-
-	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
-		return MNL_CB_OK;
-	attr_vals_parse(nlh, d->k->set, &d->v);
-	if (share_add(d->t, d->kind, d->k->filter_attrs, &d->v)) {
-		fprintf(stderr, "ipsec-ha: out of memory\n");
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
 }
 
 static int config_cb(const struct nlmsghdr *nlh, void *data)
@@ -198,43 +182,13 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
- * The shares, from a dump of each table (the IKE table's filter_attrs
- * with the IKE dump's attribute set: ike-get never sends a secret).
+ * The peers dump carries each peer's share, config-get this node's: two
+ * requests, however many objects the store holds.
  */
-static int count_shares(struct genl *g, struct share_table *t)
-{
-	static const struct dump_kind ike_kind = {
-		.cmd = IPSEC_HA_CMD_IKE_GET,
-		.set = &attrs_ike,
-		.filter_attrs = &filter_attrs_ike,
-	};
-	static const struct dump_kind *const kinds[SHARE_KINDS] = {
-		[SHARE_SA] = &dump_sa,
-		[SHARE_POLICY] = &dump_policy,
-		[SHARE_IKE] = &ike_kind,
-	};
-	struct share_dump *d = calloc(1, sizeof(*d));
-	int ret = 0;
-
-	if (!d)
-		return fail("out of memory");
-	d->t = t;
-	for (int i = 0; i < SHARE_KINDS && !ret; i++) {
-		struct nlmsghdr *nlh = genl_msg(g, kinds[i]->cmd, NLM_F_DUMP);
-
-		d->kind = i;
-		d->k = kinds[i];
-		ret = genl_do(g, nlh, kinds[i]->set, share_msg, d);
-	}
-	free(d);
-	return ret;
-}
-
 static int peers_run(struct ctx *ctx, int argc, char **argv)
 {
-	struct share_table shares = { 0 };
 	struct ha_config cfg = { 0 };
-	struct peers_out p;
+	struct dump_out o;
 	struct nlmsghdr *nlh;
 	struct genl g;
 	int ret;
@@ -250,20 +204,13 @@ static int peers_run(struct ctx *ctx, int argc, char **argv)
 	ret = genl_open(&g);
 	if (ret)
 		return ret;
-	ret = count_shares(&g, &shares);
-	if (!ret) {
-		dump_begin(&p.o, &dump_peer, ctx, stdout);
-		p.shares = &shares;
-		nlh = genl_msg(&g, IPSEC_HA_CMD_PEER_GET, NLM_F_DUMP);
-		ret = genl_do(&g, nlh, &attrs_peer, peers_msg, &p);
-		if (!ret)
-			peers_self(&p, cfg.has[IPSEC_HA_A_CONFIG_NODE_ID] &&
-				   cfg.num[IPSEC_HA_A_CONFIG_NODE_ID],
-				   (uint32_t)cfg.num[IPSEC_HA_A_CONFIG_NODE_ID]);
-		dump_end(&p.o, !ret);
-	}
+	dump_begin(&o, &dump_peer, ctx, stdout);
+	nlh = genl_msg(&g, IPSEC_HA_CMD_PEER_GET, NLM_F_DUMP);
+	ret = genl_do(&g, nlh, &attrs_peer, dump_msg, &o);
+	if (!ret)
+		peers_self(&o, &cfg);
+	dump_end(&o, !ret);
 	genl_close(&g);
-	share_free(&shares);
 	return ret;
 }
 

@@ -1946,53 +1946,55 @@ static void test_filter_match(void)
 	free(io);
 }
 
+/* A peer with its share (owns-sa, owns-policy, owns-ike). */
+static struct nlmsghdr *peer_owns_msg(void *buf, uint32_t node, uint32_t sa,
+				      uint32_t policy, uint32_t ike)
+{
+	struct nlmsghdr *nlh = peer_msg(buf, node);
+
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_OWNS_SA, sa);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_OWNS_POLICY, policy);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_OWNS_IKE, ike);
+	return nlh;
+}
+
+/* A config-get reply: node id (0: none) and, with owns, its share. */
+static void self_config(struct ha_config *cfg, uint32_t node, bool owns,
+			uint32_t sa, uint32_t policy, uint32_t ike)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	memset(msgbuf, 0, 4096);
+	nlh = mnl_nlmsg_put_header(msgbuf);
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = IPSEC_HA_CMD_CONFIG_GET;
+	if (node)
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_NODE_ID, node);
+	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SYNC_PACKETS, 64);
+	if (owns) {
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_OWNS_SA, sa);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_OWNS_POLICY, policy);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_OWNS_IKE, ike);
+	}
+	config_parse(nlh, cfg);
+}
+
 static void test_peers_share(void)
 {
 	struct ctx text = { 0 }, json = { .json = true };
-	struct share_table t = { 0 };
-	struct attr_vals v;
-	struct peers_out p;
-	const struct share *s;
+	struct ha_config cfg;
+	struct dump_out o;
 	FILE *f;
 
-	/* two SAs (node 2's, local; node 3's), two policies (1, 2), one IKE (1) */
-	attr_vals_parse(sa_v4(msgbuf), &attrs_sa, &v);
-	CHECK(!share_add(&t, SHARE_SA, &filter_attrs_sa, &v));
-	attr_vals_parse(sa_v6(msgbuf), &attrs_sa, &v);
-	CHECK(!share_add(&t, SHARE_SA, &filter_attrs_sa, &v));
-	attr_vals_parse(policy_msg(msgbuf, false), &attrs_policy, &v);
-	CHECK(!share_add(&t, SHARE_POLICY, &filter_attrs_policy, &v));
-	attr_vals_parse(policy_msg(msgbuf, true), &attrs_policy, &v);
-	CHECK(!share_add(&t, SHARE_POLICY, &filter_attrs_policy, &v));
-	attr_vals_parse(ike_msg_build(msgbuf, false), &attrs_ike, &v);
-	CHECK(!share_add(&t, SHARE_IKE, &filter_attrs_ike, &v));
-	/* 20 more owners: the table grows */
-	for (uint32_t node = 100; node < 120; node++) {
-		struct nlmsghdr *nlh = sa_v4(msgbuf);
-
-		nlh->nlmsg_len = mnl_nlmsg_size(GENL_HDRLEN);
-		mnl_attr_put_u32(nlh, IPSEC_HA_A_SA_OWNER, node);
-		attr_vals_parse(nlh, &attrs_sa, &v);
-		CHECK(!share_add(&t, SHARE_SA, &filter_attrs_sa, &v));
-	}
-	CHECK(t.nr == 23);
-	s = share_of(&t, 1);
-	CHECK(s && s->n[SHARE_SA] == 0 && s->n[SHARE_POLICY] == 1 && s->n[SHARE_IKE] == 1);
-	s = share_of(&t, 2);
-	CHECK(s && s->n[SHARE_SA] == 1 && s->n[SHARE_POLICY] == 1 && s->n[SHARE_IKE] == 0);
-	s = share_of(&t, 119);
-	CHECK(s && s->n[SHARE_SA] == 1);
-	CHECK(!share_of(&t, 4));
-	/* local: sa_v4, the IPv4 policy, the IKE context */
-	CHECK(t.self[SHARE_SA] == 1 && t.self[SHARE_POLICY] == 1 && t.self[SHARE_IKE] == 1);
-
+	/* text: each peer's share after its objects, this node's last */
 	f = mem_open();
-	dump_begin(&p.o, &dump_peer, &text, f);
-	p.shares = &t;
-	CHECK(peers_msg(peer_msg(msgbuf, 2), &p) == MNL_CB_OK);
-	CHECK(peers_msg(peer_msg(msgbuf, 4), &p) == MNL_CB_OK);
-	peers_self(&p, true, 1);
-	dump_end(&p.o, true);
+	dump_begin(&o, &dump_peer, &text, f);
+	CHECK(dump_msg(peer_owns_msg(msgbuf, 2, 1, 1, 0), &o) == MNL_CB_OK);
+	CHECK(dump_msg(peer_owns_msg(msgbuf, 4, 0, 0, 0), &o) == MNL_CB_OK);
+	self_config(&cfg, 1, true, 1, 1, 1);
+	peers_self(&o, &cfg);
+	dump_end(&o, true);
 	fclose(f);
 	CHECK_STR(mem,
 		  "node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
@@ -2003,12 +2005,13 @@ static void test_peers_share(void)
 		  "owns 0 sa 0 policy 0 ike bulk complete\n"
 		  "node 1 self owns 1 sa 1 policy 1 ike\n");
 
+	/* JSON: "owns" last in each object; no node id yet */
 	f = mem_open();
-	dump_begin(&p.o, &dump_peer, &json, f);
-	p.shares = &t;
-	CHECK(peers_msg(peer_msg(msgbuf, 3), &p) == MNL_CB_OK);
-	peers_self(&p, false, 0);
-	dump_end(&p.o, true);
+	dump_begin(&o, &dump_peer, &json, f);
+	CHECK(dump_msg(peer_owns_msg(msgbuf, 3, 1, 0, 0), &o) == MNL_CB_OK);
+	self_config(&cfg, 0, true, 1, 1, 1);
+	peers_self(&o, &cfg);
+	dump_end(&o, true);
 	fclose(f);
 	CHECK_STR(mem,
 		  "[{\"node_id\":3,\"epoch\":\"0123456789abcdef\",\"last_seq\":1234,"
@@ -2017,16 +2020,50 @@ static void test_peers_share(void)
 		  "\"owns\":{\"sa\":1,\"policy\":0,\"ike\":0}},"
 		  "{\"self\":true,\"owns\":{\"sa\":1,\"policy\":1,\"ike\":1}}]\n");
 
-	/* no peers: this node's share alone */
+	/* no peers: this node's share alone; counts past 32 bits of int */
 	f = mem_open();
-	dump_begin(&p.o, &dump_peer, &json, f);
-	p.shares = &t;
-	peers_self(&p, true, 7);
-	dump_end(&p.o, true);
+	dump_begin(&o, &dump_peer, &json, f);
+	self_config(&cfg, 7, true, 4000000000u, 0, 2);
+	peers_self(&o, &cfg);
+	dump_end(&o, true);
 	fclose(f);
-	CHECK_STR(mem, "[{\"node_id\":7,\"self\":true,\"owns\":{\"sa\":1,\"policy\":1,\"ike\":1}}]\n");
-	share_free(&t);
-	CHECK(!t.s && !t.nr);
+	CHECK_STR(mem, "[{\"node_id\":7,\"self\":true,"
+		  "\"owns\":{\"sa\":4000000000,\"policy\":0,\"ike\":2}}]\n");
+
+	/* a module without the owns attributes: no share printed, not zeros */
+	f = mem_open();
+	dump_begin(&o, &dump_peer, &text, f);
+	CHECK(dump_msg(peer_msg(msgbuf, 2), &o) == MNL_CB_OK);
+	self_config(&cfg, 1, false, 0, 0, 0);
+	peers_self(&o, &cfg);
+	dump_end(&o, true);
+	fclose(f);
+	CHECK_STR(mem,
+		  "node 2 epoch 0123456789abcdef last-seq 1234 last-heard 1.2s ago "
+		  "datagrams 1240 gaps 3 resends 1 objects 512 bulk complete\n"
+		  "node 1 self\n");
+	f = mem_open();
+	dump_begin(&o, &dump_peer, &json, f);
+	CHECK(dump_msg(peer_msg(msgbuf, 2), &o) == MNL_CB_OK);
+	self_config(&cfg, 1, false, 0, 0, 0);
+	peers_self(&o, &cfg);
+	dump_end(&o, true);
+	fclose(f);
+	CHECK(!strstr(mem, "owns") && strstr(mem, ",{\"node_id\":1,\"self\":true}]\n"));
+
+	/* a partial share (one attribute missing) is no share */
+	f = mem_open();
+	dump_begin(&o, &dump_peer, &text, f);
+	{
+		struct nlmsghdr *nlh = peer_msg(msgbuf, 5);
+
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_OWNS_SA, 9);
+		mnl_attr_put_u32(nlh, IPSEC_HA_A_PEER_OWNS_IKE, 9);
+		CHECK(dump_msg(nlh, &o) == MNL_CB_OK);
+	}
+	dump_end(&o, true);
+	fclose(f);
+	CHECK(!strstr(mem, "owns"));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2064,7 +2101,7 @@ static const struct {
 	{ "ike list and export output: text, JSON, secrets only in export", test_ike_format },
 	{ "filter_parse: spi, peer, owner, abbreviations, errors", test_filter_parse },
 	{ "list filters: sa, policy (selector covers) and ike (CHILD SPIs), text and JSON", test_filter_match },
-	{ "peers shares: counted by owner, printed with each peer and for this node", test_peers_share },
+	{ "peers shares: from the peer dump and config-get, with each peer and for this node", test_peers_share },
 };
 
 int main(void)
