@@ -103,6 +103,9 @@ cl_event_at "$flowing" "every SA pair answers a ping again"
 sleep $POST
 cl_event "traffic stops"
 cl_traffic_stop "$flowing"
+echo "# pings lost (one every $CL_PING_INTERVAL s, across the move and the VIP's move):" \
+     "T $((CL_TX[T] - CL_RX[T])) of ${CL_TX[T]}, U $((CL_TX[U] - CL_RX[U])) of ${CL_TX[U]}," \
+     "E $((CL_TX[E] - CL_RX[E])) of ${CL_TX[E]}"
 cl_capture_stop main
 cl_analyse --cut "$cut" "$tmp/main.pcap" > "$tmp/cut.json"
 cl_report "$tmp/cut.json"
