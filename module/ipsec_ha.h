@@ -33,6 +33,7 @@ struct ha_link_cfg {
 	u16 port;
 };
 
+struct ha_act;
 struct ha_ike_net;
 struct ha_key;
 struct ha_link;
@@ -60,6 +61,7 @@ struct ha_net {
 	u32 max_sas;
 	u32 margin_min;
 	u32 prepare_max;		/* SAs kept prepared for takeover */
+	u8 activate;			/* enum ipsec_ha_activate_policy; READ_ONCE */
 	u64 spi_range;			/* spi_min << 32 | spi_max, 0: none; READ_ONCE */
 	u64 epoch;			/* real time at creation: grows across restarts */
 	struct ha_link_cfg link_cfg;	/* under lock */
@@ -106,6 +108,9 @@ struct ha_net {
 	/* move.c: planned moves */
 	struct delayed_work move_work;
 	struct ha_move *move;		/* under store.lock; NULL until the first */
+
+	/* activate.c: activation on an unknown SPI */
+	struct ha_act *act;		/* under lock; NULL until activate is set */
 };
 
 #endif /* _IPSEC_HA_H */

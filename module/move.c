@@ -6,7 +6,8 @@
  * ipsec-ha move, run on any node, names sessions. move.c finds every SA
  * and policy of them: a session is a whole IKE session (the CHILD SAs its
  * IKE context lists, and the policies whose templates those SAs serve);
- * an SA no IKE context lists is a session of its own. The owner gives
+ * an SA no IKE context lists forms a session with the other such SAs
+ * between the same two addresses (its pair). The owner gives
  * them: it removes them from its SAD and SPD, reads the final counters
  * and sends a GIVEN record. The new owner promotes them with counters
  * that start right there, at the next ownership epoch, and its TAKEN
@@ -88,8 +89,8 @@ static struct ha_move *ha_move_state(struct ha_net *hn)
 	return hn->move;
 }
 
-/* Whether node is a peer this node hears on the link. */
-static bool ha_move_heard(struct ha_net *hn, u16 node)
+/* Whether node is a peer this node hears on the link. Under store.lock. */
+bool ha_move_heard(struct ha_net *hn, u16 node)
 {
 	const struct ha_peer *p = hn->peers ? xa_load(&hn->peers->by_node, node) : NULL;
 
@@ -433,6 +434,8 @@ void ha_move_rx_taken(struct ha_net *hn, u16 sender, u64 refkey)
 struct ha_move_scan {
 	u32 *spis;
 	unsigned int nr_spis;
+	u32 *listed;			/* CHILD SPIs of every IKE context, sorted */
+	u32 *keys;			/* address pairs of seeds none lists, sorted */
 	struct ha_move_ends *ends;	/* of the selected SAs */
 	unsigned int nr;		/* refs selected, in m->refs */
 	unsigned int nr_sas;
@@ -521,25 +524,64 @@ static int ha_move_seed(struct ha_net *hn, const struct ha_move_sel *sel,
 	return 0;
 }
 
-/* Adds the other CHILD SPIs of every IKE session that lists one of them. */
+static u32 ha_share_addrs(u8 family, const struct ha_wire_addr *a, const struct ha_wire_addr *b);
+
+static bool ha_move_in(const u32 *set, unsigned int n, u32 spi)
+{
+	return bsearch(&spi, set, n, sizeof(u32), ha_move_cmp_u32);
+}
+
+/*
+ * Grows the SPIs to whole sessions: the other CHILD SPIs of every IKE
+ * session that lists one of them, and for an SA that no IKE context
+ * lists, the other such SAs between the same two addresses (its pair).
+ */
 static void ha_move_whole_sessions(struct ha_net *hn, struct ha_move_scan *s)
 {
-	unsigned int i, seeds = s->nr_spis;
+	unsigned int i, seeds = s->nr_spis, nr_listed = 0, nr_keys = 0;
 	struct ha_obj *obj;
 	bool hit;
+	u32 key;
 
 	ha_move_sort_spis(s);
 	list_for_each_entry(obj, &hn->store.objs, all) {
 		if (obj->kind != HA_OBJ_IKE || (obj->flags & HA_OBJ_DELETED) ||
 		    ha_ike_decode(obj, &s->w->ike))
 			continue;
-		for (i = 0, hit = false; i < s->w->ike.nr_child && !hit; i++) {
+		for (i = 0, hit = false; i < s->w->ike.nr_child; i++) {
 			u32 spi = s->w->ike.child_spi[i];
 
-			hit = bsearch(&spi, s->spis, seeds, sizeof(u32), ha_move_cmp_u32);
+			hit |= ha_move_in(s->spis, seeds, spi);
+			if (nr_listed < HA_MOVE_MAX)
+				s->listed[nr_listed++] = spi;
 		}
 		for (i = 0; hit && i < s->w->ike.nr_child; i++)
 			ha_move_add_spi(s, s->w->ike.child_spi[i]);
+	}
+	sort(s->listed, nr_listed, sizeof(u32), ha_move_cmp_u32, NULL);
+	/* The address pairs of the seeds that no IKE context lists... */
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (obj->kind != HA_OBJ_SA || (obj->flags & HA_OBJ_DELETED) ||
+		    !ha_move_in(s->spis, seeds, obj->nkey.spi) ||
+		    ha_move_in(s->listed, nr_listed, obj->nkey.spi) ||
+		    nr_keys >= HA_MOVE_MAX || ha_obj_decode(obj, &s->w->sa, NULL))
+			continue;
+		s->keys[nr_keys++] = ha_share_addrs(s->w->sa.family, &s->w->sa.saddr,
+						    &s->w->sa.daddr);
+	}
+	sort(s->keys, nr_keys, sizeof(u32), ha_move_cmp_u32, NULL);
+	/* ... and every SA between those addresses that none lists. */
+	list_for_each_entry(obj, &hn->store.objs, all) {
+		if (!nr_keys)
+			break;
+		if (obj->kind != HA_OBJ_SA || (obj->flags & HA_OBJ_DELETED) ||
+		    ha_move_in(s->listed, nr_listed, obj->nkey.spi) ||
+		    ha_obj_decode(obj, &s->w->sa, NULL))
+			continue;
+		key = ha_share_addrs(s->w->sa.family, &s->w->sa.saddr, &s->w->sa.daddr);
+		if (ha_move_in(s->keys, nr_keys, key))
+			ha_move_add_spi(s, obj->nkey.spi);
+		cond_resched();
 	}
 	ha_move_sort_spis(s);
 }
@@ -692,9 +734,11 @@ int ha_move(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
 		return -EBUSY;
 	}
 	s.spis = kvmalloc_array(HA_MOVE_MAX, sizeof(*s.spis), GFP_KERNEL);
+	s.listed = kvmalloc_array(HA_MOVE_MAX, sizeof(*s.listed), GFP_KERNEL);
+	s.keys = kvmalloc_array(HA_MOVE_MAX, sizeof(*s.keys), GFP_KERNEL);
 	s.ends = kvmalloc_array(HA_MOVE_MAX, sizeof(*s.ends), GFP_KERNEL);
 	s.w = kvmalloc(sizeof(*s.w), GFP_KERNEL);
-	if (!s.spis || !s.ends || !s.w)
+	if (!s.spis || !s.listed || !s.keys || !s.ends || !s.w)
 		goto out;
 	err = ha_move_seed(hn, sel, &s, &res->why);
 	if (err)
@@ -739,6 +783,8 @@ int ha_move(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
 out:
 	kvfree(s.w);
 	kvfree(s.ends);
+	kvfree(s.keys);
+	kvfree(s.listed);
 	kvfree(s.spis);
 	return err;
 }

@@ -36,6 +36,7 @@ int ha_move(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
 void ha_move_rx_given(struct ha_net *hn, u16 sender, const struct ha_wire_given *g);
 void ha_move_rx_ask(struct ha_net *hn, u16 sender, const struct ha_wire_move *m);
 void ha_move_rx_taken(struct ha_net *hn, u16 sender, u64 refkey);
+bool ha_move_heard(struct ha_net *hn, u16 node);
 int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr);
 void ha_move_net_init(struct ha_net *hn);
 void ha_move_net_exit(struct ha_net *hn);

@@ -14,6 +14,7 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 
+#include "activate.h"
 #include "ipsec_ha.h"
 #include "key.h"
 #include "link.h"
@@ -82,6 +83,7 @@ static int ha_nl_fill_config(struct sk_buff *skb, struct ha_net *hn)
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_MARGIN_MIN, hn->margin_min) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_PREPARE_MAX, hn->prepare_max) ||
 	    nla_put_u32(skb, IPSEC_HA_A_CONFIG_PREPARED, READ_ONCE(hn->standby.count)) ||
+	    nla_put_u8(skb, IPSEC_HA_A_CONFIG_ACTIVATE, READ_ONCE(hn->activate)) ||
 	    nla_put_u64_64bit(skb, IPSEC_HA_A_CONFIG_EPOCH, hn->epoch, IPSEC_HA_A_CONFIG_PAD) ||
 	    ha_nl_fill_owns(skb, hn))
 		return -EMSGSIZE;
@@ -180,12 +182,22 @@ int ipsec_ha_nl_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!attrs[IPSEC_HA_A_CONFIG_NODE_ID] && !attrs[IPSEC_HA_A_CONFIG_SYNC_PACKETS] &&
 	    !attrs[IPSEC_HA_A_CONFIG_SYNC_INTERVAL] && !attrs[IPSEC_HA_A_CONFIG_MAX_SAS] &&
 	    !attrs[IPSEC_HA_A_CONFIG_MARGIN_MIN] && !attrs[IPSEC_HA_A_CONFIG_PREPARE_MAX] &&
-	    spi) {
+	    !attrs[IPSEC_HA_A_CONFIG_ACTIVATE] && spi) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
 
 	mutex_lock(&hn->lock);
+	/* First: the one setting that can fail leaves the others unchanged. */
+	if (attrs[IPSEC_HA_A_CONFIG_ACTIVATE]) {
+		err = ha_act_set(hn, nla_get_u8(attrs[IPSEC_HA_A_CONFIG_ACTIVATE]));
+		if (err) {
+			mutex_unlock(&hn->lock);
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPSEC_HA_A_CONFIG_ACTIVATE],
+					    "cannot register the activation hooks");
+			return err;
+		}
+	}
 	if (attrs[IPSEC_HA_A_CONFIG_NODE_ID]) {
 		u16 id = nla_get_u32(attrs[IPSEC_HA_A_CONFIG_NODE_ID]);
 

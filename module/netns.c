@@ -8,6 +8,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "activate.h"
 #include "counters.h"
 #include "hook.h"
 #include "ike.h"
@@ -82,6 +83,7 @@ static void __net_exit ha_net_pre_exit(struct net *net)
 	WRITE_ONCE(hn->node_id, 0);	/* the key manager stops queueing */
 	ha_link_close(rcu_replace_pointer(hn->link, NULL, lockdep_is_held(&hn->lock)));
 	ha_link_track(hn);
+	ha_act_unhook(hn);
 	mutex_lock(&hn->store.lock);
 	ha_hook_unregister(hn);
 	mutex_unlock(&hn->store.lock);
@@ -90,9 +92,9 @@ static void __net_exit ha_net_pre_exit(struct net *net)
 
 /*
  * Works stop in the order they queue each other: km_work and rx_work
- * queue ctr_work's trackers, tx_work and standby work, rx_work queues
- * move_work, which queues ctr_work's trackers and tx_work; ctr_work
- * queues tx_work. Each is stopped after everything that can queue it.
+ * queue ctr_work's trackers, tx_work and standby work, rx_work and
+ * act_work queue move_work, which queues ctr_work's trackers and
+ * tx_work; ctr_work queues tx_work. Each is stopped after everything that can queue it.
  */
 static void __net_exit ha_net_exit(struct net *net)
 {
@@ -101,6 +103,7 @@ static void __net_exit ha_net_exit(struct net *net)
 	ha_link_net_exit(hn);
 	ha_km_net_exit(hn);
 	ha_rx_net_exit(hn);
+	ha_act_net_exit(hn);
 	ha_move_net_exit(hn);
 	ha_ctr_net_stop(hn);
 	ha_sync_net_exit(hn);

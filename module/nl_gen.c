@@ -23,7 +23,7 @@ static struct netlink_range_validation ipsec_ha_a_config_sync_interval_range = {
 };
 
 /* IPSEC_HA_CMD_NODE_SET - do */
-static const struct nla_policy ipsec_ha_node_set_nl_policy[IPSEC_HA_A_CONFIG_PREPARE_MAX + 1] = {
+static const struct nla_policy ipsec_ha_node_set_nl_policy[IPSEC_HA_A_CONFIG_ACTIVATE + 1] = {
 	[IPSEC_HA_A_CONFIG_NODE_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipsec_ha_a_config_node_id_range),
 	[IPSEC_HA_A_CONFIG_SYNC_PACKETS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[IPSEC_HA_A_CONFIG_SYNC_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipsec_ha_a_config_sync_interval_range),
@@ -32,6 +32,7 @@ static const struct nla_policy ipsec_ha_node_set_nl_policy[IPSEC_HA_A_CONFIG_PRE
 	[IPSEC_HA_A_CONFIG_SPI_MIN] = { .type = NLA_U32, },
 	[IPSEC_HA_A_CONFIG_SPI_MAX] = { .type = NLA_U32, },
 	[IPSEC_HA_A_CONFIG_PREPARE_MAX] = { .type = NLA_U32, },
+	[IPSEC_HA_A_CONFIG_ACTIVATE] = NLA_POLICY_MAX(NLA_U8, 2),
 };
 
 /* IPSEC_HA_CMD_LINK_SET - do */
@@ -140,7 +141,7 @@ const struct genl_split_ops ipsec_ha_nl_ops[18] = {
 		.cmd		= IPSEC_HA_CMD_NODE_SET,
 		.doit		= ipsec_ha_nl_node_set_doit,
 		.policy		= ipsec_ha_node_set_nl_policy,
-		.maxattr	= IPSEC_HA_A_CONFIG_PREPARE_MAX,
+		.maxattr	= IPSEC_HA_A_CONFIG_ACTIVATE,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -40,6 +40,7 @@ static const struct attr_desc config_attrs[] = {
 	[IPSEC_HA_A_CONFIG_OWNS_SA]		= ATTR("owns-sa", AK_U32),
 	[IPSEC_HA_A_CONFIG_OWNS_POLICY]		= ATTR("owns-policy", AK_U32),
 	[IPSEC_HA_A_CONFIG_OWNS_IKE]		= ATTR("owns-ike", AK_U32),
+	[IPSEC_HA_A_CONFIG_ACTIVATE]		= ATTR("activate", AK_U8),
 };
 
 _Static_assert(ARRAY_SIZE(config_attrs) == IPSEC_HA_A_CONFIG_MAX + 1,
@@ -102,6 +103,10 @@ static const struct attr_desc stats_attrs[] = {
 	[IPSEC_HA_A_STATS_MOVES_TAKEN]		= ATTR("moves-taken", AK_U64),
 	[IPSEC_HA_A_STATS_MOVES_FALLBACK]	= ATTR("moves-fallback", AK_U64),
 	[IPSEC_HA_A_STATS_MOVES_UNCONFIRMED]	= ATTR("moves-unconfirmed", AK_U64),
+	[IPSEC_HA_A_STATS_ACTIVATIONS]		= ATTR("activations", AK_U64),
+	[IPSEC_HA_A_STATS_ACTIVATE_UNKNOWN]	= ATTR("activate-unknown", AK_U64),
+	[IPSEC_HA_A_STATS_ACTIVATE_ALIVE]	= ATTR("activate-alive", AK_U64),
+	[IPSEC_HA_A_STATS_ACTIVATE_LIMITED]	= ATTR("activate-limited", AK_U64),
 };
 
 _Static_assert(ARRAY_SIZE(stats_attrs) == IPSEC_HA_A_STATS_MAX + 1,

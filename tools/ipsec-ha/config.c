@@ -151,6 +151,21 @@ static const char *link_down_text(const struct ha_config *cfg, char *buf, size_t
 			buf, len);
 }
 
+/* The activation policy in words ("off", "gone", "any"), NULL if not sent. */
+static const char *activate_name(const struct ha_config *cfg)
+{
+	static const char *const names[] = {
+		[IPSEC_HA_ACTIVATE_POLICY_OFF] = "off",
+		[IPSEC_HA_ACTIVATE_POLICY_GONE] = "gone",
+		[IPSEC_HA_ACTIVATE_POLICY_ANY] = "any",
+	};
+	uint64_t v = cfg->num[IPSEC_HA_A_CONFIG_ACTIVATE];
+
+	if (!cfg->has[IPSEC_HA_A_CONFIG_ACTIVATE])
+		return NULL;
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
+}
+
 static void key_id_str(const struct ha_config *cfg, char buf[11])
 {
 	snprintf(buf, 11, "0x%08" PRIx32,
@@ -176,6 +191,8 @@ void config_print_text(FILE *f, const struct ha_config *cfg, const char *sep)
 		fprintf(f, " spi-range 0x%08" PRIx64 "-0x%08" PRIx64,
 			cfg->num[IPSEC_HA_A_CONFIG_SPI_MIN],
 			cfg->num[IPSEC_HA_A_CONFIG_SPI_MAX]);
+	if (activate_name(cfg) && cfg->num[IPSEC_HA_A_CONFIG_ACTIVATE])
+		fprintf(f, " activate %s", activate_name(cfg));
 	fputs(sep, f);
 
 	/*
@@ -295,6 +312,8 @@ void config_print_json(struct json *j, const char *key,
 	} else {
 		json_null(j, "spi_range");
 	}
+	if (activate_name(cfg))
+		json_str(j, "activate", activate_name(cfg));
 
 	if (cfg->has[IPSEC_HA_A_CONFIG_EPOCH]) {
 		snprintf(buf, sizeof(buf), "%016" PRIx64,

@@ -52,6 +52,24 @@ static void put_range(struct nlmsghdr *nlh, uint16_t attr,
 	mnl_attr_put_u32(nlh, IPSEC_HA_A_CONFIG_SPI_MAX, v->range.max);
 }
 
+static int parse_val_activate(const char *s, union param_val *v)
+{
+	if (!strcmp(s, "off"))
+		v->u32 = IPSEC_HA_ACTIVATE_POLICY_OFF;
+	else if (!strcmp(s, "gone"))
+		v->u32 = IPSEC_HA_ACTIVATE_POLICY_GONE;
+	else if (!strcmp(s, "any"))
+		v->u32 = IPSEC_HA_ACTIVATE_POLICY_ANY;
+	else
+		return -1;
+	return 0;
+}
+
+static void put_u8(struct nlmsghdr *nlh, uint16_t attr, const union param_val *v)
+{
+	mnl_attr_put_u8(nlh, attr, (uint8_t)v->u32);
+}
+
 #define U32_PARAM(kw, attr, expect) { kw, attr, expect, parse_val_u32, put_u32 }
 
 static const struct node_param node_params[] = {
@@ -64,6 +82,7 @@ static const struct node_param node_params[] = {
 	U32_PARAM("prepare-max", IPSEC_HA_A_CONFIG_PREPARE_MAX, "an unsigned 32-bit number"),
 	{ "spi-range", IPSEC_HA_A_CONFIG_SPI_MIN, "MIN-MAX, e.g. 0x10000-0x1ffff, or none",
 	  parse_val_range, put_range },
+	{ "activate", IPSEC_HA_A_CONFIG_ACTIVATE, "off, gone or any", parse_val_activate, put_u8 },
 };
 
 #define N_PARAMS (sizeof(node_params) / sizeof(node_params[0]))
@@ -102,7 +121,7 @@ static int node_set(struct ctx *ctx, int argc, char **argv)
 		given++;
 	}
 	if (!given)
-		return usage_error("node", "node set: nothing to set (give id, sync-packets, sync-interval, max-sas, margin-min, spi-range or prepare-max)");
+		return usage_error("node", "node set: nothing to set (give id, sync-packets, sync-interval, max-sas, margin-min, spi-range, prepare-max or activate)");
 
 	ret = genl_open(&g);
 	if (ret)
@@ -131,7 +150,7 @@ const struct cmd cmd_node = {
 	.run = node_run,
 	.synopsis = "ipsec-ha node set [id ID] [sync-packets N] [sync-interval MS]\n"
 		"                  [max-sas N] [margin-min N] [spi-range MIN-MAX|none]\n"
-		"                  [prepare-max N]\n",
+		"                  [prepare-max N] [activate off|gone|any]\n",
 	.help = "Set this node's id (1..65535, unique in the cluster) and the sync\n"
 		"thresholds; give at least one. An SA is synced once it advanced by\n"
 		"sync-packets packets, and at the latest sync-interval ms (10..60000)\n"
@@ -142,6 +161,11 @@ const struct cmd cmd_node = {
 		"peers, and ranges that overlap show in peers and as events. none\n"
 		"clears it. prepare-max is how many mirrored SAs of other nodes are\n"
 		"kept prepared for takeover (crypto state allocated and keyed in\n"
-		"advance, about 6.5 KiB each), so that promote only inserts them; 0: none.\n",
+		"advance, about 6.5 KiB each), so that promote only inserts them; 0: none.\n"
+		"activate: whether an inbound ESP packet for a mirrored SA this node\n"
+		"does not run makes it take that SA's whole session over (for a cluster\n"
+		"address spread over the nodes by a router): off (the default), gone\n"
+		"(when the SA's owner is not heard on the HA link: past the margin, as\n"
+		"promote) or any (also from a live owner, which hands it over).\n",
 	.summary = "set the node id and the sync thresholds",
 };

@@ -31,6 +31,25 @@ enum ipsec_ha_link_down_reason {
 };
 
 /**
+ * enum ipsec_ha_activate_policy - Whether an inbound ESP packet for an SA this
+ *   node does not run, but mirrors, makes this node take that session over on
+ *   the spot (SA_Retr, draft-vidya): for a cluster address that a router in
+ *   front spreads over the nodes (ECMP), whose packets reach another node when
+ *   one fails.
+ * @IPSEC_HA_ACTIVATE_POLICY_OFF: Never (the default).
+ * @IPSEC_HA_ACTIVATE_POLICY_GONE: When the SA's owner is gone (not heard on
+ *   the HA link): the whole IKE session is taken over, past the margin, as
+ *   promote does.
+ * @IPSEC_HA_ACTIVATE_POLICY_ANY: Also when its owner is alive: the owner is
+ *   asked to hand the session over with its exact counters (a move).
+ */
+enum ipsec_ha_activate_policy {
+	IPSEC_HA_ACTIVATE_POLICY_OFF,
+	IPSEC_HA_ACTIVATE_POLICY_GONE,
+	IPSEC_HA_ACTIVATE_POLICY_ANY,
+};
+
+/**
  * enum ipsec_ha_inbound_policy - What a promoted inbound SA accepts above the
  *   last counter value synced for it (packets the old owner may have received
  *   unsynced).
@@ -135,6 +154,7 @@ enum {
 	IPSEC_HA_A_CONFIG_OWNS_SA,
 	IPSEC_HA_A_CONFIG_OWNS_POLICY,
 	IPSEC_HA_A_CONFIG_OWNS_IKE,
+	IPSEC_HA_A_CONFIG_ACTIVATE,
 
 	__IPSEC_HA_A_CONFIG_MAX,
 	IPSEC_HA_A_CONFIG_MAX = (__IPSEC_HA_A_CONFIG_MAX - 1)
@@ -189,6 +209,10 @@ enum {
 	IPSEC_HA_A_STATS_MOVES_TAKEN,
 	IPSEC_HA_A_STATS_MOVES_FALLBACK,
 	IPSEC_HA_A_STATS_MOVES_UNCONFIRMED,
+	IPSEC_HA_A_STATS_ACTIVATIONS,
+	IPSEC_HA_A_STATS_ACTIVATE_UNKNOWN,
+	IPSEC_HA_A_STATS_ACTIVATE_ALIVE,
+	IPSEC_HA_A_STATS_ACTIVATE_LIMITED,
 
 	__IPSEC_HA_A_STATS_MAX,
 	IPSEC_HA_A_STATS_MAX = (__IPSEC_HA_A_STATS_MAX - 1)

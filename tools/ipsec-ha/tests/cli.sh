@@ -87,6 +87,7 @@ t "-n with a path" 1 'invalid network namespace name' -- -n ../x show
 t "node without subcommand" 2 "node: missing subcommand.*help node" -- node
 t "node unknown subcommand" 2 "unknown subcommand 'get'" -- node get
 t "node set nothing" 2 "nothing to set" -- node set
+t "node set activate: a bad policy" 2 "invalid activate 'maybe' \\(expected off, gone or any\\)" -- node set activate maybe
 t "node set missing value" 2 "missing value after 'id'" -- node set id
 t "node set non-numeric" 2 "invalid id 'one'" -- node set id one
 t "node set negative" 2 "invalid id '-1'" -- node set id -1
