@@ -79,6 +79,10 @@ sw_takeover n2
 check "keepalived on n3 stayed backup" sh -c "! grep -q 'Entering MASTER STATE' '$tmp/keepalived-n3.log'"
 check "ESP flows again through both CHILD SAs" wait_until 15 cl_flowing
 flowing=$(cl_now)
+# TCP backed off its retransmissions during the outage: the stream
+# resumes at its next retransmission, which can be seconds after ESP.
+rx=$(sw_iperf_rx)
+wait_until 30 sw_iperf_rx_above $((rx + 65536))
 sleep $POST
 cl_event "traffic stops"
 cl_traffic_stop "$flowing"
