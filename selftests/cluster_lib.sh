@@ -844,6 +844,22 @@ a.fn(a)
 PY
 }
 
+# cl_esp_verdicts CUT NODE BEFORE: the capture "main" stops, is analysed
+# from CUT into $tmp/cut.json and reported; then the checks of every
+# takeover: NODE sent on every cluster->peer SA, no sequence number twice,
+# the peer clean, and every owner epoch in NODE's view above BEFORE (an
+# earlier cl_ownership).
+cl_esp_verdicts() {
+	cl_capture_stop main
+	cl_analyse --cut "$1" "$tmp/main.pcap" > "$tmp/cut.json"
+	cl_report "$tmp/cut.json"
+	check "$2 sent on every cluster->peer SA" cl_sent_on_all "$2" "$tmp/cut.json"
+	check_eq "no sequence number sent twice on any SA (capture on the peer)" 0 \
+		"$(jq .reused "$tmp/cut.json")"
+	cl_check_peer_clean "the peer counted no replay and no integrity failure"
+	check "the owner epoch of every SA rose" cl_epochs_up "$3" "$2"
+}
+
 # cl_report ANALYSIS: the analyser's findings, as TAP comments.
 cl_report() {
 	jq -r '.spis | to_entries[] | select(.value.dir == "to_peer") | .key as $spi | .value |
