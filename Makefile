@@ -14,7 +14,7 @@
 #   make gen                   regenerate what the netlink spec describes
 #   make check-debug           suite + leak check on the debug kernel (root)
 #   make kselftest             selftests as a kselftest target, KTAP from a guest
-#   make check-7x              7.x builds (W=1) + smoke test in a 7.x guest (root)
+#   make check-7x              7.x builds (W=1) + the suite in a 7.x guest (vng, root)
 #   make install               modules_install + the tool, man page, completion,
 #                              keepalived's notify script in /usr/lib/ipsec-ha
 #                              the Pacemaker resource agent under OCF_ROOT

@@ -4,15 +4,25 @@
 # Every test of ipsec-ha, as one TAP stream ending in
 # "N passed, N failed, N skipped". Parts: build, lint, the tool's unit
 # tests, the wire codec's unit tests and a bounded fuzz run, dkms, a staged
-# make install, the guest suite on each supported kernel, a build and
-# smoke test on the newest Debian kernel (7.x), and the suite on a KASAN +
-# lockdep debug kernel (a guest run also fails when the guest kernel log
-# shows a BUG, WARNING, lockdep or KASAN report). Every part prints how
-# long it took.
+# make install, then the guests: the whole suite on Debian 12's 6.1 and on
+# the newest 7.x (booted by virtme-ng), the tests that cross the compat
+# switches on 6.12, the suite's concurrent and hostile paths on a KASAN +
+# lockdep debug kernel, and a cluster of a 6.1 and a 7.x guest (rolling
+# upgrade). A guest run also fails when its kernel log shows a BUG,
+# WARNING, lockdep or KASAN report. Every part prints how long it took.
+#
+# The guests run in two lanes, one per core of the 2-core machine this is
+# sized for: the foreground runs the parts one after the other, a
+# background lane runs the debug kernel's build and suite, then its half of
+# the 7.x suite.
 #
 #   CHECK_KERNELS="6.1 6.12"   kernels (prefixes of installed releases)
-#   CHECK_TESTS="control_plane.sh ..."   a subset of the guest suite
-#   CHECK_7X=0, CHECK_DEBUG=0   leave out the 7.x or the debug-kernel part
+#   CHECK_TESTS="control_plane.sh ..."   a subset of the guest suite (every
+#                              guest; the debug kernel keeps its own list)
+#   CHECK_612_TESTS="..."      the 6.12 tests (default: the compat tests
+#                              below; "all" for the whole suite)
+#   CHECK_7X=0, CHECK_DEBUG=0, CHECK_MIXED=0   leave out the 7.x, the
+#                              debug-kernel or the mixed-kernel part
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,11 +61,12 @@ part() {
 	echo "# == $name"
 	"$@" > "$logdir/$name.log" 2>&1
 	rc=$?
+	echo $rc > "$logdir/$name.rc"
 	part_report "$name" $rc "$t0"
 }
 
-part_report() {	# part_report NAME STATUS START-TIME
-	local name=$1 rc=$2 log=$logdir/$1.log line before=$failed
+part_report() {	# part_report NAME STATUS START-TIME [END-TIME]
+	local name=$1 rc=$2 log=$logdir/$1.log line before=$failed end=${4:-$(date +%s)}
 	while IFS= read -r line; do
 		emit "$name" "$line"
 	done < <(grep -E '^(not )?ok ' "$log")
@@ -65,27 +76,28 @@ part_report() {	# part_report NAME STATUS START-TIME
 	if [ $failed != "$before" ]; then
 		grep -vE '^(not )?ok ' "$log" | tail -n 40 | sed 's/^/#   /'
 	fi
-	echo "# $name took $(( $(date +%s) - $3 )) s (log: ${log#"$top"/})"
+	echo "# $name took $(( end - $3 )) s (log: ${log#"$top"/})"
 }
 
-# part_bg NAME CMD...: start a part in the background; part_wait NAME
-# waits for it and reports it as part does.
-declare -A bg_pid bg_t0
-part_bg() {
-	local name=$1
+# The background lane: lane_part NAME CMD... runs a part there, keeping its
+# status and times in build/check/NAME.{rc,t}; lane_report NAME reports it
+# (in the foreground, once the lane is done) as part does.
+lane_part() {
+	local name=$1 t0 rc
 	shift
-	echo "# == $name: started in the background"
-	bg_t0[$name]=$(date +%s)
-	"$@" > "$logdir/$name.log" 2>&1 &
-	bg_pid[$name]=$!
-}
-part_wait() {
-	local rc
-	wait "${bg_pid[$1]}"
+	t0=$(date +%s)
+	"$@" > "$logdir/$name.log" 2>&1
 	rc=$?
-	echo "# == $1 (ran in the background)"
+	echo "$t0 $(date +%s)" > "$logdir/$name.t"
+	echo $rc > "$logdir/$name.rc"
+}
+lane_report() {
+	local t
+	echo "# == $1 (ran in the background lane)"
+	[ -f "$logdir/$1.rc" ] || { emit "$1" "not ok - did not run"; return; }
 	grep '^# waited' "$logdir/$1.log"
-	part_report "$1" $rc "${bg_t0[$1]}"
+	read -r -a t < "$logdir/$1.t"
+	part_report "$1" "$(cat "$logdir/$1.rc")" "${t[0]}" "${t[1]}"
 }
 
 single() {	# single DESCRIPTION CMD...: one TAP line for one command
@@ -208,14 +220,54 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # The KASAN + lockdep + kmemleak + UBSAN 6.1 kernel (built once from
-# Debian's linux-source-6.1, cached outside the clone): the suite, a
-# load/unload loop under namespace churn with ESP flowing, kmemleak. Its
-# guest uses about one core for half an hour, so it runs beside the 6.1
-# and 6.12 guests (a runner lock of its own) once everything it needs is
-# built. CHECK_DEBUG=0 leaves it out.
+# Debian's linux-source-6.1, cached outside the clone): its list of tests,
+# a load/unload loop under namespace churn with ESP flowing, kmemleak. It
+# runs in the background lane (a runner lock of its own) once everything it
+# needs is built. CHECK_DEBUG=0 leaves it out.
 kernel_debug() {
 	prep_wait debug-kernel
 	IPSEC_HA_VM_LOCK=$top/build/vm/lock-debug tools/kernels/check-debug.sh
+}
+
+# The suite's tests without the integration tests: strongSwan and
+# keepalived (swan_*.sh) and the Pacemaker agent (ocf.sh) exercise
+# userspace daemons the same way on every kernel, so they run on one
+# kernel, Debian 12's own (CHECK_SWAN_KERNEL), whose strongSwan the plugin
+# is built for.
+swan_kernel=${CHECK_SWAN_KERNEL:-6.1}
+no_swan=$(make -s -C selftests print-tests | tr ' ' '\n' | grep -v -e '^swan_' -e '^ocf\.sh$' | tr '\n' ' ')
+# 6.12 shares every compat switch of module/compat.h with 7.x but one,
+# __xfrm_init_state()'s replay argument, which it shares with 6.1: it runs
+# the tests that load the module, use genetlink and install SAs.
+t612=${CHECK_612_TESTS:-module_lifecycle.sh control_plane.sh takeover.sh sa_kinds.sh migrate.sh move.sh}
+[ "$t612" != all ] || t612=$no_swan
+# The 7.x suite runs in two guests, one per lane: the background lane's
+# share (after the debug kernel) is 7x_b, the foreground's the rest.
+lane_b_7x=" mirror.sh takeover.sh ike.sh link_mtu.sh hardening.sh soak.sh move.sh "
+t7x_b=
+t7x_a=
+for t in ${CHECK_TESTS:-$no_swan}; do
+	case $lane_b_7x in
+	*" $t "*) t7x_b+="$t " ;;
+	*) t7x_a+="$t " ;;
+	esac
+done
+# The 7.x builds come first (foreground); the background lane's half
+# waits for them.
+kernel_7x_b() {
+	local t0
+	t0=$(date +%s)
+	while [ ! -e "$logdir/kernel-7x-build.rc" ]; do
+		sleep 5
+	done
+	echo "# waited $(( $(date +%s) - t0 )) s for the 7.x builds"
+	[ "$(cat "$logdir/kernel-7x-build.rc")" = 0 ] || { echo "not ok - the 7.x builds failed"; return 1; }
+	# shellcheck disable=SC2086 # one word per test
+	tools/kernels/check-7x.sh suite $t7x_b
+}
+lane_b() {
+	[ "${CHECK_DEBUG:-1}" = 0 ] || lane_part kernel-debug kernel_debug
+	[ "${CHECK_7X:-1}" = 0 ] || [ -z "$t7x_b" ] || lane_part kernel-7x-b kernel_7x_b
 }
 
 part build build
@@ -224,28 +276,42 @@ part unit unit
 part wire wire
 part dkms tools/dkms-test.sh
 part install install_staged
-[ "${CHECK_DEBUG:-1}" = 0 ] || part_bg kernel-debug kernel_debug
-# The strongSwan and keepalived tests (swan_*.sh) exercise userspace
-# daemons the same way on every kernel: they run on one kernel (Debian
-# 12's own, CHECK_SWAN_KERNEL), the rest of the suite on all of them.
-swan_kernel=${CHECK_SWAN_KERNEL:-6.1}
-no_swan=$(make -s -C selftests print-tests | tr ' ' '\n' | grep -v '^swan_' | tr '\n' ' ')
+rm -f "$logdir"/kernel-7x-build.rc "$logdir"/kernel-debug.rc "$logdir"/kernel-7x-b.rc
+echo "# == background lane: kernel-debug, then kernel-7x-b"
+lane_b &
+lane_pid=$!
 for k in $kernels; do
-	if [ -z "${CHECK_TESTS:-}" ] && [ "$k" != "$swan_kernel" ]; then
-		CHECK_TESTS=$no_swan part "guest-$k" guest "$k"
-	else
+	if [ -n "${CHECK_TESTS:-}" ]; then
 		part "guest-$k" guest "$k"
+	elif [ "$k" = "$swan_kernel" ]; then
+		CHECK_TESTS='' part "guest-$k" guest "$k"
+	elif [ "$k" = 6.12 ]; then
+		CHECK_TESTS=$t612 part "guest-$k" guest "$k"
+	else
+		CHECK_TESTS=$no_swan part "guest-$k" guest "$k"
+	fi
+	# The 7.x builds right after the first guest (the Debian 13 root
+	# was prepared in the background meanwhile).
+	if [ "${CHECK_7X:-1}" != 0 ] && [ ! -e "$logdir/kernel-7x-build.rc" ]; then
+		prep_wait trixie-root
+		part kernel-7x-build tools/kernels/check-7x.sh build
 	fi
 done
-# The newest Debian kernel (7.x, from a Debian 13 root): 0-warning build
-# and a smoke test in its guest. CHECK_7X=0 leaves it out.
 if [ "${CHECK_7X:-1}" != 0 ]; then
-	prep_wait trixie-root
-	part kernel-7x tools/kernels/check-7x.sh
+	if [ ! -e "$logdir/kernel-7x-build.rc" ]; then
+		prep_wait trixie-root
+		part kernel-7x-build tools/kernels/check-7x.sh build
+	fi
+	# shellcheck disable=SC2086 # one word per test
+	[ -z "$t7x_a" ] || part kernel-7x-a tools/kernels/check-7x.sh suite $t7x_a
 fi
-[ "${CHECK_DEBUG:-1}" = 0 ] || part_wait kernel-debug
+if [ "${CHECK_MIXED:-1}" != 0 ] && [ -x tools/kernels/check-mixed.sh ]; then
+	part kernel-mixed tools/kernels/check-mixed.sh
+fi
+wait "$lane_pid"
+[ "${CHECK_DEBUG:-1}" = 0 ] || lane_report kernel-debug
+[ "${CHECK_7X:-1}" = 0 ] || [ -z "$t7x_b" ] || lane_report kernel-7x-b
 
 echo "1..$n"
 echo "# make check took $(( $(date +%s) - t_all )) s"
 echo "$passed passed, $failed failed, $skipped skipped"
-[ $failed = 0 ]

@@ -14,6 +14,8 @@
 #                                           build/lint/<rel>; fails on any warning
 #   tools/kernels/trixie-root.sh release    print the 7.x release of the root
 #   tools/kernels/trixie-root.sh path       print the root's path
+#   tools/kernels/trixie-root.sh vng ARGS...  run virtme-ng (vng ARGS) in the
+#                                           root, in the repository's directory
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,7 +23,12 @@ root=${IPSEC_HA_CACHE:-/var/cache/ipsec-ha}/trixie-root
 mirror=${IPSEC_HA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 stamp=$root/.ipsec-ha-stamp
 # Bump when the set of packages or the setup steps change.
+# The first line builds the module; the second runs the selftest suite in a
+# 7.x guest booted from this root; the third boots that guest with
+# virtme-ng (vng), as kernel developers do.
 packages="make gcc-14 libc6-dev kmod iproute2 iputils-ping busybox-static procps libmnl-dev python3 jq sparse"
+packages+=" iperf3 tcpdump strace iputils-arping libxml2-utils python3-yaml python3-jsonschema xz-utils libsodium23"
+packages+=" virtme-ng qemu-system-x86"
 want="setup=1 packages=$packages"
 
 die() { echo "trixie-root: $*" >&2; exit 1; }
@@ -48,6 +55,7 @@ mnt() {	# mnt TARGET MOUNT-ARGS...
 }
 
 in_root() {
+	# shellcheck disable=SC2016 # $1 and $@ belong to the inner sh
 	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
@@ -128,6 +136,21 @@ build() {	# build OUTDIR KBUILD-ARGS...
 	in_root make -C "/lib/modules/$rel/build" M="$out" "$@" modules
 }
 
+# vng ARGS...: virtme-ng from the root boots a guest whose root file system
+# is this root (9p), with the repository at its own path; vng's exit status
+# is the guest command's. The root is the chroot's "/", so vng runs inside
+# it with /proc, /sys and /dev mounted, in a mount namespace of its own:
+# two guests can run at once, and neither one's exit unmounts what the
+# other uses.
+run_vng() {
+	mount_system
+	mnt "$root$top" --bind "$top"
+	# shellcheck disable=SC2016 # $1 and $@ belong to the inner sh
+	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LANG=C.UTF-8 TERM=dumb sh -c 'cd "$1" && shift && exec vng "$@"' \
+		sh "$top" "$@"
+}
+
 case ${1:-setup} in
 setup)
 	ensure
@@ -170,6 +193,17 @@ build-w1)
 	else
 		echo "trixie-root: ${args[*]} build for $rel: 0 warnings"
 	fi
+	;;
+vng)
+	ensure
+	shift
+	exec unshare --mount --propagation private "$0" vng-here "$@"
+	;;
+vng-here)
+	shift
+	status=0
+	run_vng "$@" || status=$?
+	exit $status
 	;;
 *)
 	sed -n '/^#   tools/p' "$0" >&2
