@@ -2305,6 +2305,32 @@ static void test_natt(void)
 	   "SA: SEC_CTX of 3 bytes refused");
 	ok(!bad_sub(HA_REC_SA, &in, HA_SUB_SEC_CTX, 4, 0) && out.sa.has_sec_ctx,
 	   "SA: SEC_CTX of zeros decodes as flagged");
+	/*
+	 * An older node: to it NATT and SEC_CTX are unknown types, which it
+	 * skips. Renumbered to types nobody knows, the record decodes as
+	 * the same SA without them.
+	 */
+	sa_natt(sa);
+	sa->natka_interval = 20;
+	sa->has_sec_ctx = 1;
+	{
+		size_t n = encode_into(buf2, HA_REC_SA, &in), i, renamed = 0;
+		struct ha_wire_iter it;
+		struct ha_wire_rec rec;
+
+		/* the two sub-TLVs follow the core and ENCAP, the last ones */
+		for (i = 3 + 64; i + 1 < n; i += 2 + buf2[i + 1]) {
+			if (buf2[i] == HA_SUB_NATT || buf2[i] == HA_SUB_SEC_CTX) {
+				buf2[i] = 0x1e + renamed++;	/* types no node knows yet */
+			}
+		}
+		ha_wire_iter_init(&it, buf2, n);
+		sa->natka_interval = 0;
+		sa->has_sec_ctx = 0;
+		ok(renamed == 2 && ha_wire_next(&it, &rec) == 1 && !ha_wire_get_sa(&rec, &out.sa) &&
+		   !memcmp(&out.sa, sa, sizeof(*sa)),
+		   "SA: an older node skips NATT and SEC_CTX and sees the SA without them");
+	}
 	/* An inbound per-CPU SA with a replay bitmap: PCPU and BMP both. */
 	sa_gcm_v4(sa);
 	sa->dir = HA_DIR_IN;
