@@ -335,7 +335,7 @@ int ha_sa_plan(const struct ha_wire_sa *sa, const struct ha_sa_caps *caps,
 	plan->replay_window = sa->replay_window;
 	/*
 	 * A kernel without NAT keepalives (before 6.9) installs the SA
-	 * without: the IKE daemon then sends them itself.
+	 * without: the IKE daemon's own keepalives keep the NAT mapping.
 	 */
 	plan->natka_interval = caps->natka ? sa->natka_interval : 0;
 	plan->mapping_maxage = caps->mapping_maxage ? sa->mapping_maxage : 0;
