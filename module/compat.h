@@ -85,6 +85,33 @@ static inline void ha_udp_tunnel_sock_release(struct socket *sock)
 #endif
 
 /*
+ * NAT keepalives (x->nat_keepalive_interval, 6.9): the kernel sends them
+ * for an SA with an interval once xfrm_state_add() inserts it (its
+ * __xfrm_state_insert() calls xfrm_nat_keepalive_state_updated(), which
+ * is not exported). Probed by Kbuild in the header.
+ */
+#ifdef HA_HAVE_XFRM_NAT_KEEPALIVE
+#define HA_XFRM_NATKA true
+#define ha_xfrm_state_natka(x) ((x)->nat_keepalive_interval)
+#define ha_xfrm_state_set_natka(x, v) ((x)->nat_keepalive_interval = (v))
+#else
+#define HA_XFRM_NATKA false
+#define ha_xfrm_state_natka(x) 0U
+#define ha_xfrm_state_set_natka(x, v) do { } while (0)
+#endif
+
+/* Mapping max age (x->mapping_maxage, 5.17): probed by Kbuild in the header. */
+#ifdef HA_HAVE_XFRM_MAPPING_MAXAGE
+#define HA_XFRM_MAPPING_MAXAGE true
+#define ha_xfrm_state_mapping_maxage(x) ((x)->mapping_maxage)
+#define ha_xfrm_state_set_mapping_maxage(x, v) ((x)->mapping_maxage = (v))
+#else
+#define HA_XFRM_MAPPING_MAXAGE false
+#define ha_xfrm_state_mapping_maxage(x) 0U
+#define ha_xfrm_state_set_mapping_maxage(x, v) do { } while (0)
+#endif
+
+/*
  * __xfrm_init_state() also initialised the replay state (on request) and
  * device offload up to 6.12; in 7.x both are separate steps. Probed by
  * Kbuild in the header. Replay state is initialised by the caller.

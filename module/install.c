@@ -239,6 +239,8 @@ static void ha_inst_sa_caps(struct ha_sa_caps *caps)
 	caps->dir = HA_XFRM_SA_DIR;
 	caps->pcpu = HA_XFRM_PCPU;
 	caps->cpus = num_possible_cpus();
+	caps->natka = HA_XFRM_NATKA;
+	caps->mapping_maxage = HA_XFRM_MAPPING_MAXAGE;
 }
 
 /* Why this node cannot install a valid SA record, or NULL. */
@@ -306,6 +308,9 @@ struct xfrm_state *ha_inst_sa_build(struct net *net, const struct ha_wire_sa *w,
 	x->tfcpad = w->tfcpad;
 	ha_xfrm_state_set_dir(x, plan.dir);
 	ha_xfrm_state_set_pcpu(x, plan.pcpu);
+	/* Keepalives start when xfrm_state_add() inserts the SA (compat.h). */
+	ha_xfrm_state_set_natka(x, plan.natka_interval);
+	ha_xfrm_state_set_mapping_maxage(x, plan.mapping_maxage);
 
 	*err = -ENOMEM;
 	if (w->has_encap) {

@@ -155,6 +155,22 @@ int ha_sa_from_xfrm(struct xfrm_state *x, struct ha_wire_sa *w)
 		w->encap_sport = ntohs(x->encap->encap_sport);
 		w->encap_dport = ntohs(x->encap->encap_dport);
 		memcpy(w->encap_oa.a, &x->encap->encap_oa, sizeof(w->encap_oa.a));
+		/*
+		 * Only where xfrm_user would take them (wire_check.c): an
+		 * XFRM_MSG_NEWAE may set a mapping max age on any SA, where
+		 * the kernel never reads it.
+		 */
+		if (w->dir == HA_DIR_OUT && w->encap_type == UDP_ENCAP_ESPINUDP)
+			w->natka_interval = ha_xfrm_state_natka(x);
+		if (w->dir != HA_DIR_OUT)
+			w->mapping_maxage = ha_xfrm_state_mapping_maxage(x);
+	}
+	/* Labelled IPsec: flagged so that no node takes it over unlabelled. */
+	if (x->security) {
+		w->has_sec_ctx = 1;
+		w->sec_ctx_doi = x->security->ctx_doi;
+		w->sec_ctx_alg = x->security->ctx_alg;
+		w->sec_ctx_len = x->security->ctx_len;
 	}
 	w->mark_v = x->mark.v;
 	w->mark_m = x->mark.m;

@@ -120,20 +120,21 @@ int ha_wire_rec_open(struct ha_wire_buf *b, u8 type, size_t vlen, u8 **val)
 
 /*
  * Sub-TLVs are read with the record iterator: the framing is the same.
- * @seen collects the types met so far, to refuse a repeated one.
+ * @seen collects the types met so far, to refuse a repeated one: short
+ * types 0x00-0x1f in bits 0-31, long types 0x80-0x9f in bits 32-63.
  */
-int ha_wire_sub_next(struct ha_wire_iter *it, struct ha_wire_rec *s, u32 *seen)
+int ha_wire_sub_next(struct ha_wire_iter *it, struct ha_wire_rec *s, u64 *seen)
 {
-	u32 bit = 0;
+	u64 bit = 0;
 	int ret;
 
 	ret = ha_wire_next(it, s);
 	if (ret <= 0)
 		return ret;
 	if (s->type < 0x20)
-		bit = 1U << s->type;
-	else if (s->type >= HA_REC_LONG && s->type < HA_REC_LONG + 8)
-		bit = 1U << (s->type - HA_REC_LONG + 24);
+		bit = 1ULL << s->type;
+	else if (s->type >= HA_REC_LONG && s->type < HA_REC_LONG + 0x20)
+		bit = 1ULL << (s->type - HA_REC_LONG + 32);
 	if (s->type == HA_SUB_TMPL)
 		bit = 0;
 	if (*seen & bit)

@@ -111,6 +111,9 @@ enum ha_wire_sub_type {
 	HA_SUB_OFFLOAD		= 0x17,	/* SA: hardware offload type (enum ha_offload) */
 	HA_SUB_PCPU		= 0x18,	/* SA: the CPU of a per-CPU SA (RFC 9611) */
 	HA_SUB_DIR		= 0x19,	/* SA: direction the owner infers (enum ha_sa_dir) */
+	/* 0x1a: kept for IP-TFS parameters */
+	HA_SUB_NATT		= 0x1b,	/* SA: NAT keepalive interval, mapping max age */
+	HA_SUB_SEC_CTX		= 0x1c,	/* SA: it has a security context (not carried) */
 	HA_SUB_BMP		= 0x80,	/* SA */
 	HA_SUB_NONCE_I		= 0x81,	/* IKE */
 	HA_SUB_NONCE_R		= 0x82,	/* IKE */

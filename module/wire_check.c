@@ -169,6 +169,27 @@ static enum ha_check sel_check(const struct ha_wire_sel *s, u8 family, const cha
 	return HA_CHECK_OK;
 }
 
+/*
+ * NAT keepalive interval and mapping max age, as verify_newsa_info() and
+ * __xfrm_init_state(): both belong to an SA with encapsulation; keepalives
+ * are sent for an outbound ESP-in-UDP SA only; the mapping max age, which
+ * limits the rate of new-mapping events, belongs to an SA that receives.
+ */
+static enum ha_check sa_natt_check(const struct ha_wire_sa *sa, const char **why)
+{
+	if ((sa->natka_interval || sa->mapping_maxage) && !sa->has_encap)
+		return fail(HA_CHECK_PROTO,
+			    "NAT keepalive or mapping max age without encapsulation", why);
+	if (sa->natka_interval && sa->encap_type != HA_ENCAP_ESPINUDP)
+		return fail(HA_CHECK_PROTO, "NAT keepalive on encapsulation other than ESP in UDP",
+			    why);
+	if (sa->natka_interval && sa->dir != HA_DIR_OUT)
+		return fail(HA_CHECK_PROTO, "NAT keepalive on an SA not outbound", why);
+	if (sa->mapping_maxage && sa->dir == HA_DIR_OUT)
+		return fail(HA_CHECK_PROTO, "mapping max age on an outbound SA", why);
+	return HA_CHECK_OK;
+}
+
 /* Which algorithms each protocol takes, as verify_newsa_info(). */
 static enum ha_check sa_proto_check(const struct ha_wire_sa *sa, const char **why)
 {
@@ -243,7 +264,7 @@ static enum ha_check sa_proto_check(const struct ha_wire_sa *sa, const char **wh
 		    sa->encap_type != HA_ENCAP_ESPINTCP)
 			return fail(HA_CHECK_PROTO, "unknown encapsulation type", why);
 	}
-	return HA_CHECK_OK;
+	return sa_natt_check(sa, why);
 }
 
 /* As verify_replay() and xfrm_init_replay(). */
@@ -312,6 +333,12 @@ int ha_sa_plan(const struct ha_wire_sa *sa, const struct ha_sa_caps *caps,
 	plan->dir = caps->dir ? sa->dir : HA_DIR_UNKNOWN;
 	plan->pcpu = HA_PCPU_NONE;
 	plan->replay_window = sa->replay_window;
+	/*
+	 * A kernel without NAT keepalives (before 6.9) installs the SA
+	 * without: the IKE daemon's own keepalives keep the NAT mapping.
+	 */
+	plan->natka_interval = caps->natka ? sa->natka_interval : 0;
+	plan->mapping_maxage = caps->mapping_maxage ? sa->mapping_maxage : 0;
 
 	/* Sync never saw its counters: where to start them is unknown. */
 	if (sa->offload == HA_OFFLOAD_PACKET) {
@@ -321,6 +348,11 @@ int ha_sa_plan(const struct ha_wire_sa *sa, const struct ha_sa_caps *caps,
 	/* Built here, it would get none of its IP-TFS parameters. */
 	if (sa->mode == HA_MODE_IPTFS) {
 		*why = "IP-TFS mode: its parameters are not mirrored";
+		return -EOPNOTSUPP;
+	}
+	/* Labelled IPsec: the context is the owner's LSM's, never carried. */
+	if (sa->has_sec_ctx) {
+		*why = "security context (labelled IPsec): not mirrored";
 		return -EOPNOTSUPP;
 	}
 	/*

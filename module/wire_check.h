@@ -21,7 +21,7 @@ enum ha_check {
 	HA_CHECK_REF,		/* ref origin 0: node ids start at 1 */
 	HA_CHECK_FAMILY,	/* address family of the SA, policy or encapsulation */
 	HA_CHECK_SELECTOR,	/* selector family or prefix lengths */
-	HA_CHECK_PROTO,		/* protocol, mode, SPI, encapsulation, TFC padding */
+	HA_CHECK_PROTO,		/* protocol, mode, SPI, encapsulation, NAT-T, TFC padding */
 	HA_CHECK_ALG,		/* algorithms for the protocol, key and ICV lengths */
 	HA_CHECK_REPLAY,	/* replay window, bitmap length, ESN */
 	HA_CHECK_POLICY,	/* policy direction, action, type, index */
@@ -70,6 +70,8 @@ struct ha_sa_caps {
 	bool dir;		/* SA directions: x->dir (6.10) */
 	bool pcpu;		/* per-CPU SAs: x->pcpu_num (RFC 9611; 6.13, 6.12.13) */
 	u32 cpus;		/* possible CPUs of this node */
+	bool natka;		/* NAT keepalives: x->nat_keepalive_interval (6.9) */
+	bool mapping_maxage;	/* x->mapping_maxage (5.17) */
 };
 
 /* How a valid SA record becomes an SA on this kernel. */
@@ -77,6 +79,8 @@ struct ha_sa_plan {
 	u8 dir;			/* for x->dir: 0 on a kernel without directions */
 	u32 pcpu;		/* for x->pcpu_num: HA_PCPU_NONE if not per-CPU here */
 	u32 replay_window;	/* the record's, raised where the kernel needs it */
+	u32 natka_interval;	/* for x->nat_keepalive_interval: 0 where the kernel has none */
+	u32 mapping_maxage;	/* for x->mapping_maxage: 0 where the kernel has none */
 };
 
 /*

@@ -183,7 +183,7 @@ int ha_wire_get_ike(const struct ha_wire_rec *rec, struct ha_wire_ike *ike)
 	struct ha_wire_iter it;
 	struct ha_wire_rec s;
 	size_t core;
-	u32 seen = 0;
+	u64 seen = 0;
 	int ret;
 
 	memset(ike, 0, sizeof(*ike));

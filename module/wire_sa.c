@@ -12,6 +12,8 @@
 #define HA_TMPL_CORE	25	/* template without its two addresses */
 #define HA_SEL_CORE	4	/* selector without addresses and tails */
 #define HA_ENCAP_CORE	6
+#define HA_NATT_LEN	8	/* keepalive interval, mapping max age */
+#define HA_SEC_CTX_LEN	4	/* DOI, algorithm, context length */
 #define HA_ALG_CORE	4
 #define HA_LFT_CFG_N	8
 #define HA_LFT_CUR_N	4
@@ -440,6 +442,11 @@ static bool sa_bmp_sent(const struct ha_wire_sa *sa)
 	return sa->bmp_len && !all_zero(sa->bmp, sa->bmp_len * sizeof(u32));
 }
 
+static bool sa_natt_sent(const struct ha_wire_sa *sa)
+{
+	return sa->natka_interval || sa->mapping_maxage;
+}
+
 /* The inferred direction travels only where the kernel gave none. */
 static bool sa_dir_inferred_sent(const struct ha_wire_sa *sa)
 {
@@ -454,7 +461,8 @@ static int sa_size(const struct ha_wire_sa *sa)
 
 	if (!ha_wire_family_ok(sa->family) || sa->dir > HA_DIR_OUT || sa->esn > 1 ||
 	    sa->bmp_len > HA_WIRE_BMP_MAX || sa->offload > HA_OFFLOAD_PACKET ||
-	    sa->dir_inferred > HA_DIR_OUT || (sa->has_pcpu && sa->pcpu == HA_PCPU_NONE))
+	    sa->dir_inferred > HA_DIR_OUT || (sa->has_pcpu && sa->pcpu == HA_PCPU_NONE) ||
+	    sa->has_sec_ctx > 1)
 		return -EINVAL;
 	for (kind = 0; kind < HA_ALG_KINDS; kind++) {
 		const struct ha_wire_alg *alg = sa_alg(sa, kind);
@@ -491,6 +499,10 @@ static int sa_size(const struct ha_wire_sa *sa)
 		n += 2 + 4;
 	if (sa_dir_inferred_sent(sa))
 		n += 2 + 1;
+	if (sa_natt_sent(sa))
+		n += 2 + HA_NATT_LEN;
+	if (sa->has_sec_ctx)
+		n += 2 + HA_SEC_CTX_LEN;
 	if (sa_bmp_sent(sa))
 		n += 3 + sa->bmp_len * 4;
 	if (n > 0xffff)
@@ -576,6 +588,17 @@ int ha_wire_put_sa(struct ha_wire_buf *b, const struct ha_wire_sa *sa)
 		q = ha_wire_tlv_hdr(q, HA_SUB_DIR, 1);
 		q = ha_wire_w8(q, sa->dir_inferred);
 	}
+	if (sa_natt_sent(sa)) {
+		q = ha_wire_tlv_hdr(q, HA_SUB_NATT, HA_NATT_LEN);
+		q = ha_wire_w32(q, sa->natka_interval);
+		q = ha_wire_w32(q, sa->mapping_maxage);
+	}
+	if (sa->has_sec_ctx) {
+		q = ha_wire_tlv_hdr(q, HA_SUB_SEC_CTX, HA_SEC_CTX_LEN);
+		q = ha_wire_w8(q, sa->sec_ctx_doi);
+		q = ha_wire_w8(q, sa->sec_ctx_alg);
+		q = ha_wire_w16(q, sa->sec_ctx_len);
+	}
 	if (sa_bmp_sent(sa)) {
 		q = ha_wire_tlv_hdr(q, HA_SUB_BMP, sa->bmp_len * 4);
 		for (i = 0; i < sa->bmp_len; i++)
@@ -642,6 +665,20 @@ static int sa_sub_get(const struct ha_wire_rec *s, struct ha_wire_sa *sa)
 			return -EBADMSG;
 		sa->dir_inferred = s->val[0];
 		return 0;
+	case HA_SUB_NATT:
+		/* Sent only when one of them is set: all zero is malformed. */
+		ret = u32x2_get(s, &sa->natka_interval, &sa->mapping_maxage);
+		if (ret || !sa_natt_sent(sa))
+			return -EBADMSG;
+		return 0;
+	case HA_SUB_SEC_CTX:
+		if (s->len != HA_SEC_CTX_LEN)
+			return -EBADMSG;
+		sa->has_sec_ctx = 1;
+		sa->sec_ctx_doi = s->val[0];
+		sa->sec_ctx_alg = s->val[1];
+		sa->sec_ctx_len = ha_get_be16(s->val + 2);
+		return 0;
 	case HA_SUB_BMP:
 		if (!s->len || s->len % 4 || s->len / 4 > HA_WIRE_BMP_MAX ||
 		    all_zero(s->val, s->len))
@@ -661,7 +698,7 @@ int ha_wire_get_sa(const struct ha_wire_rec *rec, struct ha_wire_sa *sa)
 	struct ha_wire_iter it;
 	struct ha_wire_rec s;
 	size_t core;
-	u32 seen = 0;
+	u64 seen = 0;
 	int ret;
 
 	memset(sa, 0, sizeof(*sa));
@@ -866,7 +903,7 @@ int ha_wire_get_policy(const struct ha_wire_rec *rec, struct ha_wire_policy *pol
 	const u8 *p = rec->val;
 	struct ha_wire_iter it;
 	struct ha_wire_rec s;
-	u32 seen = 0;
+	u64 seen = 0;
 	int ret;
 
 	memset(pol, 0, sizeof(*pol));
@@ -928,7 +965,7 @@ static int patch_locate(const u8 *rec, size_t len, struct patch_loc *l)
 {
 	struct ha_wire_iter it;
 	struct ha_wire_rec r, s;
-	u32 seen = 0;
+	u64 seen = 0;
 	size_t a;
 	int ret;
 

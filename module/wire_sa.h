@@ -109,6 +109,16 @@ struct ha_wire_sa {
 	 * HA_DIR_UNKNOWN. Shown, never installed.
 	 */
 	u8 dir_inferred;
+	/* With encapsulation: the kernel's nat_keepalive_interval and mapping_maxage (s). */
+	u32 natka_interval;
+	u32 mapping_maxage;
+	/*
+	 * A security context (x->security, labelled IPsec): its DOI,
+	 * algorithm and length only; the context itself is not carried.
+	 */
+	u8 has_sec_ctx;
+	u8 sec_ctx_doi, sec_ctx_alg;
+	u16 sec_ctx_len;
 };
 
 struct ha_wire_tmpl {

@@ -78,6 +78,6 @@ static inline const u8 *ha_wire_addr_get(const u8 *p, struct ha_wire_addr *a, u8
 }
 
 int ha_wire_rec_open(struct ha_wire_buf *b, u8 type, size_t vlen, u8 **val);
-int ha_wire_sub_next(struct ha_wire_iter *it, struct ha_wire_rec *s, u32 *seen);
+int ha_wire_sub_next(struct ha_wire_iter *it, struct ha_wire_rec *s, u64 *seen);
 
 #endif /* _IPSEC_HA_WIRE_TLV_H */

@@ -26,6 +26,7 @@
  *            auth=NAME/KEYBYTES/TRUNCBITS comp=NAME sel=SRC/PLEN-DST/PLEN
  *            selfamily=N tfcpad=N encap=TYPE/SPORT/DPORT offload=N
  *            mark=V/M if_id=N pcpu=CPU dir_inferred=in|out|N
+ *            natka=SECONDS mapage=SECONDS secctx=DOI/ALG/LEN
  *   policy:  ref=O/ID owner=N epoch=E dir=in|out|fwd|N action=allow|block|N
  *            family=4|6|N index=N priority=N type=N flags=N
  *            sel=SRC/PLEN-DST/PLEN selfamily=N
@@ -373,6 +374,17 @@ static void sa_field(char *k, char *v)
 	} else if (!strcmp(k, "pcpu")) {
 		sa.has_pcpu = 1;
 		sa.pcpu = num(v, k);
+	} else if (!strcmp(k, "natka")) {
+		sa.natka_interval = num(v, k);
+	} else if (!strcmp(k, "mapage")) {
+		sa.mapping_maxage = num(v, k);
+	} else if (!strcmp(k, "secctx")) {
+		if (split(v, '/', p, 3) != 3)
+			die(2, "secctx: DOI/ALG/LEN expected");
+		sa.has_sec_ctx = 1;
+		sa.sec_ctx_doi = num(p[0], k);
+		sa.sec_ctx_alg = num(p[1], k);
+		sa.sec_ctx_len = num(p[2], k);
 	} else if (!strcmp(k, "dir_inferred")) {
 		sa.dir_inferred = !strcmp(v, "in") ? 1 : !strcmp(v, "out") ? 2 : num(v, k);
 	} else {

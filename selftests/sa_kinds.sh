@@ -6,9 +6,12 @@
 # a node joins or appear after), SA directions (6.10+: outbound ESN SAs
 # without replay window, as strongSwan 6 installs them), the direction
 # the owner infers where the kernel gave none, per-CPU SAs (RFC 9611,
-# 6.12.13+: their CPU follows them to the new owner), and what a node
-# refuses to take over: IP-TFS SAs, and outbound per-CPU SAs on a kernel
-# without per-CPU SAs. Node 9 (ha_inject) feeds such records to node 2
+# 6.12.13+: their CPU follows them to the new owner), NAT-T SAs with a
+# NAT keepalive interval (6.9+: the new owner's kernel sends the
+# keepalives) and a mapping max age, and what a node refuses to take
+# over: IP-TFS SAs, SAs with a security context (labelled IPsec), and
+# outbound per-CPU SAs on a kernel without per-CPU SAs. Node 9
+# (ha_inject) feeds such records to node 2
 # whatever node 1's kernel can make. Node 2 promotes everything at the
 # end, node 1 being cut off.
 #
@@ -37,13 +40,17 @@ hub_plug inj 9
 # only where the kernel keeps them (older kernels ignore the attributes).
 add_ns probe
 ip netns exec probe "$XSA" add 192.0.2.1 192.0.2.2 0x10 dir out pcpu 0 > /dev/null 2>&1
+ip netns exec probe "$XSA" add 192.0.2.1 192.0.2.2 0x11 dir out encap 4500 4500 natka 5 \
+	> /dev/null 2>&1
 probe=$(ip netns exec probe "$XSA" list 2> /dev/null)
 has_dir=0
 has_pcpu=0
+has_natka=0
 grep -q 'dir 2' <<< "$probe" && has_dir=1
 grep -q 'pcpu 0 ' <<< "$probe" && has_pcpu=1
+grep -q 'natka 5 ' <<< "$probe" && has_natka=1
 ip netns del probe
-echo "# kernel $(uname -r): SA directions $has_dir, per-CPU SAs $has_pcpu"
+echo "# kernel $(uname -r): SA directions $has_dir, per-CPU SAs $has_pcpu, NAT keepalives $has_natka"
 
 # ------------------------------------------------------------ larval states
 # larval NET DST: a policy toward DST/24 with no SA, traffic, and a
@@ -137,6 +144,26 @@ else
 	skip "per-CPU SAs mirrored with their CPU" "no per-CPU SAs in $(uname -r)"
 fi
 
+# ------------------------------------------------------------------ NAT-T
+# A pair of ESP-in-UDP SAs on the cluster address 192.0.2.200: outbound
+# with a NAT keepalive every 2 s where the kernel has them, inbound with
+# a mapping max age of 30 s.
+ip -n n1 addr add 192.0.2.200/32 dev lo
+natt_dir_out=
+natt_dir_in=
+[ $has_dir = 1 ] && natt_dir_out="dir out" && natt_dir_in="dir in"
+natt_ka=
+[ $has_natka = 1 ] && natt_ka="natka 2"
+# shellcheck disable=SC2086 # the options are words
+pp ip netns exec n1 "$XSA" add 192.0.2.200 203.0.113.80 0x7301 $natt_dir_out reqid 73 \
+	encap 4500 4500 $natt_ka
+# shellcheck disable=SC2086
+pp ip netns exec n1 "$XSA" add 203.0.113.80 192.0.2.200 0x7302 $natt_dir_in reqid 73 \
+	encap 4500 4500 mapage 30
+ip netns exec n1 "$XSA" list | grep 'spi 0x0000730' | sed 's/^/# n1: /'
+check "node 2 mirrors the NAT-T SAs" wait_until 10 has_spi n2 0x00007302
+check "node 2 mirrors the outbound one" has_spi n2 0x00007301
+
 # ------------------------------------------------ records node 1 cannot make
 has_ref() { ha n2 -j sa list | jq -e ".[] | select(.origin == 9 and .id == $1)" > /dev/null; }
 ref_of() { ha n2 -j sa list | jq -c ".[] | select(.origin == 9 and .id == $1)"; }
@@ -144,6 +171,7 @@ pp inject9 'sa:ref=9/1,spi=0x9001,dir=out,esn=1,flags=128,replay=0,oseq=0x100000
 	'sa:ref=9/2,spi=0x9002,dir=out,pcpu=1' \
 	'sa:ref=9/3,spi=0x9003,dir=in,pcpu=1' \
 	'sa:ref=9/4,spi=0x9004,dir=out,mode=5' \
+	'sa:ref=9/6,spi=0x9006,secctx=1/1/32' \
 	'sa:ref=9/5,spi=0x9005'
 check "node 2 mirrors node 9's last SA" wait_until 10 has_ref 5
 check "node 2 mirrors an outbound ESN SA of window 0" has_ref 1
@@ -160,11 +188,39 @@ else
 		'"per-CPU SA: this kernel has none"' "$(ref_of 2 | jq .no_takeover)"
 fi
 check_eq "an inbound per-CPU SA can" null "$(ref_of 3 | jq .no_takeover)"
+check "node 2 mirrors an SA with a security context" has_ref 6
+check_eq "the SA with a security context is flagged" \
+	'"security context (labelled IPsec): not mirrored"' "$(ref_of 6 | jq .no_takeover)"
+check "sa list flags it NO-TAKEOVER" sh -c \
+	"ip netns exec n2 '$IPSEC_HA' sa list | grep -q 'spi 0x00009006 .*NO-TAKEOVER'"
 check_eq "nothing dropped as invalid" 0 \
 	"$(ha n2 -j stats | jq '[to_entries[] | select(.key | startswith("drop_invalid")) | .value] | add')"
+# What xfrm_user refuses: a keepalive without encapsulation, or on an
+# inbound SA; a mapping max age on an outbound SA. Then a valid one.
+proto_drops=$(stat_field n2 drop_invalid_proto)
+pp inject9 'sa:ref=9/7,spi=0x9007,dir=out,natka=5' \
+	'sa:ref=9/8,spi=0x9008,dir=in,encap=2/4500/4500,natka=5' \
+	'sa:ref=9/9,spi=0x9009,dir=out,encap=2/4500/4500,mapage=5' \
+	'sa:ref=9/10,spi=0x900a,dir=out,src=192.0.2.200,dst=203.0.113.81,encap=2/4500/4500,natka=5'
+check "node 2 mirrors node 9's valid keepalive SA" wait_until 10 has_ref 10
+check_eq "and dropped the three others as invalid" $((proto_drops + 3)) \
+	"$(stat_field n2 drop_invalid_proto)"
 
 # ------------------------------------------------------------- takeover
 ip -n n1 link set ha0 down
+# The cluster address moves to node 2, which sends toward the NAT-T peers
+# through a neighbour that answers no ARP.
+ip -n n2 addr add 192.0.2.200/32 dev lo
+ip -n n2 route add 203.0.113.0/24 via 198.51.100.50 dev ha0 onlink
+ip -n n2 neigh add 198.51.100.50 lladdr 02:00:00:00:00:50 dev ha0 nud permanent
+capture=0
+if [ $has_natka = 1 ] && command -v tcpdump > /dev/null; then
+	ip netns exec n2 tcpdump -Z root -U -n -i ha0 -w "$tmp/ka.pcap" \
+		'src host 192.0.2.200 and udp dst port 4500' > /dev/null 2>&1 &
+	capture=$!
+	# tcpdump writes the file header once it listens.
+	wait_until 5 test -s "$tmp/ka.pcap"
+fi
 ha n2 -j promote > "$tmp/promote.json" 2> "$tmp/promote.err"
 echo "# promote: $(cat "$tmp/promote.json" "$tmp/promote.err")"
 ip netns exec n2 "$XSA" list > "$tmp/sad"
@@ -177,6 +233,38 @@ check_eq "promote refused the IP-TFS SA, saying why" "IP-TFS mode: its parameter
 	"$(failed_for 0x00009004)"
 check_eq "the IP-TFS SA is not in node 2's SAD" "" "$(sad 0x00009004)"
 check "node 9's inbound per-CPU SA is in node 2's SAD" sad 0x00009003
+check_eq "promote refused the SA with a security context, saying why" \
+	"security context (labelled IPsec): not mirrored" "$(failed_for 0x00009006)"
+check_eq "the SA with a security context is not in node 2's SAD" "" "$(sad 0x00009006)"
+natt_of() { sad "$1" | grep -o 'encap.*'; }
+check_eq "the inbound NAT-T SA keeps its mapping max age" "encap 4500 4500 natka 0 mapage 30" \
+	"$(natt_of 0x00007302)"
+# keepalives (UDP to port 4500, one byte 0xff: length 9) to $1, at least $2
+kas() {
+	[ "$(tcpdump -r "$tmp/ka.pcap" -n "udp[4:2] = 9 and udp[8] = 0xff and dst host $1" \
+		2> /dev/null | wc -l)" -ge "$2" ]
+}
+if [ $has_natka = 1 ]; then
+	check_eq "the outbound NAT-T SA keeps its keepalive interval" \
+		"encap 4500 4500 natka 2 mapage 0" "$(natt_of 0x00007301)"
+	check_eq "node 9's outbound NAT-T SA its own" "encap 4500 4500 natka 5 mapage 0" \
+		"$(natt_of 0x0000900a)"
+	if [ $capture != 0 ]; then
+		# one at once (the SA was never used here), then one every 2 s
+		check "node 2 sends the NAT keepalives of the SA it took over" \
+			wait_until 10 kas 203.0.113.80 2
+		check "and of node 9's" kas 203.0.113.81 1
+		kill "$capture" 2> /dev/null
+		wait "$capture" 2> /dev/null
+		tcpdump -r "$tmp/ka.pcap" -n -tt 2> /dev/null | head -n 6 | sed 's/^/# n2: /'
+	else
+		skip "node 2 sends the NAT keepalives of the SA it took over" "no tcpdump"
+	fi
+else
+	check_eq "the outbound NAT-T SA is installed, without keepalives here" \
+		"encap 4500 4500 natka 0 mapage 0" "$(natt_of 0x00007301)"
+	skip "NAT keepalive interval restored and keepalives sent" "no NAT keepalives in $(uname -r)"
+fi
 if [ $has_dir = 1 ]; then
 	check_eq "the outbound ESN SA of window 0 is outbound, window 0" "dir 2 pcpu -1 esn 1 replay 0" \
 		"$(sad 0x00007101 | cut -d' ' -f3-10)"
@@ -193,12 +281,12 @@ if [ $has_pcpu = 1 ]; then
 	check_eq "the per-CPU SAs keep their CPU" "pcpu 0 pcpu 1 pcpu -1" \
 		"$(for s in 7200 7201 7202; do sad 0x0000$s | cut -d' ' -f5-6; done | tr '\n' ' ' | sed 's/ $//')"
 	check_eq "node 9's outbound per-CPU SA is on CPU 1" "pcpu 1" "$(sad 0x00009002 | cut -d' ' -f5-6)"
-	check_eq "promote refused nothing else" 1 "$(jq -r .failed "$tmp/promote.json")"
+	check_eq "promote refused nothing else" 2 "$(jq -r .failed "$tmp/promote.json")"
 else
 	check_eq "promote refused node 9's outbound per-CPU SA, saying why" \
 		"per-CPU SA: this kernel has none" "$(failed_for 0x00009002)"
 	check_eq "it is not in node 2's SAD" "" "$(sad 0x00009002)"
-	check_eq "promote refused nothing else" 2 "$(jq -r .failed "$tmp/promote.json")"
+	check_eq "promote refused nothing else" 3 "$(jq -r .failed "$tmp/promote.json")"
 fi
 
 finish

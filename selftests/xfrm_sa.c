@@ -2,12 +2,17 @@
 /*
  * Add and list XFRM SAs with what iproute2 6.1 cannot say: a direction
  * (XFRMA_SA_DIR, 6.10), a CPU (XFRMA_SA_PCPU, RFC 9611), an ESN replay
- * state of any window (0 for an outbound SA, as strongSwan 6 installs it).
+ * state of any window (0 for an outbound SA, as strongSwan 6 installs it),
+ * a NAT keepalive interval (XFRMA_NAT_KEEPALIVE_INTERVAL, 6.9) and a
+ * mapping max age (XFRMA_MTIMER_THRESH).
  *
  *   xfrm_sa add SRC DST SPI [dir in|out] [pcpu N] [esn] [replay N] [reqid N]
- *       IPv4 ESP tunnel, rfc4106(gcm(aes)) 128-bit ICV, a fixed key
+ *               [encap SPORT DPORT] [natka SECONDS] [mapage SECONDS]
+ *       IPv4 ESP tunnel, rfc4106(gcm(aes)) 128-bit ICV, a fixed key;
+ *       encap: UDP encapsulation (ESP in UDP) between those ports
  *   xfrm_sa list
- *       one line per SA: spi 0x... dir D pcpu P esn E replay W oseq O seq S
+ *       one line per SA: spi 0x... dir D pcpu P esn E replay W oseq O seq S,
+ *       then for an SA with encapsulation: encap SPORT DPORT natka N mapage M
  *       (dir 0 and pcpu -1 when the kernel gave none)
  *   xfrm_sa migrate SEL_SRC/LEN SEL_DST/LEN in|out|fwd OLD_SRC OLD_DST NEW_SRC NEW_DST REQID
  *       XFRM_MSG_MIGRATE (what MOBIKE does in some IKE daemons): the
@@ -25,11 +30,13 @@
 #include <time.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
+#include <linux/udp.h>
 #include <linux/xfrm.h>
 
 /* Numbers of newer uapi headers than the build host's. */
 #define XFRMA_SA_DIR_NR		33
 #define XFRMA_SA_PCPU_NR	35
+#define XFRMA_NAT_KEEPALIVE_INTERVAL_NR	34
 #define XFRM_SA_DIR_IN_NR	1
 #define XFRM_SA_DIR_OUT_NR	2
 
@@ -91,10 +98,12 @@ static int add(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int dir = 0, esn = 0, i;
 	long pcpu = -1;
-	unsigned long replay = 0, reqid = 1;
+	unsigned long replay = 0, reqid = 1, natka = 0, mapage = 0;
+	long sport = -1, dport = -1;
 
 	if (argc < 3)
-		die(2, "add SRC DST SPI [dir in|out] [pcpu N] [esn] [replay N] [reqid N]");
+		die(2, "add SRC DST SPI [dir in|out] [pcpu N] [esn] [replay N] [reqid N] "
+		       "[encap SPORT DPORT] [natka N] [mapage N]");
 	for (i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "esn")) {
 			esn = 1;
@@ -108,6 +117,13 @@ static int add(int argc, char **argv)
 			replay = num(argv[++i]);
 		} else if (!strcmp(argv[i], "reqid")) {
 			reqid = num(argv[++i]);
+		} else if (!strcmp(argv[i], "natka")) {
+			natka = num(argv[++i]);
+		} else if (!strcmp(argv[i], "mapage")) {
+			mapage = num(argv[++i]);
+		} else if (!strcmp(argv[i], "encap") && i + 2 < argc) {
+			sport = num(argv[++i]);
+			dport = num(argv[++i]);
 		} else {
 			die(2, "unknown option");
 		}
@@ -154,6 +170,19 @@ static int add(int argc, char **argv)
 		mnl_attr_put_u8(nlh, XFRMA_SA_DIR_NR, dir);
 	if (pcpu >= 0)
 		mnl_attr_put_u32(nlh, XFRMA_SA_PCPU_NR, pcpu);
+	if (sport >= 0) {
+		struct xfrm_encap_tmpl encap;
+
+		memset(&encap, 0, sizeof(encap));
+		encap.encap_type = UDP_ENCAP_ESPINUDP;
+		encap.encap_sport = htons(sport);
+		encap.encap_dport = htons(dport);
+		mnl_attr_put(nlh, XFRMA_ENCAP, sizeof(encap), &encap);
+	}
+	if (natka)
+		mnl_attr_put_u32(nlh, XFRMA_NAT_KEEPALIVE_INTERVAL_NR, natka);
+	if (mapage)
+		mnl_attr_put_u32(nlh, XFRMA_MTIMER_THRESH, mapage);
 	return transact(nlh, ack);
 }
 
@@ -162,6 +191,8 @@ struct sa_attrs {
 	long long pcpu;
 	const struct xfrm_replay_state_esn *esn;
 	const struct xfrm_replay_state *legacy;
+	const struct xfrm_encap_tmpl *encap;
+	unsigned int natka, mapage;
 };
 
 static int attr_cb(const struct nlattr *a, void *data)
@@ -180,6 +211,15 @@ static int attr_cb(const struct nlattr *a, void *data)
 		break;
 	case XFRMA_REPLAY_VAL:
 		s->legacy = mnl_attr_get_payload(a);
+		break;
+	case XFRMA_ENCAP:
+		s->encap = mnl_attr_get_payload(a);
+		break;
+	case XFRMA_NAT_KEEPALIVE_INTERVAL_NR:
+		s->natka = mnl_attr_get_u32(a);
+		break;
+	case XFRMA_MTIMER_THRESH:
+		s->mapage = mnl_attr_get_u32(a);
 		break;
 	}
 	return MNL_CB_OK;
@@ -204,9 +244,13 @@ static int sa_cb(const struct nlmsghdr *nlh, void *data)
 		oseq = s.legacy->oseq;
 		seq = s.legacy->seq;
 	}
-	printf("spi 0x%08x dir %d pcpu %lld esn %d replay %u oseq %" PRIu64 " seq %" PRIu64 "\n",
+	printf("spi 0x%08x dir %d pcpu %lld esn %d replay %u oseq %" PRIu64 " seq %" PRIu64,
 	       ntohl(p->id.spi), s.dir, s.pcpu, !!(p->flags & XFRM_STATE_ESN), window, oseq,
 	       seq);
+	if (s.encap)
+		printf(" encap %u %u natka %u mapage %u", ntohs(s.encap->encap_sport),
+		       ntohs(s.encap->encap_dport), s.natka, s.mapage);
+	printf("\n");
 	return MNL_CB_OK;
 }
 

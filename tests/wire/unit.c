@@ -2256,6 +2256,146 @@ static void test_kinds(void)
 	plan_is(&k61, 0, "crypto-offload SA installed (in software)");
 }
 
+/*
+ * NAT keepalive interval and mapping max age (NATT), and the flag of a
+ * security context (SEC_CTX): codec, checks, plans.
+ */
+static void test_natt(void)
+{
+	const struct ha_sa_caps k61 = { .dir = false, .cpus = 2, .mapping_maxage = true };
+	const struct ha_sa_caps k612 = { .dir = true, .pcpu = true, .cpus = 2, .natka = true,
+					 .mapping_maxage = true };
+	struct ha_wire_sa *sa = &in.sa;
+	struct ha_wire_buf b;
+	size_t plain;
+
+	/* codec */
+	sa_natt(sa);
+	plain = ha_wire_sa_len(sa);
+	sa->natka_interval = 20;
+	ok(ha_wire_sa_len(sa) == plain + 10, "SA: a NAT keepalive interval takes 10 bytes");
+	round_trip(HA_REC_SA, &in, "SA: NAT keepalive interval 20 s");
+	sa->natka_interval = 0;
+	sa->dir = HA_DIR_IN;
+	sa->mapping_maxage = 0xffffffff;
+	ok(ha_wire_sa_len(sa) == plain + 10, "SA: a mapping max age takes 10 bytes");
+	round_trip(HA_REC_SA, &in, "SA: mapping max age 2^32 - 1 s");
+	sa->natka_interval = 1;
+	round_trip(HA_REC_SA, &in, "SA: both (encodes what the checks refuse)");
+	sa->natka_interval = 0;
+	sa->mapping_maxage = 0;
+	ok(ha_wire_sa_len(sa) == plain, "SA: neither: no NATT sub-TLV");
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_NATT, 8, 0) == -EBADMSG,
+	   "SA: NATT of two zeros refused (never sent)");
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_NATT, 4, 1) == -EBADMSG, "SA: NATT of 4 bytes refused");
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_NATT, 9, 1) == -EBADMSG, "SA: NATT of 9 bytes refused");
+	ok(!bad_sub(HA_REC_SA, &in, HA_SUB_NATT, 8, 1) && out.sa.natka_interval == 0x01010101 &&
+	   out.sa.mapping_maxage == 0x01010101, "SA: NATT decodes, interval first");
+	sa->has_sec_ctx = 1;
+	sa->sec_ctx_doi = 1;
+	sa->sec_ctx_alg = 1;
+	sa->sec_ctx_len = 40;
+	ok(ha_wire_sa_len(sa) == plain + 6, "SA: a security context flag takes 6 bytes");
+	round_trip(HA_REC_SA, &in, "SA: with a security context (flagged, not carried)");
+	sa->has_sec_ctx = 2;
+	ha_wire_buf_init(&b, buf, sizeof(buf));
+	ok(ha_wire_put_sa(&b, sa) == -EINVAL && !b.len, "SA: has_sec_ctx 2 not encoded");
+	sa->has_sec_ctx = 0;
+	ok(bad_sub(HA_REC_SA, &in, HA_SUB_SEC_CTX, 3, 1) == -EBADMSG,
+	   "SA: SEC_CTX of 3 bytes refused");
+	ok(!bad_sub(HA_REC_SA, &in, HA_SUB_SEC_CTX, 4, 0) && out.sa.has_sec_ctx,
+	   "SA: SEC_CTX of zeros decodes as flagged");
+	/*
+	 * An older node: to it NATT and SEC_CTX are unknown types, which it
+	 * skips. Renumbered to types nobody knows, the record decodes as
+	 * the same SA without them.
+	 */
+	sa_natt(sa);
+	sa->natka_interval = 20;
+	sa->has_sec_ctx = 1;
+	{
+		size_t n = encode_into(buf2, HA_REC_SA, &in), i, renamed = 0;
+		struct ha_wire_iter it;
+		struct ha_wire_rec rec;
+
+		/* the two sub-TLVs follow the core and ENCAP, the last ones */
+		for (i = 3 + 64; i + 1 < n; i += 2 + buf2[i + 1]) {
+			if (buf2[i] == HA_SUB_NATT || buf2[i] == HA_SUB_SEC_CTX) {
+				buf2[i] = 0x1e + renamed++;	/* types no node knows yet */
+			}
+		}
+		ha_wire_iter_init(&it, buf2, n);
+		sa->natka_interval = 0;
+		sa->has_sec_ctx = 0;
+		ok(renamed == 2 && ha_wire_next(&it, &rec) == 1 && !ha_wire_get_sa(&rec, &out.sa) &&
+		   !memcmp(&out.sa, sa, sizeof(*sa)),
+		   "SA: an older node skips NATT and SEC_CTX and sees the SA without them");
+	}
+	/* An inbound per-CPU SA with a replay bitmap: PCPU and BMP both. */
+	sa_gcm_v4(sa);
+	sa->dir = HA_DIR_IN;
+	sa->has_pcpu = 1;
+	sa->pcpu = 1;
+	sa->bmp_len = 1;
+	sa->bmp[0] = 0xff;
+	round_trip(HA_REC_SA, &in, "SA: inbound per-CPU SA with a replay bitmap");
+
+	/* checks, as xfrm_user */
+	chk_sa_ok();
+	chk_sa.natka_interval = 20;
+	sa_is(HA_CHECK_PROTO, "NAT keepalive without encapsulation refused");
+	chk_sa.has_encap = 1;
+	chk_sa.encap_type = HA_ENCAP_ESPINUDP;
+	chk_sa.dir = HA_DIR_OUT;
+	sa_is(HA_CHECK_OK, "outbound ESP-in-UDP SA with a NAT keepalive passes");
+	chk_sa.dir = HA_DIR_IN;
+	sa_is(HA_CHECK_PROTO, "inbound SA with a NAT keepalive refused");
+	chk_sa.dir = HA_DIR_UNKNOWN;
+	sa_is(HA_CHECK_PROTO, "SA of no direction with a NAT keepalive refused");
+	chk_sa.dir = HA_DIR_OUT;
+	chk_sa.encap_type = HA_ENCAP_ESPINUDP_NON_IKE;
+	sa_is(HA_CHECK_PROTO, "NAT keepalive on non-IKE ESP in UDP refused");
+	chk_sa.encap_type = HA_ENCAP_ESPINTCP;
+	sa_is(HA_CHECK_PROTO, "NAT keepalive on ESP in TCP refused");
+	chk_sa_ok();
+	chk_sa.mapping_maxage = 30;
+	chk_sa.dir = HA_DIR_IN;
+	sa_is(HA_CHECK_PROTO, "mapping max age without encapsulation refused");
+	chk_sa.has_encap = 1;
+	chk_sa.encap_type = HA_ENCAP_ESPINTCP;
+	sa_is(HA_CHECK_OK, "inbound encapsulated SA with a mapping max age passes");
+	chk_sa.dir = HA_DIR_UNKNOWN;
+	sa_is(HA_CHECK_OK, "the same of no direction passes");
+	chk_sa.dir = HA_DIR_OUT;
+	sa_is(HA_CHECK_PROTO, "outbound SA with a mapping max age refused");
+
+	/* plans */
+	chk_sa_ok();
+	chk_sa.has_encap = 1;
+	chk_sa.encap_type = HA_ENCAP_ESPINUDP;
+	chk_sa.dir = HA_DIR_OUT;
+	chk_sa.natka_interval = 20;
+	plan_is(&k612, 0, "6.12: outbound SA with a NAT keepalive");
+	ok(chk_plan.natka_interval == 20 && !chk_plan.mapping_maxage,
+	   "6.12: installed with its keepalive interval");
+	plan_is(&k61, 0, "6.1: outbound SA with a NAT keepalive");
+	ok(!chk_plan.natka_interval && chk_plan.dir == HA_DIR_UNKNOWN,
+	   "6.1: installed without keepalives (the IKE daemon sends them)");
+	chk_sa.natka_interval = 0;
+	chk_sa.dir = HA_DIR_IN;
+	chk_sa.mapping_maxage = 30;
+	plan_is(&k61, 0, "6.1: inbound SA with a mapping max age");
+	ok(chk_plan.mapping_maxage == 30 && !chk_plan.natka_interval,
+	   "6.1: installed with its mapping max age");
+	plan_is(&k612, 0, "6.12: inbound SA with a mapping max age");
+	ok(chk_plan.mapping_maxage == 30, "6.12: installed with its mapping max age");
+	chk_sa_ok();
+	chk_sa.has_sec_ctx = 1;
+	sa_is(HA_CHECK_OK, "SA with a security context passes the checks (mirrored)");
+	plan_is(&k612, -EOPNOTSUPP, "SA with a security context refused by promote");
+	plan_is(&k61, -EOPNOTSUPP, "the same on 6.1");
+}
+
 static void test_alg_table(void)
 {
 	unsigned int kind, i, bad = 0;
@@ -2480,6 +2620,7 @@ int main(int argc, char **argv)
 	test_split_ranges();
 	test_offload();
 	test_kinds();
+	test_natt();
 	test_check_sa();
 	test_check_policy();
 	printf("1..%u\n", tests);
