@@ -250,6 +250,8 @@ mx_takeover() {
 mx_sa() { ha "$1" -j sa list | jq -c --arg s "$2" '.[] | select(.spi == $s)'; }
 # mx_sa_gone NODE SPI: NODE mirrors no SA of that SPI.
 mx_sa_gone() { [ -z "$(mx_sa "$1" "$2")" ]; }
+# mx_sa_gone_all SPI: neither node mirrors it.
+mx_sa_gone_all() { mx_sa_gone n1 "$1" && mx_sa_gone n2 "$1"; }
 # mx_sa_is NODE SPI JQ: NODE's mirror of that SA satisfies JQ.
 mx_sa_is() { mx_sa "$1" "$2" | jq -e "$3" > /dev/null; }
 # mx_sad NODE SPI: the SA of that SPI, cluster -> peer, in NODE's SAD
@@ -317,6 +319,22 @@ mx_rejoin() {
 	check "$1 is back and learns that $2 owns the SAs" wait_until 20 cl_owned_by "$1" "${2#n}"
 }
 
+# future_sa_hex: an SA record (wire-protocol.md 2.6) as a later version
+# would send it, in hex: ref 9/1, owner 9, IPv4 ESP tunnel, dir out, ESN,
+# replay window 0, 192.0.2.200 -> 192.0.2.100 SPI 0xc6000001 reqid 9; an
+# AEAD sub-TLV (OTHER: rfc4106(gcm(aes)), ICV 128, 20-byte key), then the
+# sub-TLV 0x7e of 4 bytes that no version defines yet.
+future_sa_hex() {
+	local name key core aead extra
+	name=$(printf 'rfc4106(gcm(aes))' | od -An -tx1 | tr -d ' \n')
+	key=$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	core=0009000000010009000002320180020100000000c0000264c00002c8c600000100000009
+	core+=00000000$(printf '%048x' 0)
+	aead=01$(printf '%02x' $((4 + 20 + ${#name} / 2)))ff008014$key$name
+	extra=7e04deadbeef
+	printf '81%04x%s%s%s\n' $(((${#core} + ${#aead} + ${#extra}) / 2)) "$core" "$aead" "$extra"
+}
+
 # strongswan6_batch: the `ip -batch` lines of the three pairs as strongSwan
 # 6 installs them where the kernel has SA directions: dir on every SA,
 # replay window 0 on the outbound ones (ESN included).
@@ -332,7 +350,9 @@ controller() {
 	local i dev brs=(br-ha br-lan br-in) spi e_out old_spis
 	require
 	cl_require
-	[ -x "$sdir/xfrm_sa" ] || { echo "# SKIP: $sdir/xfrm_sa not built (make -C selftests)"; exit "$ksft_skip"; }
+	for i in "$sdir/xfrm_sa" "$INJECT"; do
+		[ -x "$i" ] || { echo "# SKIP: $i not built (make -C selftests)"; exit "$ksft_skip"; }
+	done
 	pp load_module
 	check "network cards of this guest" cards_up
 	cl_setup 1
@@ -371,6 +391,30 @@ controller() {
 	check "n2 (7.x) joins the HA link" on n2 mx_join n2 "$DIR/cluster.key"
 	check "n1 and n2 hear each other" wait_until 20 peer_in_sync n1 2
 	check "n2 hears n1" wait_until 20 peer_in_sync n2 1
+
+	# A field that no node knows: node 9 (ha_inject, from this guest) sends
+	# an SA record carrying a sub-TLV of a later version of the protocol.
+	# Both nodes skip the field and mirror the SA; node 9 deletes it again.
+	add_ns inj
+	cl_plug inj ha0 br-ha
+	ip -n inj addr add 198.51.100.9/24 dev ha0
+	inj_epoch=$(date +%s%N)
+	inj_seq=0
+	inject() {
+		inj_seq=$((inj_seq + 1))
+		ip netns exec inj "$INJECT" -k "$tmp/cluster.key" -i ha0 -g "$CL_GROUP" -p "$CL_PORT" \
+			-n 9 -e "$inj_epoch" -s "$inj_seq" "$@" | sed 's/^/# inject: /'
+	}
+	mal1=$(stat_or0 n1 drop_malformed) mal2=$(stat_or0 n2 drop_malformed)
+	inject "raw:$(future_sa_hex)"
+	check "n1 (6.1) mirrors node 9's SA and skips the sub-TLV 0x7e it does not know" \
+		wait_until 20 mx_sa_is n1 0xc6000001 '.origin == 9 and .dir == "out" and .esn'
+	check "n2 (7.x) too" wait_until 20 mx_sa_is n2 0xc6000001 '.origin == 9 and .dir == "out" and .esn'
+	check_eq "neither node counted a malformed record" "$mal1 $mal2" \
+		"$(stat_or0 n1 drop_malformed) $(stat_or0 n2 drop_malformed)"
+	inject sa-del:9/1
+	check "both drop it when node 9 deletes it" \
+		wait_until 20 mx_sa_gone_all 0xc6000001
 
 	# 1. SAs made on the 6.1 node, taken over by the 7.x node.
 	check "IKE on the peer and n1 (6.1): 3 SA pairs and their policies; n1 holds the VIP" \
@@ -442,6 +486,8 @@ controller() {
 	# 3. Back to the 7.x node, with the counters the 6.1 node moved on.
 	mx_round n1 n2 "6.1 -> 7.x, the SAs n2 made"
 	echo "# n2's SAD: $e_out $(mx_sad_brief n2 "$e_out")"
+	check "n2 (7.x) has $e_out back as strongSwan 6 made it: dir out, replay window 0, ESN" \
+		mx_sad_has n2 "$e_out" 'dir out' 'replay-window 0 ' 'flag.*esn'
 	read -r _ _ _ seq_hi _ _ _ < <(cl_xfrm_stats peer | grep "^${CL_SPI_OUT[E]} ")
 	check "the peer's ESN SA from the cluster is past 2^32 (seq-hi ${seq_hi:-?})" test "${seq_hi:-0}" -ge 1
 	check_eq "no sequence number sent twice on any SA, over the whole run" 0 \

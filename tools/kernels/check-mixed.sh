@@ -20,9 +20,9 @@
 #                  of their own
 #     -k KVER      the older node's kernel (default 6.1)
 #     -t SECONDS   time limit of each guest (default 300)
-#     --no-build   use the modules, the tool and xfrm_sa as they are
-#                  (built: make modules tool, trixie-root.sh build,
-#                  make -C selftests xfrm_sa)
+#     --no-build   use the modules, the tool, xfrm_sa and ha_inject as
+#                  they are (built: make modules tool, trixie-root.sh
+#                  build, make -C selftests xfrm_sa ha_inject)
 # As root (trixie-root.sh). Logs: build/mixed/<id>/.
 set -uo pipefail
 
@@ -75,8 +75,8 @@ rel=$("$trixie" release)
 root=$("$trixie" path)
 if [ $build = 1 ]; then
 	step "module for $rel" "$trixie" build || exit 1
-	step "module for every installed kernel, the tool and xfrm_sa" \
-		sh -c 'make -C "$1" modules tool && make -C "$1/selftests" xfrm_sa' sh "$top" || exit 1
+	step "module for every installed kernel, the tool, xfrm_sa and ha_inject" \
+		sh -c 'make -C "$1" modules tool && make -C "$1/selftests" xfrm_sa ha_inject' sh "$top" || exit 1
 fi
 
 # The pair takes the runner lock once; each guest then has a lock of its own.
