@@ -363,7 +363,8 @@ controller() {
 		ip link set "$dev" netns hub
 		ip -n hub link set "$dev" master "${brs[$i]}" up
 	done
-	if ! wait_until 120 test -e "$DIR/agent.ready"; then
+	agent_up() { [ -e "$DIR/agent.ready" ] || [ -e "$DIR/agent.failed" ]; }
+	if ! wait_until 120 agent_up || [ ! -e "$DIR/agent.ready" ]; then
 		not_ok "the agent (n2) is ready in the other guest"
 		sed 's/^/# /' "$DIR/agent.failed" 2> /dev/null
 		finish
