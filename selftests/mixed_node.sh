@@ -62,8 +62,8 @@ if [ -z "$role" ] || [ ! -d "$DIR" ] || [ -z "${MACS[2]}" ]; then
 	exit 2
 fi
 
-# The ESN pairs' counters start 100 below 2^32: they cross it during the
-# first round and run on above it.
+# The ESN pairs' counters start 100 below 2^32 (those of the pairs made in
+# step 2 too): they cross it during the takeover rounds.
 CL_ESN_START=$(( (1 << 32) - 100 ))
 CL_PING_INTERVAL=0.05
 POST=2		# seconds of traffic after every SA pair answers again
@@ -80,7 +80,12 @@ dev_of() {
 	ip -br link | awk -v m="$1" 'tolower($3) == tolower(m) { print $1; exit }'
 }
 # cards_up: virtio_net loaded and the three cards there.
-cards_present() { [ -n "$(dev_of "${MACS[2]}")" ]; }
+cards_present() {
+	local m
+	for m in "${MACS[@]}"; do
+		[ -n "$(dev_of "$m")" ] || return 1
+	done
+}
 cards_up() {
 	modprobe virtio_net || return 1
 	wait_until 10 cards_present
@@ -135,7 +140,7 @@ agent() {
 	return 0
 }
 
-# Node-side steps, run by the agent for n2 and by the controller for n1.
+# Node-side steps, which the controller has the agent run for n2.
 
 # mx_join NODE KEYFILE: NODE on the HA link with the cluster key.
 mx_join() {
