@@ -305,8 +305,11 @@ if [ "${CHECK_7X:-1}" != 0 ]; then
 	# shellcheck disable=SC2086 # one word per test
 	[ -z "$t7x_a" ] || part kernel-7x-a tools/kernels/check-7x.sh suite $t7x_a
 fi
-if [ "${CHECK_MIXED:-1}" != 0 ] && [ -x tools/kernels/check-mixed.sh ]; then
-	part kernel-mixed tools/kernels/check-mixed.sh
+# The rolling upgrade: a 6.1 and a 7.x guest in one cluster, after the
+# builds of both (--no-build: the background lane's guests may be loading
+# their modules from build/ meanwhile).
+if [ "${CHECK_MIXED:-1}" != 0 ] && [ "${CHECK_7X:-1}" != 0 ]; then
+	part kernel-mixed tools/kernels/check-mixed.sh --lock "$top/build/vm/lock" --no-build
 fi
 wait "$lane_pid"
 [ "${CHECK_DEBUG:-1}" = 0 ] || lane_report kernel-debug
