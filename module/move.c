@@ -211,18 +211,18 @@ static void ha_move_walk(struct ha_net *hn, struct ha_move *m, void *ents, unsig
 			 const struct ha_move_walk *w, u32 *ikes)
 {
 	unsigned int i, n;
-	u8 *e = ents;
+	u8 *e = ents, *ei;
 	u16 key;
 
 	while (*nr) {
 		key = w->key(e);
-		for (i = 0, n = 0; i < *nr; i++)
-			if (w->key(e + i * w->size) == key && w->ref(hn, e + i * w->size, &m->refs[n]))
+		for (i = 0, n = 0, ei = e; i < *nr; i++, ei += w->size)
+			if (w->key(ei) == key && w->ref(hn, ei, &m->refs[n]))
 				n++;
 		w->act(hn, m, key, n, ikes);
-		for (i = 0, n = 0; i < *nr; i++)
-			if (w->key(e + i * w->size) != key)
-				memmove(e + n++ * w->size, e + i * w->size, w->size);
+		for (i = 0, n = 0, ei = e; i < *nr; i++, ei += w->size)
+			if (w->key(ei) != key)
+				memmove(e + n++ * w->size, ei, w->size);
 		*nr = n;
 	}
 }

@@ -153,14 +153,14 @@ static int ha_nl_move_sel(struct genl_info *info, struct ha_move_sel *sel)
 				    "an IKE session needs both SPIs");
 		return -EINVAL;
 	}
-	if (!spi_i && !peer && !spis && !node) {
-		NL_SET_ERR_MSG(info->extack,
-			       "name the sessions: IKE SPIs, a peer, SPIs or a node");
-		return -EINVAL;
-	}
 	if (share && !node) {
 		NL_SET_ERR_MSG_ATTR(info->extack, share,
 				    "share needs node: the node whose sessions to share");
+		return -EINVAL;
+	}
+	if (!spi_i && !peer && !spis && !node) {
+		NL_SET_ERR_MSG(info->extack,
+			       "name the sessions: IKE SPIs, a peer, SPIs or a node");
 		return -EINVAL;
 	}
 	if (node) {
