@@ -166,12 +166,6 @@ int main(int argc, char **argv)
 		} else if (!strcmp(c, "move-node-to")) {
 			mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, 1);
 			mnl_attr_put(nlh, IPSEC_HA_A_TAKEOVER_SHARE, 0, NULL);
-		} else if (!strcmp(c, "move-node-zero")) {
-			mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, 0);
-		} else if (!strcmp(c, "move-share-value")) {
-			/* a flag with a payload */
-			mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, 2);
-			mnl_attr_put_u32(nlh, IPSEC_HA_A_TAKEOVER_SHARE, 1);
 		} else {
 			fprintf(stderr, "%s: unknown case %s\n", argv[0], c);
 			return 2;
@@ -179,7 +173,7 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: %s unknown-attr|duplicate-attr|wrong-type|foreign-attr|short-key|attr-on-get|attr-on-dump|\n"
 			"\tdemote|demote-node|demote-inbound|demote-unknown|demote-reply-attr|\n"
-			"\tmove-share-alone|move-node-peer|move-node-to|move-node-zero|move-share-value\n",
+			"\tmove-share-alone|move-node-peer|move-node-to\n",
 			argv[0]);
 		return 2;
 	}
