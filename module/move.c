@@ -189,57 +189,136 @@ static u32 ha_move_take(struct ha_net *hn, const u64 *refs, unsigned int n, u16 
 	return done;
 }
 
+/*
+ * A queue of entries that move_work acts on a group at a time: the
+ * entries of one key (a new owner, or an owner), in their order.
+ */
+struct ha_move_walk {
+	size_t size;					/* of an entry */
+	u16 (*key)(const void *ent);
+	/* Sets *refkey to the entry's object and says whether it is to act on. */
+	bool (*ref)(struct ha_net *hn, const void *ent, u64 *refkey);
+	/* Acts on the n refs of the group of key, in m->refs. */
+	void (*act)(struct ha_net *hn, struct ha_move *m, u16 key, unsigned int n, u32 *ikes);
+};
+
+/*
+ * Empties the nr entries of ents a group at a time: takes the key of the
+ * first entry, collects the refs of the entries with that key, acts on
+ * them, and keeps the other entries, in their order, for the next group.
+ */
+static void ha_move_walk(struct ha_net *hn, struct ha_move *m, void *ents, unsigned int *nr,
+			 const struct ha_move_walk *w, u32 *ikes)
+{
+	unsigned int i, n;
+	u8 *e = ents, *ei;
+	u16 key;
+
+	while (*nr) {
+		key = w->key(e);
+		for (i = 0, n = 0, ei = e; i < *nr; i++, ei += w->size)
+			if (w->key(ei) == key && w->ref(hn, ei, &m->refs[n]))
+				n++;
+		w->act(hn, m, key, n, ikes);
+		for (i = 0, n = 0, ei = e; i < *nr; i++, ei += w->size)
+			if (w->key(ei) != key)
+				memmove(e + n++ * w->size, ei, w->size);
+		*nr = n;
+	}
+}
+
+static u16 ha_move_ask_key(const void *ent)
+{
+	return ((const struct ha_wire_move *)ent)->to;
+}
+
+/* An asked object still this node's at the epoch the peer saw. */
+static bool ha_move_ask_ref(struct ha_net *hn, const void *ent, u64 *refkey)
+{
+	const struct ha_wire_move *a = ent;
+	struct ha_obj *obj = ha_store_find(&hn->store, ha_refkey(&a->ref));
+
+	if (!obj || obj->owner_epoch != a->owner_epoch)
+		return false;
+	*refkey = obj->refkey;
+	return true;
+}
+
+static void ha_move_ask_act(struct ha_net *hn, struct ha_move *m, u16 to, unsigned int n,
+			    u32 *ikes)
+{
+	if (ha_move_heard(hn, to))
+		ha_move_give(hn, m, m->refs, n, to);
+}
+
+static u16 ha_move_ref_key(const void *ent)
+{
+	return ((const struct ha_move_ref *)ent)->owner;
+}
+
+static bool ha_move_ref_ref(struct ha_net *hn, const void *ent, u64 *refkey)
+{
+	*refkey = ((const struct ha_move_ref *)ent)->refkey;
+	return true;
+}
+
+static void ha_move_given_act(struct ha_net *hn, struct ha_move *m, u16 owner, unsigned int n,
+			      u32 *ikes)
+{
+	unsigned int i, k;
+
+	ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_TAKEN,
+		    ha_move_take(hn, m->refs, n, owner, true, ikes));
+	/* What was asked for and came is no longer waited for. */
+	for (i = 0, k = 0; i < m->nr_want; i++) {
+		struct ha_obj *obj = ha_store_find(&hn->store, m->want[i].refkey);
+
+		if (!obj || obj->owner != hn->node_id)
+			m->want[k++] = m->want[i];
+	}
+	m->nr_want = k;
+}
+
+static void ha_move_fallback_act(struct ha_net *hn, struct ha_move *m, u16 owner,
+				 unsigned int n, u32 *ikes)
+{
+	ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_FALLBACK,
+		    ha_move_take(hn, m->refs, n, owner, false, ikes));
+}
+
+static const struct ha_move_walk ha_move_asks = {
+	.size = sizeof(struct ha_wire_move),
+	.key = ha_move_ask_key,
+	.ref = ha_move_ask_ref,
+	.act = ha_move_ask_act,
+};
+
+static const struct ha_move_walk ha_move_givens = {
+	.size = sizeof(struct ha_move_ref),
+	.key = ha_move_ref_key,
+	.ref = ha_move_ref_ref,
+	.act = ha_move_given_act,
+};
+
+static const struct ha_move_walk ha_move_fallbacks = {
+	.size = sizeof(struct ha_move_ref),
+	.key = ha_move_ref_key,
+	.ref = ha_move_ref_ref,
+	.act = ha_move_fallback_act,
+};
+
 /* Serves what peers asked of this node: gives it, grouped by new owner. */
 static void ha_move_serve_asks(struct ha_net *hn, struct ha_move *m)
 {
-	unsigned int i, n;
-	struct ha_obj *obj;
-	u16 to;
-
-	while (m->nr_ask) {
-		to = m->ask[0].to;
-		/* The entries for to, and the others kept for the next pass. */
-		for (i = 0, n = 0; i < m->nr_ask; i++) {
-			obj = ha_store_find(&hn->store, ha_refkey(&m->ask[i].ref));
-			if (m->ask[i].to == to && obj && obj->owner_epoch == m->ask[i].owner_epoch)
-				m->refs[n++] = obj->refkey;
-		}
-		if (ha_move_heard(hn, to))
-			ha_move_give(hn, m, m->refs, n, to);
-		for (i = 0, n = 0; i < m->nr_ask; i++)
-			if (m->ask[i].to != to)
-				m->ask[n++] = m->ask[i];
-		m->nr_ask = n;
-	}
+	ha_move_walk(hn, m, m->ask, &m->nr_ask, &ha_move_asks, NULL);
 }
 
 /* Promotes what owners handed to this node, grouped by owner. */
 static void ha_move_take_given(struct ha_net *hn, struct ha_move *m, u32 *ikes)
 {
-	unsigned int i, n, k;
-	u32 done;
-	u16 owner;
+	unsigned int i, k;
 
-	while (m->nr_in) {
-		owner = m->in[0].owner;
-		for (i = 0, n = 0; i < m->nr_in; i++)
-			if (m->in[i].owner == owner)
-				m->refs[n++] = m->in[i].refkey;
-		done = ha_move_take(hn, m->refs, n, owner, true, ikes);
-		ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_TAKEN, done);
-		/* What was asked for and came is no longer waited for. */
-		for (i = 0, k = 0; i < m->nr_want; i++) {
-			struct ha_obj *obj = ha_store_find(&hn->store, m->want[i].refkey);
-
-			if (!obj || obj->owner != hn->node_id)
-				m->want[k++] = m->want[i];
-		}
-		m->nr_want = k;
-		for (i = 0, n = 0; i < m->nr_in; i++)
-			if (m->in[i].owner != owner)
-				m->in[n++] = m->in[i];
-		m->nr_in = n;
-	}
+	ha_move_walk(hn, m, m->in, &m->nr_in, &ha_move_givens, ikes);
 	if (!m->nr_want)
 		return;
 	/* Those of the wanted that some other node took meanwhile drop out. */
@@ -260,24 +339,9 @@ static void ha_move_take_given(struct ha_net *hn, struct ha_move *m, u32 *ikes)
  */
 static void ha_move_fallback(struct ha_net *hn, struct ha_move *m, u32 *ikes)
 {
-	unsigned int i, n, k;
-	u32 done;
-	u16 owner;
-
 	if (!m->nr_want || time_before(jiffies, m->want_until))
 		return;
-	while (m->nr_want) {
-		owner = m->want[0].owner;
-		for (i = 0, n = 0; i < m->nr_want; i++)
-			if (m->want[i].owner == owner)
-				m->refs[n++] = m->want[i].refkey;
-		done = ha_move_take(hn, m->refs, n, owner, false, ikes);
-		ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_FALLBACK, done);
-		for (i = 0, k = 0; i < m->nr_want; i++)
-			if (m->want[i].owner != owner)
-				m->want[k++] = m->want[i];
-		m->nr_want = k;
-	}
+	ha_move_walk(hn, m, m->want, &m->nr_want, &ha_move_fallbacks, ikes);
 }
 
 /* Sends the GIVEN entries not confirmed yet again, until HA_MOVE_CONFIRM. */
@@ -485,13 +549,18 @@ static u8 ha_move_family(const struct ha_move_sel *sel)
 	return sel->peer_len == 4 ? HA_AF_INET : HA_AF_INET6;
 }
 
+static int ha_move_seed_node(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
+			     struct ha_move_scan *s, const char **why);
+
 /* The sessions' first SPIs: what the selection names directly. */
-static int ha_move_seed(struct ha_net *hn, const struct ha_move_sel *sel,
+static int ha_move_seed(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
 			struct ha_move_scan *s, const char **why)
 {
 	struct ha_obj *obj;
 	unsigned int i;
 
+	if (sel->node)
+		return ha_move_seed_node(hn, sel, to, s, why);
 	if (sel->has_ike) {
 		obj = ha_ike_find(hn, sel->ike_spi_i, sel->ike_spi_r);
 		if (!obj || ha_ike_decode(obj, &s->w->ike)) {
@@ -740,7 +809,7 @@ int ha_move(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
 	s.w = kvmalloc(sizeof(*s.w), GFP_KERNEL);
 	if (!s.spis || !s.listed || !s.keys || !s.ends || !s.w)
 		goto out;
-	err = ha_move_seed(hn, sel, &s, &res->why);
+	err = ha_move_seed(hn, sel, to, &s, &res->why);
 	if (err)
 		goto out;
 	ha_move_whole_sessions(hn, &s);
@@ -752,7 +821,12 @@ int ha_move(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
 		goto out;
 	}
 	if (!s.nr_sas) {
-		res->why = "no SA matches";
+		if (!sel->node)
+			res->why = "no SA matches";
+		else if (sel->share)
+			res->why = "the share rule gives the new owner none of the node's sessions";
+		else
+			res->why = "the node owns no SA";
 		err = -ENOENT;
 		goto out;
 	}
@@ -876,19 +950,27 @@ static unsigned int ha_share_survivors(struct ha_net *hn, u16 node, u16 *nodes)
 	return n;
 }
 
-/**
- * ha_share_select() - this node's share of the objects a node owns
- * @hn: the namespace's member
- * @node: the failed node
- * @refs: set to the refs of this node's share (kvfree() them), SAs first
- * @nr: set to their number
- *
- * Context: process context, store.lock held.
- * Return: 0 or -ENOMEM.
+/*
+ * Whether node owns obj. Mirrored objects carry their owner; with local,
+ * the objects this node runs count as this node's too.
  */
-int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr)
+static bool ha_share_owns(struct ha_net *hn, const struct ha_obj *obj, u16 node, bool local)
 {
-	unsigned int nr_nodes, nr_spis = 0, nr_map = 0, max = hn->store.count + 1;
+	if (obj->flags & HA_OBJ_DELETED)
+		return false;
+	if (obj->flags & HA_OBJ_LOCAL)
+		return local && node == hn->node_id;
+	return obj->owner == node;
+}
+
+/*
+ * The objects node owns whose session the share rule over nodes gives
+ * to winner: their refs, SAs first, in *refs (kvfree() them), *nr of them.
+ */
+static int ha_share_pick(struct ha_net *hn, u16 node, bool local, const u16 *nodes,
+			 unsigned int nr_nodes, u16 winner, u64 **refs, unsigned int *nr)
+{
+	unsigned int nr_spis = 0, nr_map = 0, max = hn->store.count + 1;
 	struct ha_share_spi *spis = NULL, want;
 	struct ha_share_map *map = NULL, *hit, mk;
 	union {
@@ -896,7 +978,6 @@ int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr)
 		struct ha_wire_policy pol;
 		struct ha_wire_ike ike;
 	} *w = NULL;
-	u16 *nodes = NULL;
 	struct ha_obj *obj;
 	unsigned int i, n = 0;
 	u64 *out = NULL;
@@ -905,19 +986,17 @@ int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr)
 	u8 kind;
 
 	lockdep_assert_held(&hn->store.lock);
-	nodes = kmalloc_array(HA_PEERS_MAX + 1, sizeof(*nodes), GFP_KERNEL);
 	spis = kvmalloc_array(max, sizeof(*spis), GFP_KERNEL);
 	map = kvmalloc_array(max, sizeof(*map), GFP_KERNEL);
 	out = kvmalloc_array(max, sizeof(*out), GFP_KERNEL);
 	w = kvmalloc(sizeof(*w), GFP_KERNEL);
-	if (!nodes || !spis || !map || !out || !w)
+	if (!spis || !map || !out || !w)
 		goto fail;
-	nr_nodes = ha_share_survivors(hn, node, nodes);
 
 	/* The CHILD SAs of the node's IKE contexts take their context's key. */
 	list_for_each_entry(obj, &hn->store.objs, all) {
-		if (obj->kind != HA_OBJ_IKE || obj->owner != node ||
-		    (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)) || ha_ike_decode(obj, &w->ike))
+		if (obj->kind != HA_OBJ_IKE || !ha_share_owns(hn, obj, node, local) ||
+		    ha_ike_decode(obj, &w->ike))
 			continue;
 		/* The SPI pair: IKE contexts have no cluster-wide ref. */
 		key = jhash(obj->nkey.addr, 2 * sizeof(u64), HA_SHARE_SEED);
@@ -930,8 +1009,7 @@ int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr)
 	/* SAs, then policies: a policy finds its SAs' key by their addresses. */
 	for (kind = HA_OBJ_SA; ; kind = HA_OBJ_POLICY) {
 		list_for_each_entry(obj, &hn->store.objs, all) {
-			if (obj->kind != kind || obj->owner != node ||
-			    (obj->flags & (HA_OBJ_LOCAL | HA_OBJ_DELETED)))
+			if (obj->kind != kind || !ha_share_owns(hn, obj, node, local))
 				continue;
 			if (kind == HA_OBJ_SA) {
 				if (ha_obj_decode(obj, &w->sa, NULL))
@@ -952,7 +1030,7 @@ int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr)
 				hit = bsearch(&mk, map, nr_map, sizeof(*map), ha_share_cmp_map);
 				key = hit ? hit->key : mk.addrs;
 			}
-			if (ha_share_winner(key, nodes, nr_nodes) == hn->node_id && n < max)
+			if (ha_share_winner(key, nodes, nr_nodes) == winner && n < max)
 				out[n++] = obj->refkey;
 			cond_resched();
 		}
@@ -969,6 +1047,79 @@ fail:
 	kvfree(w);
 	kvfree(map);
 	kvfree(spis);
+	return err;
+}
+
+/**
+ * ha_share_select() - this node's share of the objects a node owns
+ * @hn: the namespace's member
+ * @node: the failed node
+ * @refs: set to the refs of this node's share (kvfree() them), SAs first
+ * @nr: set to their number
+ *
+ * Context: process context, store.lock held.
+ * Return: 0 or -ENOMEM.
+ */
+int ha_share_select(struct ha_net *hn, u16 node, u64 **refs, unsigned int *nr)
+{
+	unsigned int nr_nodes;
+	u16 *nodes;
+	int err;
+
+	lockdep_assert_held(&hn->store.lock);
+	nodes = kmalloc_array(HA_PEERS_MAX + 1, sizeof(*nodes), GFP_KERNEL);
+	if (!nodes)
+		return -ENOMEM;
+	nr_nodes = ha_share_survivors(hn, node, nodes);
+	err = ha_share_pick(hn, node, false, nodes, nr_nodes, hn->node_id, refs, nr);
+	kfree(nodes);
+	return err;
+}
+
+/*
+ * The seeds of move node N [share]: the SPIs of the SAs node owns, or
+ * with share those whose session the share rule gives to, computed over
+ * the nodes alive now (this node and the peers it hears, node among them
+ * while it is alive), as a promote with share computes it.
+ */
+static int ha_move_seed_node(struct ha_net *hn, const struct ha_move_sel *sel, u16 to,
+			     struct ha_move_scan *s, const char **why)
+{
+	unsigned int i, nr_nodes, nr = 0;
+	struct ha_obj *obj;
+	u64 *refs = NULL;
+	u16 *nodes;
+	int err;
+
+	if (!sel->share) {
+		list_for_each_entry(obj, &hn->store.objs, all) {
+			if (obj->kind == HA_OBJ_SA && ha_share_owns(hn, obj, sel->node, true))
+				ha_move_add_spi(s, obj->nkey.spi);
+			cond_resched();
+		}
+		return 0;
+	}
+	nodes = kmalloc_array(HA_PEERS_MAX + 1, sizeof(*nodes), GFP_KERNEL);
+	if (!nodes)
+		return -ENOMEM;
+	nr_nodes = ha_share_survivors(hn, 0, nodes);
+	for (i = 0; i < nr_nodes && nodes[i] != to; i++)
+		;
+	if (i == nr_nodes) {
+		*why = "the new owner is not heard on the link";
+		err = -EHOSTUNREACH;
+		goto out;
+	}
+	err = ha_share_pick(hn, sel->node, true, nodes, nr_nodes, to, &refs, &nr);
+	if (err)
+		goto out;
+	for (i = 0; i < nr; i++) {
+		obj = ha_store_find(&hn->store, refs[i]);
+		if (obj && obj->kind == HA_OBJ_SA)
+			ha_move_add_spi(s, obj->nkey.spi);
+	}
+	kvfree(refs);
+out:
 	kfree(nodes);
 	return err;
 }

@@ -19,6 +19,12 @@ struct ha_move_sel {
 	u8 peer[16];
 	unsigned int nr_spis;		/* the sessions of these SAs */
 	u32 spis[HA_MOVE_SPIS_MAX];
+	/*
+	 * The sessions node owns, alone: all of them, or with share those
+	 * that the share rule over the nodes alive now gives the new owner.
+	 */
+	u16 node;
+	bool share;
 };
 
 struct ha_move_result {

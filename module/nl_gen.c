@@ -63,12 +63,14 @@ static const struct nla_policy ipsec_ha_demote_nl_policy[IPSEC_HA_A_TAKEOVER_NOD
 };
 
 /* IPSEC_HA_CMD_MOVE - do */
-static const struct nla_policy ipsec_ha_move_nl_policy[IPSEC_HA_A_TAKEOVER_SPIS + 1] = {
+static const struct nla_policy ipsec_ha_move_nl_policy[IPSEC_HA_A_TAKEOVER_SHARE + 1] = {
 	[IPSEC_HA_A_TAKEOVER_TO] = NLA_POLICY_MIN(NLA_U16, 1),
 	[IPSEC_HA_A_TAKEOVER_IKE_SPI_I] = { .type = NLA_U64, },
 	[IPSEC_HA_A_TAKEOVER_IKE_SPI_R] = { .type = NLA_U64, },
 	[IPSEC_HA_A_TAKEOVER_PEER] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[IPSEC_HA_A_TAKEOVER_SPIS] = NLA_POLICY_RANGE(NLA_BINARY, 4, 256),
+	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IPSEC_HA_A_TAKEOVER_SHARE] = { .type = NLA_FLAG, },
 };
 
 /* IPSEC_HA_CMD_IKE_ADD - do */
@@ -218,7 +220,7 @@ const struct genl_split_ops ipsec_ha_nl_ops[18] = {
 		.cmd		= IPSEC_HA_CMD_MOVE,
 		.doit		= ipsec_ha_nl_move_doit,
 		.policy		= ipsec_ha_move_nl_policy,
-		.maxattr	= IPSEC_HA_A_TAKEOVER_SPIS,
+		.maxattr	= IPSEC_HA_A_TAKEOVER_SHARE,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -144,6 +144,8 @@ static int ha_nl_move_sel(struct genl_info *info, struct ha_move_sel *sel)
 	struct nlattr *spi_r = info->attrs[IPSEC_HA_A_TAKEOVER_IKE_SPI_R];
 	struct nlattr *peer = info->attrs[IPSEC_HA_A_TAKEOVER_PEER];
 	struct nlattr *spis = info->attrs[IPSEC_HA_A_TAKEOVER_SPIS];
+	struct nlattr *node = info->attrs[IPSEC_HA_A_TAKEOVER_NODE];
+	struct nlattr *share = info->attrs[IPSEC_HA_A_TAKEOVER_SHARE];
 	unsigned int i;
 
 	if (!!spi_i != !!spi_r) {
@@ -151,9 +153,30 @@ static int ha_nl_move_sel(struct genl_info *info, struct ha_move_sel *sel)
 				    "an IKE session needs both SPIs");
 		return -EINVAL;
 	}
-	if (!spi_i && !peer && !spis) {
-		NL_SET_ERR_MSG(info->extack, "name the sessions: IKE SPIs, a peer or SPIs");
+	if (share && !node) {
+		NL_SET_ERR_MSG_ATTR(info->extack, share,
+				    "share needs node: the node whose sessions to share");
 		return -EINVAL;
+	}
+	if (!spi_i && !peer && !spis && !node) {
+		NL_SET_ERR_MSG(info->extack,
+			       "name the sessions: IKE SPIs, a peer, SPIs or a node");
+		return -EINVAL;
+	}
+	if (node) {
+		/* A node's sessions, or its share: no other selector adds to them. */
+		if (spi_i || peer || spis) {
+			NL_SET_ERR_MSG_ATTR(info->extack, node,
+					    "node names the sessions alone: no IKE SPIs, peer or SPIs with it");
+			return -EINVAL;
+		}
+		sel->node = nla_get_u16(node);
+		sel->share = !!share;
+		if (sel->node == nla_get_u16(info->attrs[IPSEC_HA_A_TAKEOVER_TO])) {
+			NL_SET_ERR_MSG_ATTR(info->extack, node, "node and to are the same node");
+			return -EINVAL;
+		}
+		return 0;
 	}
 	if (spi_i) {
 		sel->has_ike = true;

@@ -5,6 +5,7 @@
  *
  *   nl_raw CASE    exit 1 and "Error: <extack>" if refused, 0 if accepted
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,9 +154,26 @@ int main(int argc, char **argv)
 		/* an attribute of demote's reply, never of its request */
 		nlh = genl_msg(family, IPSEC_HA_CMD_DEMOTE);
 		mnl_attr_put_u32(nlh, IPSEC_HA_A_TAKEOVER_SAS, 1);
+	} else if (!strncmp(c, "move-", 5)) {
+		/* move requests the tool refuses before sending them */
+		nlh = genl_msg(family, IPSEC_HA_CMD_MOVE);
+		mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_TO, 1);
+		if (!strcmp(c, "move-share-alone")) {
+			mnl_attr_put(nlh, IPSEC_HA_A_TAKEOVER_SHARE, 0, NULL);
+		} else if (!strcmp(c, "move-node-peer")) {
+			mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, 2);
+			mnl_attr_put_u32(nlh, IPSEC_HA_A_TAKEOVER_PEER, htonl(0xc0000264));
+		} else if (!strcmp(c, "move-node-to")) {
+			mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, 1);
+			mnl_attr_put(nlh, IPSEC_HA_A_TAKEOVER_SHARE, 0, NULL);
+		} else {
+			fprintf(stderr, "%s: unknown case %s\n", argv[0], c);
+			return 2;
+		}
 	} else {
 		fprintf(stderr, "usage: %s unknown-attr|duplicate-attr|wrong-type|foreign-attr|short-key|attr-on-get|attr-on-dump|\n"
-			"\tdemote|demote-node|demote-inbound|demote-unknown|demote-reply-attr\n",
+			"\tdemote|demote-node|demote-inbound|demote-unknown|demote-reply-attr|\n"
+			"\tmove-share-alone|move-node-peer|move-node-to\n",
 			argv[0]);
 		return 2;
 	}

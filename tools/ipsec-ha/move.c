@@ -19,12 +19,13 @@
 #define MOVE_SPIS_MAX 64	/* the kernel's limit */
 
 struct move_req {
-	bool have_ike, have_peer, have_to;
+	bool have_ike, have_peer, have_to, have_node, share;
 	uint64_t spi_i, spi_r;
 	struct ha_group peer;
 	unsigned int nr_spis;
 	uint32_t spis[MOVE_SPIS_MAX];
 	uint16_t to;
+	uint16_t node;
 };
 
 /* "SPI[,SPI...]": 1 to MOVE_SPIS_MAX numbers. */
@@ -50,7 +51,7 @@ static int move_parse(const struct cmd *c, int argc, char **argv, struct move_re
 	int i = 1;
 
 	while (i < argc) {
-		static const char *const kws[] = { "ike", "peer", "spi", "to" };
+		static const char *const kws[] = { "ike", "peer", "spi", "to", "node", "share" };
 		const char *v;
 		bool known = false;
 
@@ -58,6 +59,15 @@ static int move_parse(const struct cmd *c, int argc, char **argv, struct move_re
 			known |= !strcmp(argv[i], kws[k]);
 		if (!known)
 			return usage_error(c->name, "%s: unexpected argument '%s'", c->name, argv[i]);
+		if (!strcmp(argv[i], "share")) {
+			/* A flag: it takes no value. */
+			if (r->share)
+				return usage_error(c->name, "%s: unexpected argument '%s'",
+						   c->name, argv[i]);
+			r->share = true;
+			i++;
+			continue;
+		}
 		v = kw_value(c->name, c->name, argc - i, argv + i);
 		if (!v)
 			return EXIT_USAGE;
@@ -80,6 +90,11 @@ static int move_parse(const struct cmd *c, int argc, char **argv, struct move_re
 				return usage_error(c->name,
 						   "%s: invalid spi '%s' (expected SPI[,SPI...], at most %d)",
 						   c->name, v, MOVE_SPIS_MAX);
+		} else if (!strcmp(argv[i], "node") && !r->have_node) {
+			if (parse_u16(v, &r->node) || !r->node)
+				return usage_error(c->name, "%s: invalid node '%s' (expected 1..65535)",
+						   c->name, v);
+			r->have_node = true;
 		} else if (!strcmp(argv[i], "to") && !r->have_to) {
 			if (parse_u16(v, &r->to) || !r->to)
 				return usage_error(c->name, "%s: invalid node '%s' (expected 1..65535)",
@@ -90,11 +105,18 @@ static int move_parse(const struct cmd *c, int argc, char **argv, struct move_re
 		}
 		i += 2;
 	}
-	if (!r->have_ike && !r->have_peer && !r->nr_spis)
-		return usage_error(c->name, "%s: name the sessions: ike SPI_I SPI_R, peer ADDR or spi SPI",
+	if (r->share && !r->have_node)
+		return usage_error(c->name, "%s: share needs node N", c->name);
+	if (!r->have_ike && !r->have_peer && !r->nr_spis && !r->have_node)
+		return usage_error(c->name,
+				   "%s: name the sessions: ike SPI_I SPI_R, peer ADDR, spi SPI or node N",
 				   c->name);
+	if (r->have_node && (r->have_ike || r->have_peer || r->nr_spis))
+		return usage_error(c->name, "%s: node N names the sessions alone", c->name);
 	if (!r->have_to)
 		return usage_error(c->name, "%s: to NODE is required", c->name);
+	if (r->have_node && r->node == r->to)
+		return usage_error(c->name, "%s: node and to are the same node", c->name);
 	return 0;
 }
 
@@ -176,6 +198,10 @@ static int move_run(struct ctx *ctx, int argc, char **argv)
 	}
 	if (r.nr_spis)
 		mnl_attr_put(nlh, IPSEC_HA_A_TAKEOVER_SPIS, r.nr_spis * sizeof(uint32_t), r.spis);
+	if (r.have_node)
+		mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, r.node);
+	if (r.share)
+		mnl_attr_put(nlh, IPSEC_HA_A_TAKEOVER_SHARE, 0, NULL);
 	memset(&v, 0, sizeof(v));
 	ret = genl_do(&g, nlh, &attrs_takeover, move_cb, &v);
 	genl_close(&g);
@@ -188,11 +214,16 @@ static int move_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_move = {
 	.name = "move",
 	.run = move_run,
-	.synopsis = "ipsec-ha [-j [-p]] move { ike SPI_I SPI_R | peer ADDR | spi SPI[,SPI...] } to NODE\n",
+	.synopsis = "ipsec-ha [-j [-p]] move { ike SPI_I SPI_R | peer ADDR | spi SPI[,SPI...] |\n"
+		    "                         node N [share] } to NODE\n",
 	.help = "Hand sessions to node NODE, a live node, without renegotiation: one IKE\n"
 		"session (ike SPI_I SPI_R), the sessions of a peer address, or those of\n"
-		"CHILD SAs (spi: up to 64). A session is always a whole IKE session with\n"
-		"all its CHILD SAs and their policies; the selectors add up. Their owner\n"
+		"CHILD SAs (spi: up to 64), or every session node N owns (node N: a\n"
+		"maintenance drain). With share, only those of N's sessions that the\n"
+		"share rule of promote, computed over the nodes alive now, gives to NODE:\n"
+		"rebalancing when NODE joins or comes back. A session is always a whole\n"
+		"IKE session with all its CHILD SAs and their policies; ike, peer and spi\n"
+		"add up, node stands alone; at most 2048 SAs and policies. Their owner\n"
 		"removes them from its SAD and SPD and hands them over with their final\n"
 		"counters; NODE installs them starting right after those (no margin) and\n"
 		"its IKE daemon rebuilds the IKE SA. Runs on any node: a node that does\n"

@@ -135,7 +135,12 @@ t "policy list bad peer" 2 "policy list: peer '10.0.0.0/8': not an IPv4" -- poli
 t "peers extra argument" 2 "peers: unexpected argument 'list'.*help peers" -- peers list
 t "promote share without node" 2 "promote: share needs node N" -- promote share
 t "demote share" 2 "unexpected argument 'share'" -- demote share node 1
-t "move without sessions" 2 "name the sessions: ike SPI_I SPI_R, peer ADDR or spi SPI" -- move to 2
+t "move without sessions" 2 "name the sessions: ike SPI_I SPI_R, peer ADDR, spi SPI or node N" -- move to 2
+t "move: share without node" 2 "share needs node N" -- move share to 2
+t "move: node with another selector" 2 "node N names the sessions alone" -- move node 1 peer 192.0.2.1 to 2
+t "move: node 0" 2 "invalid node '0'" -- move node 0 share to 2
+t "move: node and to the same" 2 "node and to are the same node" -- move node 2 share to 2
+t "move: share twice" 2 "unexpected argument 'share'" -- move node 1 share share to 2
 t "move without to" 2 "move: to NODE is required" -- move spi 0xc1000001
 t "move to node 0" 2 "invalid node '0'" -- move spi 1 to 0
 t "move: a bad SPI in the list" 2 "invalid spi '1,x'" -- move spi 1,x to 2
