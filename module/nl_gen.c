@@ -62,17 +62,6 @@ static const struct nla_policy ipsec_ha_demote_nl_policy[IPSEC_HA_A_TAKEOVER_NOD
 	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
-/* IPSEC_HA_CMD_MOVE - do */
-static const struct nla_policy ipsec_ha_move_nl_policy[IPSEC_HA_A_TAKEOVER_SHARE + 1] = {
-	[IPSEC_HA_A_TAKEOVER_TO] = NLA_POLICY_MIN(NLA_U16, 1),
-	[IPSEC_HA_A_TAKEOVER_IKE_SPI_I] = { .type = NLA_U64, },
-	[IPSEC_HA_A_TAKEOVER_IKE_SPI_R] = { .type = NLA_U64, },
-	[IPSEC_HA_A_TAKEOVER_PEER] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[IPSEC_HA_A_TAKEOVER_SPIS] = NLA_POLICY_RANGE(NLA_BINARY, 4, 256),
-	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
-	[IPSEC_HA_A_TAKEOVER_SHARE] = { .type = NLA_FLAG, },
-};
-
 /* IPSEC_HA_CMD_IKE_ADD - do */
 static const struct nla_policy ipsec_ha_ike_add_nl_policy[IPSEC_HA_A_IKE_DAEMON_STATE + 1] = {
 	[IPSEC_HA_A_IKE_SPI_I] = NLA_POLICY_MIN(NLA_U64, 1),
@@ -122,6 +111,17 @@ static const struct nla_policy ipsec_ha_ike_set_nl_policy[IPSEC_HA_A_IKE_DAEMON_
 static const struct nla_policy ipsec_ha_ike_del_nl_policy[IPSEC_HA_A_IKE_SPI_R + 1] = {
 	[IPSEC_HA_A_IKE_SPI_I] = NLA_POLICY_MIN(NLA_U64, 1),
 	[IPSEC_HA_A_IKE_SPI_R] = NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+/* IPSEC_HA_CMD_MOVE - do */
+static const struct nla_policy ipsec_ha_move_nl_policy[IPSEC_HA_A_TAKEOVER_SHARE + 1] = {
+	[IPSEC_HA_A_TAKEOVER_TO] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IPSEC_HA_A_TAKEOVER_IKE_SPI_I] = { .type = NLA_U64, },
+	[IPSEC_HA_A_TAKEOVER_IKE_SPI_R] = { .type = NLA_U64, },
+	[IPSEC_HA_A_TAKEOVER_PEER] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[IPSEC_HA_A_TAKEOVER_SPIS] = NLA_POLICY_RANGE(NLA_BINARY, 4, 256),
+	[IPSEC_HA_A_TAKEOVER_NODE] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IPSEC_HA_A_TAKEOVER_SHARE] = { .type = NLA_FLAG, },
 };
 
 /* Ops whose request lists no attribute: every attribute is refused. */
@@ -217,13 +217,6 @@ const struct genl_split_ops ipsec_ha_nl_ops[18] = {
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
-		.cmd		= IPSEC_HA_CMD_MOVE,
-		.doit		= ipsec_ha_nl_move_doit,
-		.policy		= ipsec_ha_move_nl_policy,
-		.maxattr	= IPSEC_HA_A_TAKEOVER_SHARE,
-		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
-	},
-	{
 		.cmd		= IPSEC_HA_CMD_IKE_ADD,
 		.doit		= ipsec_ha_nl_ike_add_doit,
 		.policy		= ipsec_ha_ike_add_nl_policy,
@@ -257,6 +250,13 @@ const struct genl_split_ops ipsec_ha_nl_ops[18] = {
 		.policy		= ipsec_ha_reject_all_nl_policy,
 		.maxattr	= 1,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= IPSEC_HA_CMD_MOVE,
+		.doit		= ipsec_ha_nl_move_doit,
+		.policy		= ipsec_ha_move_nl_policy,
+		.maxattr	= IPSEC_HA_A_TAKEOVER_SHARE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

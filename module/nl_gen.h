@@ -30,7 +30,6 @@ int ipsec_ha_nl_peer_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb);
 int ipsec_ha_nl_promote_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_demote_doit(struct sk_buff *skb, struct genl_info *info);
-int ipsec_ha_nl_move_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_ike_add_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_ike_set_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec_ha_nl_ike_del_doit(struct sk_buff *skb, struct genl_info *info);
@@ -38,6 +37,7 @@ int ipsec_ha_nl_ike_get_dumpit(struct sk_buff *skb,
 			       struct netlink_callback *cb);
 int ipsec_ha_nl_ike_export_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb);
+int ipsec_ha_nl_move_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	IPSEC_HA_NLGRP_EVENTS,
