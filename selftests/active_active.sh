@@ -77,11 +77,13 @@ node_id() { echo "${1#n}"; }
 # mirrored NS NODE: how many objects NS mirrors of NODE (its peers entry).
 # mirrors_others NS PER: NS mirrors PER objects per session of every other node.
 mirrors_others() {
-	local want=() m
+	local peers m
+	peers=$(ha "$1" -j peers)
 	for m in n1 n2 n3; do
-		[ "$m" = "$1" ] || want+=("${m#n} $(( $(sessions_of "$m" | wc -l) * $2 ))")
+		[ "$m" = "$1" ] ||
+			[ "$(jq ".[] | select(.node_id == ${m#n}) | .objects" <<< "$peers")" = \
+				$(( $(sessions_of "$m" | wc -l) * $2 )) ] || { echo "$peers"; return 1; }
 	done
-	[ "$(ha "$1" -j peers | jq -r '.[] | "\(.node_id) \(.objects)"' | sort)" = "$(printf '%s\n' "${want[@]}")" ]
 }
 lost() { [ "$(ha "$1" -j peers | jq ".[] | select(.node_id == $2) | .last_heard")" -gt 3000 ]; }
 stat() { stat_or0 "$1" "$2"; }
