@@ -21,7 +21,7 @@
 #    node, hashed on the addresses (fib_multipath_hash_policy 0), so that
 #    the peer's ESP and its IKE traffic take the same node. The peers
 #    (203.0.113.x, in the namespace peer) are chosen by `ip route get` so
-#    that n1 serves three of them and n2 and n3 two each; each session (an
+#    that n1 serves four of them and n2 and n3 two each; each session (an
 #    SA pair, its policies and an IKE context) is created on the node that
 #    the router sends its peer to. Every node has `node set activate
 #    gone` and nobody promotes anything. n1 fails: its nexthop is removed
@@ -51,7 +51,7 @@ cl_require
 # Each flow: one echo every INTERVAL s (slower on a slow kernel).
 INTERVAL=0.1
 [ "$slow" = 1 ] || INTERVAL=0.25
-POST=2			# seconds of traffic once every flow answers again
+POST=1			# seconds of traffic once every flow answers again
 GAP_MAX=$((1500 * slow))	# ms: longest pause a survivor's session may see
 
 declare -A NODE=()	# session -> node that runs it (n1 ...)
@@ -377,7 +377,7 @@ route_map() {
 		for (i = 1; i < NF; i++) if ($i == "via") print $3, "n" substr($(i + 1), length($(i + 1)))
 	}'
 }
-declare -A quota=([n1]=3 [n2]=2 [n3]=2) got=([n1]=0 [n2]=0 [n3]=0)
+declare -A quota=([n1]=4 [n2]=2 [n3]=2) got=([n1]=0 [n2]=0 [n3]=0)
 s=0
 while read -r p n; do
 	[ "${got[$n]:-9}" -lt "${quota[$n]}" ] || continue
@@ -386,7 +386,7 @@ while read -r p n; do
 	OUT[$s]=$(printf '0xb1%06x' "$s") IN[$s]=$(printf '0xb2%06x' "$s")
 done < <(route_map $(seq -f '203.0.113.%g' 1 64))
 echo "# rt spreads the peers: $(for s in $(all_sessions); do printf '%s->%s ' "${PEER[$s]}" "${NODE[$s]}"; done)"
-check_eq "the router spreads peers over all three nodes (3, 2 and 2 chosen)" "3 2 2" \
+check_eq "the router spreads peers over all three nodes (4, 2 and 2 chosen)" "4 2 2" \
 	"${got[n1]} ${got[n2]} ${got[n3]}"
 for s in "${!NODE[@]}"; do ip -n peer addr add "${PEER[$s]}/24" dev lan0; done
 read -r -a S1 <<< "$(sessions_of n1 | tr '\n' ' ')"
@@ -462,6 +462,9 @@ for s in "${S1[@]}"; do
 	esac
 done
 check_eq "n1's peers now go to n2 or n3" "${#S1[@]}" $(( ${#S1n2[@]} + ${#S1n3[@]} ))
+# (Which survivor gets which of n1's peers is the router's choice: both
+# usually get some, but all four may go to one.)
+[ ${#S1n2[@]} -gt 0 ] && [ ${#S1n3[@]} -gt 0 ] || echo "# note: all of n1's peers go to one survivor this time"
 lost_both() { lost n2 1 && lost n3 1; }
 check "n2 and n3 lose n1" wait_until 10 lost_both
 lost_t=$(cl_now)
