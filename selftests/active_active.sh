@@ -52,7 +52,7 @@ cl_require
 INTERVAL=0.1
 [ "$slow" = 1 ] || INTERVAL=0.25
 POST=1			# seconds of traffic once every flow answers again
-GAP_MAX=$((1500 * slow))	# ms: longest pause a survivor's session may see
+GAP_MAX=$((2000 * slow))	# ms: longest pause a survivor's session may see (TCG stalls reach ~1.1 s)
 
 declare -A NODE=()	# session -> node that runs it (n1 ...)
 declare -A PEER=()	# session -> the peer's address
