@@ -893,3 +893,75 @@ cl_cleanup() {
 	done
 	cleanup
 }
+
+# --- several sessions, several topologies --------------------------------
+
+# cl_teardown: ends the background jobs and deletes every namespace, keeping
+# $tmp and the cluster key, so that a test can build a second topology with
+# cl_setup.
+cl_teardown() {
+	local name pid ns
+	for name in "${!CL_PIDS[@]}"; do
+		pid=${CL_PIDS[$name]}
+		kill -KILL "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
+		unset "CL_PIDS[$name]"
+	done
+	for ns in "${namespaces[@]}"; do
+		ip netns del "$ns" 2> /dev/null
+	done
+	namespaces=() CL_NODES=() CL_CUT=() CL_VIP_NODE=
+	CL_MAC=() CL_IN_MAC=()
+	rm -f "$tmp/timeline"
+}
+
+# cl_keys SPI...: a random AEAD key in CL_KEY for each SPI that has none
+# (in this shell: not from $(...)).
+cl_keys() {	# (one read of /dev/urandom for all: forks are slow in a guest)
+	local spi hex i=0
+	hex=$(od -An -tx1 -v -N $((20 * $#)) /dev/urandom | tr -d ' \n')
+	for spi in "$@"; do
+		[ -n "${CL_KEY[$spi]:-}" ] || CL_KEY[$spi]=0x${hex:$((40 * i)):40}
+		i=$((i + 1))
+	done
+}
+
+# cl_pair_states A B SPI_AB SPI_BA REQID: `ip -batch` lines for a
+# transport-mode AES-GCM SA pair between addresses A and B (SPI_AB carries
+# A->B); the same lines on both ends. The keys come from CL_KEY (cl_keys).
+cl_pair_states() {
+	local spi src dst
+	for spi in "$3" "$4"; do
+		if [ "$spi" = "$3" ]; then src=$1 dst=$2; else src=$2 dst=$1; fi
+		echo "xfrm state add src $src dst $dst proto esp spi $spi reqid $5 mode transport" \
+			"aead rfc4106(gcm(aes)) ${CL_KEY[$spi]} 128 replay-window 64"
+	done
+}
+
+# cl_pair_policies LOCAL REMOTE REQID: `ip -batch` lines for LOCAL's out and
+# in policies of the transport-mode SA pair with REMOTE.
+cl_pair_policies() {
+	echo "xfrm policy add src $1 dst $2 dir out tmpl src $1 dst $2 proto esp reqid $3 mode transport"
+	echo "xfrm policy add src $2 dst $1 dir in tmpl src $2 dst $1 proto esp reqid $3 mode transport"
+}
+
+# cl_ownership_of NS SPI...: the lines of cl_ownership NS for these SPIs.
+cl_ownership_of() {
+	local ns=$1
+	shift
+	cl_ownership "$ns" | awk -v l="$*" 'BEGIN { n = split(l, a, " "); for (i = 1; i <= n; i++) w[a[i]] = 1 } ($1 in w)'
+}
+
+# cl_esp_gaps PCAP FROM_MS TO_MS: per SPI seen in PCAP between FROM and TO
+# (ms since the epoch), "SPI PACKETS MAX_GAP_MS": the longest time without
+# a packet on it in that span, its ends included. How steadily each SA
+# carried traffic.
+cl_esp_gaps() {
+	tcpdump -r "$1" -n -tt esp 2> /dev/null | awk -v from="$2" -v to="$3" '
+		{ t = $1 * 1000; if (t < from || t > to) next
+		  if (!match($0, /spi=0x[0-9a-f]+/)) next
+		  s = substr($0, RSTART + 4, RLENGTH - 4)
+		  g = t - (s in last ? last[s] : from); if (g > gap[s]) gap[s] = g
+		  last[s] = t; n[s]++ }
+		END { for (s in n) { g = to - last[s]; if (g > gap[s]) gap[s] = g
+		      printf "%s %d %d\n", s, n[s], gap[s] } }' | sort
+}
