@@ -76,6 +76,7 @@ uapi:
 gen: uapi
 	tools/ynl.sh gen-kernel
 	tools/gen-attrs.py
+	tools/nl_abi.py --update
 
 deps:
 	tools/deps.sh

@@ -113,6 +113,13 @@ gen_check gen-kernel "module policies and ops (nl_gen.c, nl_gen.h) match the net
 gen_check gen-attrs "tool attribute tables (attrs_gen.c, attrs_gen.h) match the netlink spec" \
 	tools/gen-attrs.py -o -- tools/ipsec-ha/attrs_gen.c tools/ipsec-ha/attrs_gen.h
 
+log=$out/nl-abi.log
+if tools/nl_abi.py > "$log" 2>&1; then
+	result "netlink numbers as released (Documentation/netlink/abi.txt)" pass
+else
+	result "netlink numbers as released (Documentation/netlink/abi.txt)" fail "$log"
+fi
+
 log=$out/nl-attr-audit.log
 if tools/nl_attr_audit.py > "$log" 2>&1; then
 	result "netlink handlers read only their op's attributes" pass
