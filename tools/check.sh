@@ -263,7 +263,7 @@ kernel_7x_b() {
 	echo "# waited $(( $(date +%s) - t0 )) s for the 7.x builds"
 	[ "$(cat "$logdir/kernel-7x-build.rc")" = 0 ] || { echo "not ok - the 7.x builds failed"; return 1; }
 	# shellcheck disable=SC2086 # one word per test
-	tools/kernels/check-7x.sh suite $t7x_b
+	IPSEC_HA_7X_NAME=suite-b tools/kernels/check-7x.sh suite $t7x_b
 }
 lane_b() {
 	[ "${CHECK_DEBUG:-1}" = 0 ] || lane_part kernel-debug kernel_debug
@@ -303,7 +303,7 @@ if [ "${CHECK_7X:-1}" != 0 ]; then
 		part kernel-7x-build tools/kernels/check-7x.sh build
 	fi
 	# shellcheck disable=SC2086 # one word per test
-	[ -z "$t7x_a" ] || part kernel-7x-a tools/kernels/check-7x.sh suite $t7x_a
+	[ -z "$t7x_a" ] || IPSEC_HA_7X_NAME=suite-a part kernel-7x-a tools/kernels/check-7x.sh suite $t7x_a
 fi
 # The rolling upgrade: a 6.1 and a 7.x guest in one cluster, after the
 # builds of both (--no-build: the background lane's guests may be loading

@@ -20,7 +20,8 @@
 # each of its two lanes.
 # Environment: IPSEC_HA_7X_RUNNER=vm boots the same root with tools/vm/run
 # --root instead of vng; IPSEC_HA_7X_TIMEOUT the guest's time limit in
-# seconds (2400).
+# seconds (2400); IPSEC_HA_7X_NAME the suite's log directory in
+# build/check-7x/ (suite): two suites at once need two names.
 #
 # Module loading: the 7.x modules are .ko.xz, which the kernel decompresses
 # itself; modprobe loads them as they are.
@@ -53,12 +54,17 @@ cached_root() {
 guest() {
 	local out=$1 rc
 	shift
-	cached_root || echo "# check-7x: no cached root (the commands run from vng's uncached 9p)"
-	cd "$top" || return 1
 	# vng leaves /tmp on the 9p root, where a directory chown'ed to
 	# another user (link_mtu.sh's user namespace part) stays unwritable
-	# for that user; tools/vm/run's guest has a tmpfs there.
-	grep -qs ' /tmp tmpfs ' /proc/mounts || mount -t tmpfs -o mode=1777 tmpfs /tmp
+	# for that user; tools/vm/run's guest has a tmpfs there. A repository
+	# under /tmp is bound back onto its path over the tmpfs.
+	if ! grep -qs ' /tmp tmpfs ' /proc/mounts; then
+		mkdir -p /run/ipsec-ha-repo && mount --bind "$top" /run/ipsec-ha-repo &&
+			mount -t tmpfs -o mode=1777 tmpfs /tmp &&
+			mkdir -p "$top" && mount --bind /run/ipsec-ha-repo "$top" || return 1
+	fi
+	cached_root || echo "# check-7x: no cached root (the commands run from vng's uncached 9p)"
+	cd "$top" || return 1
 	"$top/selftests/run.sh" "$@"
 	rc=$?
 	dmesg > "$out/dmesg"
@@ -131,7 +137,7 @@ fi
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] ||
 	read -r -a tests <<< "$(make -s -C "$top/selftests" print-tests | tr ' ' '\n' | grep -v -e '^swan_' -e '^ocf\.sh$' | tr '\n' ' ')"
-out=$log/suite
+out=$log/${IPSEC_HA_7X_NAME:-suite}
 rm -rf "$out"
 mkdir -p "$out"
 runner=${IPSEC_HA_7X_RUNNER:-vng}
