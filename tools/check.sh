@@ -318,3 +318,4 @@ wait "$lane_pid"
 echo "1..$n"
 echo "# make check took $(( $(date +%s) - t_all )) s"
 echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ]
