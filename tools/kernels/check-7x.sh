@@ -113,6 +113,8 @@ builds() {
 	step "module build for $rel" "$top/tools/kernels/trixie-root.sh" build || return 1
 	step "the tool" make -C "$top" tool || return 1
 	step "the selftest helpers" make -C "$top/selftests" all || return 1
+	# ynl_client.sh runs the kernel's YNL client, unpacked on this host.
+	step "the YNL client unpacked" "$top/tools/ynl.sh" path || return 1
 	# The tool and the helpers are built on this host and run in the
 	# guest from the root: every library they link must be there.
 	local bin lib missing=
