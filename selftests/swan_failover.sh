@@ -422,13 +422,10 @@ story_activate() {
 	cl_event_at "$cut" "n1 cut off"
 	check "keepalived on n2 becomes master" wait_until 15 sw_vrrp_is n2 MASTER
 	check "n2 holds the VIP" wait_until 5 sh -c "ip -n n2 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
-	master=$(sw_master_ms n2)
-	cl_event_at "${master:-$(cl_now)}" "n2: keepalived master (VIP taken, notify script started)"
 	check "n2's notify script withheld the promote (nothing promoted)" sw_wait 15 sw_promote_withheld n2
+	master=$(sw_master_ms n2)
 	check "n2 no longer hears n1" wait_until 10 lost_n1 n2
-	cl_event "n2 no longer hears n1"
 	check "n2 owns the 4 ESP SAs: P's ESP activated the session" sw_wait 15 owned_by n2 2 "${spis[@]}"
-	cl_event "n2 owns the ESP SAs"
 	echo "# n2: $(act_stats n2)"
 	check "n2 counted an activation" test "$(stat_or0 n2 activations)" -ge 1
 	check_eq "n2's SAD holds the 4 ESP SAs" 4 "$(cl_sad_count n2 "${spis[@]}")"
@@ -451,6 +448,7 @@ story_activate() {
 	sw_esp_verdicts "$cut"
 	first=$(first_esp_from n2 "$cut")
 	check "n2 sent ESP to P after the cut" test -n "$first"
+	[ -z "$first" ] || cl_event_at "$((cut + first))" "n2's first ESP to P (capture)"
 	echo "# outage: ${first:-?} ms from n1's cut to n2's first ESP to P" \
 		"(keepalived made n2 master at +$(( ${master:-$cut} - cut )) ms," \
 		"n2's charon took the IKE SA over at +$(( ${took:-$cut} - cut )) ms)"
