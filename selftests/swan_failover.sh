@@ -3,7 +3,7 @@
 #
 # The real cluster (swan_lib.sh: strongSwan on the peer P and on nodes
 # n1..n3, keepalived, the ipsec-ha charon plugin on the nodes) through
-# harder failovers than swan_cluster.sh's single one. Three stories, each
+# harder failovers than swan_cluster.sh's single one. Five stories, each
 # on a cluster of its own (a child process: its own namespaces, logs in
 # $IPSEC_HA_RUN_DIR/swan-failover-STORY/); `swan_failover.sh STORY` or
 # swan_failover_STORY.sh (a link, what TEST_PROGS lists) runs one:
@@ -40,6 +40,19 @@
 #        (each CHILD SA's numbers rise by one across the handover, no
 #        margin), P sees no replay and keeps its IKE SA, and n2 answers P's
 #        DPD and CHILD_SA rekey and rekeys the IKE SA itself.
+#
+# activate  no node promotes: every node has node set activate gone, and
+#        keepalived's notify script runs with promote withheld
+#        (sw_notify_no_promote); keepalived on n3 stops, so that the VIP
+#        can only move to n2. n1 is cut off and keepalived moves the
+#        VIP to n2, which promotes nothing; once n2 no longer hears n1,
+#        P's ESP reaching n2 makes it take the session over by activation
+#        (stats activations), and its charon rebuilds the IKE SA
+#        (event ike-taken, as after a promote). ESP flows again with no
+#        (SPI, sequence number) sent twice and no replay or integrity
+#        failure on P; P keeps its IKE SA (same SPIs, no IKE_SA_INIT);
+#        n2 answers P's DPD and CHILD_SA rekey and rekeys the IKE SA
+#        itself. The outage (the cut to n2's first ESP to P) is printed.
 
 # Helper functions run through check and wait_until:
 # shellcheck disable=SC2317
@@ -52,10 +65,10 @@ source "$(dirname "$0")/swan_lib.sh"
 require
 sw_require
 
-STORIES=(rapid skew heal move)
+STORIES=(rapid skew heal move activate)
 # The story: the argument, or the name this file is called by
 # (swan_failover_STORY.sh, links that run.sh runs one by one, each within
-# its time limit); all three in turn otherwise.
+# its time limit); all of them in turn otherwise.
 story=${1:-}
 base=$(basename "$0" .sh)
 [ -n "$story" ] || [ "$base" = swan_failover ] || story=${base#swan_failover_}
@@ -290,13 +303,15 @@ story_heal() {
 
 # --- move: a planned switchover, nothing fails ------------------------------
 
-# owned_by_n2 SPI...: n1's mirror says node 2 owns every SA of these SPIs.
-owned_by_n2() {
-	local spi owner
+# owned_by VIEW ID SPI...: VIEW's mirror says node ID owns every SA of
+# these SPIs.
+owned_by() {
+	local view=$1 id=$2 spi owner
+	shift 2
 	for spi in "$@"; do
-		owner=$(ha n1 -j sa list | jq -r --arg s "${spi,,}" \
+		owner=$(ha "$view" -j sa list | jq -r --arg s "${spi,,}" \
 			'[.[] | select((.spi | ascii_downcase) == $s) | .owner] | unique | join(",")')
-		[ "$owner" = 2 ] || { sw_why "$spi: owner '$owner'"; return 1; }
+		[ "$owner" = "$id" ] || { sw_why "$spi: owner '$owner' in $view's mirror"; return 1; }
 	done
 }
 
@@ -330,7 +345,7 @@ story_move() {
 	check "keepalived on n2 becomes master" wait_until 15 sw_vrrp_is n2 MASTER
 	check "n2 holds the VIP" wait_until 5 sh -c "ip -n n2 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
 	cl_event "n2 holds the VIP"
-	check "n2 owns the 4 ESP SAs" sw_wait 5 owned_by_n2 "${spis[@]}"
+	check "n2 owns the 4 ESP SAs" sw_wait 5 owned_by n1 2 "${spis[@]}"
 	cl_event "n2 owns the ESP SAs"
 	check "n2's charon rebuilt the IKE SA (\"ipsec-ha: took over IKE_SA\")" \
 		wait_until 15 sw_took_over n2
@@ -355,6 +370,96 @@ story_move() {
 	sw_step
 	check "IKE_SA rekey started by n2 succeeds" sw_rekey_ike n2
 	check "n2 sent the IKE_SA rekey request" sw_by n2 36 request
+	sw_wrap_up "$cut" n2
+}
+
+# --- activate: no promote, P's ESP moves the session ------------------------
+
+# act_stats NODE: NODE's activation counters, in words.
+act_stats() {
+	echo "activations $(stat_or0 "$1" activations), activate-alive $(stat_or0 "$1" activate_alive)," \
+		"activate-limited $(stat_or0 "$1" activate_limited), activate-unknown $(stat_or0 "$1" activate_unknown)"
+}
+
+# lost_n1 NODE: NODE no longer hears n1 (last heard over 3 s ago: gone).
+lost_n1() {
+	[ "$(ha "$1" -j peers | jq '[.[] | select(.node_id == 1) | .last_heard] | first // 0')" -gt 3000 ]
+}
+
+# first_esp_from NODE SINCE_MS: ms from SINCE_MS to NODE's first ESP to P
+# in $tmp/cut.json (empty when NODE sent none).
+first_esp_from() {
+	jq -r --arg n "$1" --argjson t "$2" '[.spis[] | select(.dir == "to_peer") |
+		.senders[$n].first_ms // empty | select(. > $t)] | min // empty | . - $t | floor' "$tmp/cut.json"
+}
+
+story_activate() {
+	local cut flowing spis n rx master took first
+	sw_notify_no_promote
+	sw_story_start
+	read -r -a spis <<< "$(sw_spi_list | tr '\n' ' ')"
+	check "n1's notify script withheld its promote (keepalived master at the start)" \
+		sw_wait 5 sw_promote_withheld n1
+	for n in "${CL_NODES[@]}"; do
+		check "$n: node set activate gone" ha "$n" node set activate gone
+	done
+	check_eq "n2's show says activate gone" gone "$(ha n2 -j show | jq -r .activate)"
+	check "capture of ESP and IKE on P's LAN port" sw_capture_start main
+	cl_event "traffic starts"
+	cl_traffic_start
+	check "n2's mirror follows the outbound counter of u" sw_wait 10 sw_oseq_synced n2 u
+	check "n2's mirror follows the outbound counter of e" sw_wait 10 sw_oseq_synced n2 e
+	# n2 is the only node the VIP can move to: with n3 in the election
+	# too, a guest starved of CPU for two seconds fires n3's timer before
+	# n2's (their skews differ by 0.55 s), n3 becomes master and n2 then
+	# stays backup (nopreempt). n3 keeps its charon and its mirror.
+	check "keepalived on n3 stops (n2 is the only backup left)" sw_stop keepalived-n3
+	cl_event "keepalived on n3 stopped"
+	sleep 1
+
+	cut=$(cl_now)
+	cl_cut n1
+	cl_event_at "$cut" "n1 cut off"
+	check "keepalived on n2 becomes master" wait_until 15 sw_vrrp_is n2 MASTER
+	check "n2 holds the VIP" wait_until 5 sh -c "ip -n n2 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
+	check "n2's notify script withheld the promote (nothing promoted)" sw_wait 15 sw_promote_withheld n2
+	master=$(sw_master_ms n2)
+	check "n2 no longer hears n1" wait_until 10 lost_n1 n2
+	check "n2 owns the 4 ESP SAs: P's ESP activated the session" sw_wait 15 owned_by n2 2 "${spis[@]}"
+	echo "# n2: $(act_stats n2)"
+	check "n2 counted an activation" test "$(stat_or0 n2 activations)" -ge 1
+	check_eq "n2's SAD holds the 4 ESP SAs" 4 "$(cl_sad_count n2 "${spis[@]}")"
+	check "n3's mirror says n2 owns them" sw_wait 5 owned_by n3 2 "${spis[@]}"
+	check "n2's charon rebuilt the IKE SA (\"ipsec-ha: took over IKE_SA\")" \
+		wait_until 15 sw_took_over n2
+	took=$(sw_log_ms n2 'ipsec-ha: took over IKE_SA ')
+	cl_event_at "${took:-$(cl_now)}" "n2: charon took the IKE SA over (ipsec-ha plugin)"
+	sw_log_since n2 | grep -E 'ipsec-ha: (took over|message IDs)' | sed 's/^/# n2: /'
+	check "ESP flows again through both CHILD SAs" wait_until 20 cl_flowing
+	flowing=$(cl_now)
+	cl_event_at "$flowing" "both CHILD SAs answer a ping again"
+	rx=$(sw_iperf_rx)
+	check "the iperf3 stream survived the takeover (P receives again)" \
+		wait_until 30 sw_iperf_rx_above $((rx + 65536))
+	cl_event "iperf3 stream received again"
+	sleep "$POST"
+	cl_event "traffic stops"
+	cl_traffic_stop "$flowing"
+	sw_esp_verdicts "$cut"
+	first=$(first_esp_from n2 "$cut")
+	check "n2 sent ESP to P after the cut" test -n "$first"
+	[ -z "$first" ] || cl_event_at "$((cut + first))" "n2's first ESP to P (capture)"
+	echo "# outage: ${first:-?} ms from n1's cut to n2's first ESP to P" \
+		"(keepalived made n2 master at +$(( ${master:-$cut} - cut )) ms," \
+		"n2's charon took the IKE SA over at +$(( ${took:-$cut} - cut )) ms)"
+	check_eq "no node promoted (notify logs: every master line withheld)" "" \
+		"$(cat "$SW_NOTIFY_LOG".n* 2> /dev/null | grep ' master: ' | grep -v ' promote withheld ')"
+
+	sw_answers n2 "the cut"
+	sw_step
+	check "IKE_SA rekey started by n2 succeeds" sw_rekey_ike n2
+	check "n2 sent the IKE_SA rekey request" sw_by n2 36 request
+	check "ESP flows through both CHILD SAs after the rekeys" wait_until 15 cl_flowing
 	sw_wrap_up "$cut" n2
 }
 

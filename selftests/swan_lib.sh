@@ -354,6 +354,37 @@ sw_keepalived_conf() {
 	EOF
 }
 
+# sw_notify_no_promote: keepalived's notify command (SW_NOTIFY) becomes
+# ipsec-ha-notify with a tool that withholds promote, for a story where
+# no state change may take SAs over (activation does): the script runs
+# and logs as always, its master line saying "master: promote ok in N ms:
+# promote withheld ...", and its other commands (demote) reach the real
+# tool. The tool is $tmp/no-promote, named by an env in front of the
+# script that overrides the IPSEC_HA of the notify line. Call it before
+# keepalived starts (sw_keepalived_up, sw_story_start).
+sw_notify_no_promote() {
+	cat > "$tmp/no-promote" <<-EOF
+	#!/bin/sh
+	# ipsec-ha for keepalived's notify script, with promote withheld
+	if [ "\$1" = promote ]; then
+		echo "promote withheld (ipsec-ha \$*): nothing promoted"
+		exit 0
+	fi
+	exec '$IPSEC_HA' "\$@"
+	EOF
+	chmod 755 "$tmp/no-promote"
+	SW_NOTIFY="/usr/bin/env IPSEC_HA=$tmp/no-promote $top/tools/keepalived/ipsec-ha-notify"
+}
+# sw_promote_withheld NODE: NODE's notify script ran for master, and every
+# master line of its log says promote was withheld (none promoted).
+sw_promote_withheld() {
+	sw_notified "$1" master || { sw_why "$1's notify script has not run for master"; return 1; }
+	if grep ' master: ' "$SW_NOTIFY_LOG.$1" | grep -qv ' master: promote ok in [0-9]* ms: promote withheld '; then
+		sw_why "$1's notify log: $(grep ' master: ' "$SW_NOTIFY_LOG.$1" | tr '\n' ' ')"
+		return 1
+	fi
+}
+
 # sw_keepalived_start NODE: keepalived (VRRP only) in NODE, in the
 # foreground as job keepalived-NODE, logging to $tmp/keepalived-NODE.log.
 sw_keepalived_start() {

@@ -1,0 +1,1 @@
+swan_failover.sh
