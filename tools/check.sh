@@ -243,7 +243,7 @@ t612=${CHECK_612_TESTS:-module_lifecycle.sh control_plane.sh takeover.sh sa_kind
 [ "$t612" != all ] || t612=$no_swan
 # The 7.x suite runs in two guests, one per lane: the background lane's
 # share (after the debug kernel) is 7x_b, the foreground's the rest.
-lane_b_7x=" mirror.sh takeover.sh ike.sh link_mtu.sh hardening.sh soak.sh move.sh "
+lane_b_7x=" mirror.sh takeover.sh ike.sh link_mtu.sh hardening.sh soak.sh move.sh split_brain.sh active_active.sh "
 t7x_b=
 t7x_a=
 for t in ${CHECK_TESTS:-$no_swan}; do
