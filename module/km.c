@@ -390,12 +390,50 @@ int ha_km_walk(struct ha_net *hn)
 	return err;
 }
 
-void ha_km_init(void)
+/*
+ * A device with ESP offload went down or away: xfrm_dev_state_flush()
+ * deleted the SAs offloaded to it and told no key manager. This notifier
+ * runs after xfrm's (same priority, registered later) and queues the
+ * resync of a migration: km_work walks the SAD, records the deletion of
+ * the SAs that are gone and stops following their counters, which drops
+ * the references that would otherwise hold the device.
+ */
+static int ha_km_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 {
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ha_km_event *ev;
+	struct ha_net *hn;
+
+	if ((event != NETDEV_DOWN && event != NETDEV_UNREGISTER) ||
+	    !(dev->features & NETIF_F_HW_ESP))
+		return NOTIFY_DONE;
+	/* NULL while a namespace is being set up, before this module's part. */
+	hn = ha_net(dev_net(dev));
+	if (!hn || !ha_km_active(hn))
+		return NOTIFY_DONE;
+	ev = ha_km_event_alloc(hn, XFRM_MSG_MIGRATE);
+	if (ev)
+		ha_km_queue(hn, ev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ha_km_netdev_notifier = {
+	.notifier_call = ha_km_netdev_event,
+};
+
+int ha_km_init(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&ha_km_netdev_notifier);
+	if (err)
+		return err;
 	xfrm_register_km(&ha_km);
+	return 0;
 }
 
 void ha_km_exit(void)
 {
 	xfrm_unregister_km(&ha_km);
+	unregister_netdevice_notifier(&ha_km_netdev_notifier);
 }

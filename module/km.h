@@ -5,7 +5,7 @@
 
 struct ha_net;
 
-void ha_km_init(void);
+int ha_km_init(void);
 void ha_km_exit(void);
 void ha_km_net_init(struct ha_net *hn);
 void ha_km_net_exit(struct ha_net *hn);

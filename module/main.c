@@ -30,12 +30,16 @@ static int __init ha_init(void)
 	err = ha_nl_init();
 	if (err)
 		goto err_notifier;
-	ha_km_init();
+	err = ha_km_init();
+	if (err)
+		goto err_nl;
 	pr_info("ipsec_ha " IPSEC_HA_VERSION " loaded%s\n",
 		HA_EVENTS_UNRESTRICTED ?
 		" (events open to all users: no GENL_MCAST_CAP_NET_ADMIN)" : "");
 	return 0;
 
+err_nl:
+	ha_nl_exit();
 err_notifier:
 	ha_link_notifier_exit();
 err_netns:

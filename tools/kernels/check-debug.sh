@@ -36,12 +36,13 @@ log=$top/build/check-debug
 #     bad_input, peer_input, peer_control;
 #   - IKE contexts and their events: ike;
 #   - namespace, user namespace and module teardown: module_lifecycle,
-#     hardening (phase 2 adds load/unload cycles under namespace churn).
+#     hardening (phase 2 adds load/unload cycles under namespace churn);
+#   - crypto offload to netdevsim, which only this kernel has: offload.
 # The others (late_join, failover3, split_brain, link_mtu, soak, ...) drive
 # these same paths with other configurations, or userspace alone.
 DEBUG_TESTS="module_lifecycle.sh control_plane.sh bad_input.sh peer_input.sh
 	peer_control.sh mirror.sh takeover.sh ike.sh hardening.sh migrate.sh move.sh
-	activate.sh"
+	activate.sh offload.sh"
 fails=0
 ok() { printf 'ok - %s\n' "$*"; }
 not_ok() { printf 'not ok - %s\n' "$*"; fails=$((fails + 1)); }
