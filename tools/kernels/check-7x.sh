@@ -28,10 +28,8 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-ok() { printf 'ok - %s\n' "$*"; }
-not_ok() { printf 'not ok - %s\n' "$*"; fails=$((fails + 1)); }
-secs() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f s", b - a }'; }
+# shellcheck source=tools/kernels/tap.sh
+source "$top/tools/kernels/tap.sh"
 
 # ------------------------------------------------------------------ guest
 # vng mounts the guest's root over 9p without a cache, so every exec reads
@@ -83,20 +81,6 @@ fi
 log=$top/build/check-7x
 mkdir -p "$log"
 
-step() {	# step NAME CMD...: run CMD, log to build/check-7x/NAME.log, TAP line
-	local name=$1 t rc
-	shift
-	t=$EPOCHREALTIME
-	"$@" > "$log/$name.log" 2>&1
-	rc=$?
-	if [ $rc = 0 ]; then
-		ok "$name ($(secs "$t"))"
-	else
-		not_ok "$name (exit $rc, $(secs "$t"); $log/$name.log)"
-		tail -n 20 "$log/$name.log" | sed 's/^/#   /'
-	fi
-	return $rc
-}
 
 mode=all
 case ${1:-} in

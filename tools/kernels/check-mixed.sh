@@ -43,10 +43,8 @@ while [ $# -gt 0 ]; do
 done
 [ "$(id -u)" = 0 ] || { echo "check-mixed: must run as root (trixie-root.sh)" >&2; exit 1; }
 
-fails=0
-ok() { printf 'ok - %s\n' "$*"; }
-not_ok() { printf 'not ok - %s\n' "$*"; fails=$((fails + 1)); }
-secs() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f s", b - a }'; }
+# shellcheck source=tools/kernels/tap.sh
+source "$top/tools/kernels/tap.sh"
 t_all=$EPOCHREALTIME
 
 id=$(date +%Y%m%d-%H%M%S)-$$
@@ -55,20 +53,6 @@ mkdir -p "$log" || exit 1
 # Keep the newest 10 runs.
 ls -d "$top"/build/mixed/[0-9]*-*/ 2> /dev/null | head -n -10 | xargs -r rm -rf
 
-step() {	# step NAME CMD...: CMD's output in $log/NAME.log, a TAP line
-	local name=$1 t rc
-	shift
-	t=$EPOCHREALTIME
-	"$@" > "$log/$name.log" 2>&1
-	rc=$?
-	if [ $rc = 0 ]; then
-		ok "$name ($(secs "$t"))"
-	else
-		not_ok "$name (exit $rc, $(secs "$t"); $log/$name.log)"
-		tail -n 20 "$log/$name.log" | sed 's/^/#   /'
-	fi
-	return $rc
-}
 
 trixie=$top/tools/kernels/trixie-root.sh
 step "trixie root ready" "$trixie" setup || exit 1
