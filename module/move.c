@@ -873,8 +873,12 @@ out:
  *
  * A session's key: its IKE context's SPIs for the CHILD SAs it lists;
  * otherwise the SA's two addresses, in order, and family, so that an
- * SA pair with no IKE context stays together; a policy takes the key of
- * the SAs between the addresses of its first template.
+ * SA pair with no IKE context stays together. A policy takes the key of
+ * the SAs between the addresses of its first template that carry the
+ * template's reqid: several sessions between the same two addresses
+ * (peers behind one NAT, several IKE SAs of one peer) differ by reqid
+ * only. A template with reqid 0, or one no SA carries, takes the key of
+ * any SA between its addresses.
  */
 #define HA_SHARE_SEED	0x5ea51de5
 
@@ -885,6 +889,7 @@ struct ha_share_spi {
 
 struct ha_share_map {
 	u32 addrs;		/* the addresses' key */
+	u32 reqid;		/* the SA's reqid */
 	u32 key;		/* the session's key */
 };
 
@@ -895,7 +900,18 @@ static int ha_share_cmp_spi(const void *a, const void *b)
 	return x->spi < y->spi ? -1 : x->spi > y->spi;
 }
 
+/* Orders the map by addresses, then reqid. */
 static int ha_share_cmp_map(const void *a, const void *b)
+{
+	const struct ha_share_map *x = a, *y = b;
+
+	if (x->addrs != y->addrs)
+		return x->addrs < y->addrs ? -1 : 1;
+	return x->reqid < y->reqid ? -1 : x->reqid > y->reqid;
+}
+
+/* Compares addresses only: finds any SA between them. */
+static int ha_share_cmp_addrs(const void *a, const void *b)
 {
 	const struct ha_share_map *x = a, *y = b;
 
@@ -1020,14 +1036,21 @@ static int ha_share_pick(struct ha_net *hn, u16 node, bool local, const u16 *nod
 						      ha_share_cmp_spi);
 				key = hit ? ((struct ha_share_spi *)hit)->key : addrs;
 				if (nr_map < max)
-					map[nr_map++] = (struct ha_share_map){ addrs, key };
+					map[nr_map++] = (struct ha_share_map){
+						.addrs = addrs, .reqid = w->sa.reqid, .key = key,
+					};
 			} else {
 				if (ha_obj_decode(obj, NULL, &w->pol) || !w->pol.nr_tmpl)
 					continue;
 				mk.addrs = ha_share_addrs(w->pol.tmpl[0].family ?: w->pol.family,
 							  &w->pol.tmpl[0].saddr,
 							  &w->pol.tmpl[0].daddr);
-				hit = bsearch(&mk, map, nr_map, sizeof(*map), ha_share_cmp_map);
+				mk.reqid = w->pol.tmpl[0].reqid;
+				hit = mk.reqid ? bsearch(&mk, map, nr_map, sizeof(*map),
+							 ha_share_cmp_map) : NULL;
+				if (!hit)
+					hit = bsearch(&mk, map, nr_map, sizeof(*map),
+						      ha_share_cmp_addrs);
 				key = hit ? hit->key : mk.addrs;
 			}
 			if (ha_share_winner(key, nodes, nr_nodes) == winner && n < max)

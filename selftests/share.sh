@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Shares: node 1 runs 16 sessions with 16 peers (an SA pair and its two
-# policies each; the first 8 also have an IKE context that lists the
-# pair). Node 1 fails; nodes 2 and 3 both run `promote node 1 share` at
+# Shares: node 1 runs 24 sessions (an SA pair and its two policies
+# each): 16 with 16 peers, the first 8 of them with an IKE context that
+# lists the pair, and 8 with peers behind one NAT address, each with an
+# IKE context, told apart by their reqids only. Node 1 fails; nodes 2 and 3 both run `promote node 1 share` at
 # once. Between them they must take every session exactly once, each
 # session whole (both SAs, both policies and its IKE context on the same
 # node), with no split brain, and both must take some. Node 3 then fails
@@ -18,13 +19,15 @@
 source "$(dirname "$0")/lib.sh"
 require
 
-S=16			# sessions
+S=24			# sessions
 IKES=8			# the first IKES have an IKE context
+NAT=17			# sessions NAT..S share one peer address, each with an IKE context
 key20=0x0102030405060708090a0b0c0d0e0f1011121314
 
 out_spi() { printf '0xa00000%02x' "$1"; }
 in_spi() { printf '0xb00000%02x' "$1"; }
-peer() { echo "10.1.0.$1"; }
+peer() { if [ "$1" -ge $NAT ]; then echo 10.1.0.100; else echo "10.1.0.$1"; fi; }
+has_ike() { [ "$1" -le $IKES ] || [ "$1" -ge $NAT ]; }
 secrets() {
 	local h
 	h=$(printf 'ab%.0s' {1..32})
@@ -32,8 +35,8 @@ secrets() {
 }
 # sad_has NS SPI: NS's SAD has the SA of SPI.
 sad_has() { ip -n "$1" xfrm state | grep -q "spi $2 "; }
-# spd_count NS P: the policies of NS's SPD with a template towards or from peer P.
-spd_count() { ip -n "$1" xfrm policy | awk -v p="$(peer "$2")" '$1 == "tmpl" && ($3 == p || $5 == p) { n++ } END { print n + 0 }'; }
+# spd_count NS P: the policies of NS's SPD for session P's inner network.
+spd_count() { ip -n "$1" xfrm policy | awk -v p="10.3.$2.0/24" '$1 == "src" && ($2 == p || $4 == p) { n++ } END { print n + 0 }'; }
 # holder P: the node whose SAD has session P's pair ("n2", "n3", "both", "none").
 holder() {
 	local a b
@@ -67,15 +70,18 @@ for p in $(seq 1 $S); do
 	echo "xfrm policy add src 10.3.$p.0/24 dst 10.2.0.0/24 dir in tmpl src $(peer "$p") dst 10.0.0.1 proto esp reqid $p mode tunnel"
 done > "$tmp/batch"
 check "n1 installs $S sessions: an SA pair and 2 policies each" ip -n n1 -batch "$tmp/batch"
-for p in $(seq 1 $IKES); do
+ikes=0
+for p in $(seq 1 $S); do
+	has_ike "$p" || continue
+	ikes=$((ikes + 1))
 	ha n1 ike add spi-i "$(printf '0x11110000000000%02x' "$p")" spi-r "$(printf '0x22220000000000%02x' "$p")" \
 		local 10.0.0.1 remote "$(peer "$p")" role responder \
 		encr aes-gcm-16 keylen 256 prf hmac-sha2-256 dh-group ecp256 \
 		id-i fqdn "peer$p.example.com" id-r fqdn vpn.example.com mid-send 1 mid-recv 2 \
 		child "$(out_spi "$p"),$(in_spi "$p")" secrets - < <(secrets) || break
 done
-check_eq "n1 pushes $IKES IKE contexts" $IKES "$(ha n1 -j ike list | jq length)"
-want=$((S * 4 + IKES))
+check_eq "n1 pushes $ikes IKE contexts" $ikes "$(ha n1 -j ike list | jq length)"
+want=$((S * 4 + ikes))
 check "n2 and n3 mirror everything" wait_until 10 sh -c \
 	"[ \"\$(ip netns exec n2 '$IPSEC_HA' -j peers | jq '.[] | select(.node_id == 1) | .objects')\" = $want ] &&
 	 [ \"\$(ip netns exec n3 '$IPSEC_HA' -j peers | jq '.[] | select(.node_id == 1) | .objects')\" = $want ]"
@@ -104,7 +110,7 @@ for p in $(seq 1 $S); do
 	esac
 	if [ "$h" = n2 ] || [ "$h" = n3 ]; then
 		[ "$(spd_count "$h" "$p")" = 2 ] || bad+=("$p:policies")
-		if [ "$p" -le $IKES ]; then
+		if has_ike "$p"; then
 			[ "$(ike_owner n2 "$p")" = "${h#n}" ] || bad+=("$p:ike")
 		fi
 	fi
