@@ -37,6 +37,10 @@
 #   mkdir -p build/outage-old && cp /tmp/old/tools/keepalived/ipsec-ha-notify \
 #     /tmp/old/build/strongswan/libstrongswan-ipsec-ha.so build/outage-old/
 #   tools/vm/run ... -e OUTAGE_OLD=build/outage-old -- bench/swan_outage.sh
+# SW_NOTIFY_MODE=fifo runs the rounds with keepalived's notify FIFO and
+# `ipsec-ha notify-fifo` as its reader instead of the notify script: the
+# notify phase is then the VIP -> the reader's read of keepalived's line,
+# and promote the tool's request alone (no process is started).
 # The guest's timings are noisy (TCG, other guests on the host): compare
 # medians of runs made one after the other.
 
@@ -57,7 +61,7 @@ if [ -n "${OUTAGE_OLD:-}" ]; then
 fi
 
 sw_story_start
-echo "# variant: $variant; notify script $SW_NOTIFY; plugin $SWAN_PLUGIN; tool $IPSEC_HA"
+echo "# variant: $variant; notify $SW_NOTIFY_MODE ($SW_NOTIFY); plugin $SWAN_PLUGIN; tool $IPSEC_HA"
 for n in "${CL_NODES[@]}"; do
 	# line-buffered: ip's output to a file is otherwise held back
 	cl_bg "addrmon-$n" "$n" stdbuf -oL ip -ts -o monitor address dev lan0

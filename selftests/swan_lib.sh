@@ -53,6 +53,9 @@
 # calls tools/keepalived/ipsec-ha-notify (generic notify form) with
 # IPSEC_HA pointing at the tool of this tree; its lines go to
 # $tmp/notify.log.NODE as "START_MS master: promote ok in N ms: ...".
+# With SW_NOTIFY_MODE=fifo, keepalived writes its state changes to a
+# notify FIFO instead (vrrp_notify_fifo) and runs `ipsec-ha notify-fifo`
+# as its reader (vrrp_notify_fifo_script), which logs the same lines.
 #
 # When IPSEC_HA_RUN_DIR is set (in a tools/vm guest), the logs, configs
 # and captures are copied to $IPSEC_HA_RUN_DIR/swan/ at exit (SW_KEEP_DIR
@@ -81,6 +84,7 @@ SW_VRID=51
 declare -A SW_PRIO=([n1]=250 [n2]=150 [n3]=10)
 SW_NOTIFY=$top/tools/keepalived/ipsec-ha-notify
 SW_NOTIFY_LOG=$tmp/notify.log
+SW_NOTIFY_MODE=${SW_NOTIFY_MODE:-script}
 SW_PSK=0x$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 if [ -z "${SWAN_PLUGIN+x}" ] && [ -e "$top/build/strongswan/libstrongswan-ipsec-ha.so" ]; then
 	SWAN_PLUGIN=$top/build/strongswan/libstrongswan-ipsec-ha.so
@@ -330,6 +334,13 @@ sw_stop() {
 
 # sw_keepalived_conf NODE
 sw_keepalived_conf() {
+	local notify="notify \"/usr/bin/env IPSEC_HA=$IPSEC_HA IPSEC_HA_NOTIFY_LOG=$SW_NOTIFY_LOG.$1 $SW_NOTIFY\""
+	local fifo=
+	if [ "$SW_NOTIFY_MODE" = fifo ]; then
+		notify=
+		fifo="vrrp_notify_fifo $tmp/notify-$1.fifo
+		vrrp_notify_fifo_script \"$IPSEC_HA notify-fifo instance $SW_CONN log $SW_NOTIFY_LOG.$1\""
+	fi
 	cat <<-EOF
 	global_defs {
 		router_id $1
@@ -337,6 +348,7 @@ sw_keepalived_conf() {
 		script_user root
 		vrrp_garp_master_repeat 3
 		vrrp_garp_master_refresh 0
+		$fifo
 	}
 	vrrp_instance $SW_CONN {
 		state BACKUP
@@ -349,7 +361,7 @@ sw_keepalived_conf() {
 			$CL_VIP/24 dev lan0
 			$CL_IN_VIP/24 dev in0
 		}
-		notify "/usr/bin/env IPSEC_HA=$IPSEC_HA IPSEC_HA_NOTIFY_LOG=$SW_NOTIFY_LOG.$1 $SW_NOTIFY"
+		$notify
 	}
 	EOF
 }

@@ -45,6 +45,7 @@ static const struct cmd *const commands[] = {
 	&cmd_promote,
 	&cmd_demote,
 	&cmd_move,
+	&cmd_notify_fifo,
 	&cmd_help,
 };
 

@@ -70,7 +70,7 @@ const char *kw_value(const char *cmd, const char *what, int argc, char **argv);
 /* Commands, one file each. */
 extern const struct cmd cmd_node, cmd_link, cmd_key, cmd_show, cmd_stats,
 	cmd_sa, cmd_policy, cmd_ike, cmd_peers, cmd_monitor, cmd_promote, cmd_demote,
-	cmd_move;
+	cmd_move, cmd_notify_fifo;
 
 /*
  * For commands without subcommands: is the argument "help"? (Then print

@@ -15,6 +15,7 @@
 #include "ipsec-ha.h"
 #include "json.h"
 #include "parse.h"
+#include "takeover.h"
 
 #define FAILURES_MAX 64
 
@@ -139,39 +140,36 @@ static void takeover_print_json(const struct ctx *ctx, const struct takeover_rep
 	json_end(&j);
 }
 
-static void takeover_print(const struct takeover_reply *r, bool promote)
+static void takeover_print(FILE *out, const struct takeover_reply *r, bool promote)
 {
 	uint64_t failed = top_num(r, IPSEC_HA_A_TAKEOVER_FAILED);
 	char buf[128];
 
-	printf("%s %" PRIu64 " SAs and %" PRIu64 " policies in %" PRIu64 ".%03" PRIu64 " ms",
+	fprintf(out, "%s %" PRIu64 " SAs and %" PRIu64 " policies in %" PRIu64 ".%03" PRIu64 " ms",
 	       promote ? "promoted" : "demoted",
 	       top_num(r, IPSEC_HA_A_TAKEOVER_SAS), top_num(r, IPSEC_HA_A_TAKEOVER_POLICIES),
 	       top_num(r, IPSEC_HA_A_TAKEOVER_USECS) / 1000,
 	       top_num(r, IPSEC_HA_A_TAKEOVER_USECS) % 1000);
 	if (promote)
-		printf(" (%" PRIu64 " SAs prepared in advance), %" PRIu64 " IKE SAs",
+		fprintf(out, " (%" PRIu64 " SAs prepared in advance), %" PRIu64 " IKE SAs",
 		       top_num(r, IPSEC_HA_A_TAKEOVER_PREPARED),
 		       top_num(r, IPSEC_HA_A_TAKEOVER_IKES));
-	printf("\n");
+	fprintf(out, "\n");
 	for (unsigned int i = 0; i < r->nr; i++)
-		printf("failed: %s: %s (%s)\n", failure_what(&r->failures[i], buf, sizeof(buf)),
+		fprintf(out, "failed: %s: %s (%s)\n", failure_what(&r->failures[i], buf, sizeof(buf)),
 		       failure_reason(&r->failures[i]),
 		       strerror(-(int)r->failures[i].num[IPSEC_HA_A_TAKEOVER_FAILURE_ERROR]));
 	if (failed > r->nr)
-		printf("failed: %" PRIu64 " more not listed\n", failed - r->nr);
+		fprintf(out, "failed: %" PRIu64 " more not listed\n", failed - r->nr);
 }
 
 static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd *c)
 {
 	bool promote = c == &cmd_promote;
 	bool have_node = false, have_inbound = false, share = false;
-	static struct takeover_reply r;
+	struct takeover_req q = { };
 	uint16_t node = 0;
 	uint8_t inbound = 0;
-	struct nlmsghdr *nlh;
-	struct genl g;
-	int ret;
 
 	if (cmd_wants_help(c, argc, argv))
 		return EXIT_OK;
@@ -209,15 +207,31 @@ static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd
 
 	if (share && !have_node)
 		return usage_error(c->name, "%s: share needs node N", c->name);
+	q.promote = promote;
+	q.share = share;
+	q.have_node = have_node;
+	q.node = node;
+	q.have_inbound = have_inbound;
+	q.inbound = inbound;
+	return takeover_do(ctx, &q, stdout);
+}
+
+int takeover_do(const struct ctx *ctx, const struct takeover_req *q, FILE *out)
+{
+	static struct takeover_reply r;
+	struct nlmsghdr *nlh;
+	struct genl g;
+	int ret;
+
 	ret = genl_open(&g);
 	if (ret)
 		return ret;
-	nlh = genl_msg(&g, promote ? IPSEC_HA_CMD_PROMOTE : IPSEC_HA_CMD_DEMOTE, 0);
-	if (have_node)
-		mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, node);
-	if (have_inbound)
-		mnl_attr_put_u8(nlh, IPSEC_HA_A_TAKEOVER_INBOUND, inbound);
-	if (share)
+	nlh = genl_msg(&g, q->promote ? IPSEC_HA_CMD_PROMOTE : IPSEC_HA_CMD_DEMOTE, 0);
+	if (q->have_node)
+		mnl_attr_put_u16(nlh, IPSEC_HA_A_TAKEOVER_NODE, q->node);
+	if (q->have_inbound)
+		mnl_attr_put_u8(nlh, IPSEC_HA_A_TAKEOVER_INBOUND, q->inbound);
+	if (q->share)
 		mnl_attr_put(nlh, IPSEC_HA_A_TAKEOVER_SHARE, 0, NULL);
 	memset(&r, 0, sizeof(r));
 	ret = genl_do(&g, nlh, &attrs_takeover, takeover_cb, &r);
@@ -225,9 +239,9 @@ static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd
 	if (ret)
 		return ret;
 	if (ctx->json)
-		takeover_print_json(ctx, &r, promote);
+		takeover_print_json(ctx, &r, q->promote);
 	else
-		takeover_print(&r, promote);
+		takeover_print(out, &r, q->promote);
 	return top_num(&r, IPSEC_HA_A_TAKEOVER_FAILED) ? EXIT_FAIL : EXIT_OK;
 }
 

@@ -258,6 +258,40 @@ if [[ ! -d /sys/module/ipsec_ha ]]; then
 	t "ike export without the module" 1 "$msg" -- ike export
 fi
 
+# notify-fifo: usage errors, then keepalived's lines through a FIFO (the
+# promote and demote fail without the module, or reach it where it is
+# loaded; the lines the reader acts on are what is checked).
+t "notify-fifo without a FIFO" 2 "the FIFO's path is missing" -- notify-fifo
+t "notify-fifo -j" 2 "no JSON output" -- -j notify-fifo "$tmp/fifo"
+t "notify-fifo bad inbound" 2 "invalid inbound 'maybe'" -- notify-fifo inbound maybe "$tmp/fifo"
+t "notify-fifo unknown keyword" 2 "unexpected argument 'loud'" -- notify-fifo loud 1 "$tmp/fifo"
+: >"$tmp/plain"
+t "notify-fifo on a file" 1 "not a FIFO" -- notify-fifo "$tmp/plain"
+mkfifo "$tmp/fifo"
+exec 7<>"$tmp/fifo"	# read-write: writes never wait for a reader
+"$bin" notify-fifo instance gw log "$tmp/fifo.log" "$tmp/fifo" >"$tmp/fifo.out" 2>/dev/null &
+fifo_pid=$!
+{
+	printf 'INSTANCE "gw" MASTER 150\n'
+	printf 'INSTANCE "other" MASTER 100\n'	# another instance
+	printf 'INSTANCE "gw" MASTER_PRIORITY 140\n'	# not a state change
+	printf 'VS [192.0.2.1]:443 UP\n'	# a checker's line
+	printf 'INSTANCE "gw %s" BACKUP 1\n' "$(head -c 600 /dev/zero | tr '\0' x)"	# too long
+	printf 'GROUP "gw" FAULT 0\n'
+} >&7
+sleep 0.5
+kill -TERM "$fifo_pid"
+printf 'INSTANCE "gw" STOP 150\n' >&7	# after SIGTERM, as keepalived does
+wait "$fifo_pid"
+fifo_rc=$?
+exec 7>&-
+c "notify-fifo exits 0 after SIGTERM" '[[ $fifo_rc -eq 0 ]]'
+fifo_acts=$(sed 's/ ok in .*\| failed .*//' "$tmp/fifo.out" | tr '\n' ' ')
+c "notify-fifo acts on MASTER, FAULT and the STOP after SIGTERM, in order" \
+	'[[ $fifo_acts == "master: promote fault: demote stop: demote " ]] || { echo "# $fifo_acts"; false; }'
+c "notify-fifo logs each line after its time in ms" \
+	'[[ $(grep -cE "^[0-9]{13} (master|fault|stop): (promote|demote) (ok|failed)" "$tmp/fifo.log") -eq 3 ]]'
+
 echo "TAP version 13"
 echo "1..$n"
 for ((i = 0; i < n; i++)); do
