@@ -233,13 +233,8 @@ static int notify_fifo_run(struct ctx *ctx, int argc, char **argv)
 		} else if (!strcmp(argv[i], "log") && !log) {
 			log = v;
 		} else if (!strcmp(argv[i], "inbound") && !n.promote.have_inbound) {
-			if (!strcmp(v, "accept"))
-				n.promote.inbound = IPSEC_HA_INBOUND_POLICY_ACCEPT;
-			else if (!strcmp(v, "strict"))
-				n.promote.inbound = IPSEC_HA_INBOUND_POLICY_STRICT;
-			else
-				return usage_error(c->name, "%s: invalid inbound '%s' (expected accept or strict)",
-						   c->name, v);
+			if (takeover_parse_inbound(c->name, v, &n.promote.inbound))
+				return EXIT_USAGE;
 			n.promote.have_inbound = true;
 		} else {
 			return usage_error(c->name, "%s: unexpected argument '%s'", c->name, argv[i]);

@@ -163,6 +163,18 @@ static void takeover_print(FILE *out, const struct takeover_reply *r, bool promo
 		fprintf(out, "failed: %" PRIu64 " more not listed\n", failed - r->nr);
 }
 
+int takeover_parse_inbound(const char *cmd, const char *v, uint8_t *inbound)
+{
+	if (!strcmp(v, "accept"))
+		*inbound = IPSEC_HA_INBOUND_POLICY_ACCEPT;
+	else if (!strcmp(v, "strict"))
+		*inbound = IPSEC_HA_INBOUND_POLICY_STRICT;
+	else
+		return usage_error(cmd, "%s: invalid inbound '%s' (expected accept or strict)",
+				   cmd, v);
+	return 0;
+}
+
 static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd *c)
 {
 	bool promote = c == &cmd_promote;
@@ -192,13 +204,8 @@ static int takeover_run(struct ctx *ctx, int argc, char **argv, const struct cmd
 		} else if (promote && !strcmp(argv[i], "inbound") && !have_inbound) {
 			if (!v)
 				return EXIT_USAGE;
-			if (!strcmp(v, "accept"))
-				inbound = IPSEC_HA_INBOUND_POLICY_ACCEPT;
-			else if (!strcmp(v, "strict"))
-				inbound = IPSEC_HA_INBOUND_POLICY_STRICT;
-			else
-				return usage_error(c->name, "%s: invalid inbound '%s' (expected accept or strict)",
-						   c->name, v);
+			if (takeover_parse_inbound(c->name, v, &inbound))
+				return EXIT_USAGE;
 			have_inbound = true;
 		} else {
 			return usage_error(c->name, "%s: unexpected argument '%s'", c->name, argv[i]);

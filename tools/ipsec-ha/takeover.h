@@ -22,6 +22,12 @@ struct takeover_req {
 };
 
 /*
+ * The value of inbound (accept or strict) into *inbound; after a usage
+ * error for cmd, non-zero.
+ */
+int takeover_parse_inbound(const char *cmd, const char *v, uint8_t *inbound);
+
+/*
  * Send one promote or demote request and print the reply: as JSON on
  * stdout with ctx->json, else as text on out. Returns an EXIT_ code:
  * EXIT_FAIL also when some SAs could not be installed.
