@@ -115,7 +115,7 @@ static void notify_line(const struct notify *n, char *line)
 	char reply[REPLY_MAX], joined[REPLY_MAX + 64], *type, *name, *state, *p;
 	struct takeover_req q;
 	const char *word;
-	long long t0, start;
+	long long t0, start, ms;
 	FILE *out;
 	size_t j;
 	int rc;
@@ -140,7 +140,7 @@ static void notify_line(const struct notify *n, char *line)
 	out = fmemopen(reply, sizeof(reply), "w");
 	start = mono_us();
 	rc = takeover_do(n->ctx, &q, out ? out : stdout);
-	start = (mono_us() - start) / 1000;
+	ms = (mono_us() - start) / 1000;
 	if (out)
 		fclose(out);
 	/* The reply's lines, joined with "; ". */
@@ -156,10 +156,10 @@ static void notify_line(const struct notify *n, char *line)
 	joined[j] = '\0';
 	if (rc == EXIT_OK)
 		notify_log(n, t0, "%s: %s ok in %lld ms: %s", word,
-			   q.promote ? "promote" : "demote", start, joined);
+			   q.promote ? "promote" : "demote", ms, joined);
 	else
 		notify_log(n, t0, "%s: %s failed (status %d) in %lld ms: %s", word,
-			   q.promote ? "promote" : "demote", rc, start, joined);
+			   q.promote ? "promote" : "demote", rc, ms, joined);
 }
 
 /* Read the FIFO until SIGTERM and a quiet DRAIN_MS after it. */
