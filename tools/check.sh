@@ -171,7 +171,7 @@ guest() {	# guest KERNEL-PREFIX
 		return 1
 	fi
 	# shellcheck disable=SC2086
-	tools/vm/run -k "$rel" -t 2400 -e IPSEC_HA_STEP_TIMES=1 -- selftests/run.sh ${CHECK_TESTS:-}
+	tools/vm/run -k "$rel" -t 2400 --test-env -e IPSEC_HA_STEP_TIMES=1 -- selftests/run.sh ${CHECK_TESTS:-}
 	rc=$?
 	case $rc in
 	125) echo "not ok - guest kernel log of $rel is clean (BUG/WARNING/lockdep/KASAN found)" ;;

@@ -127,6 +127,11 @@ out=$log/${IPSEC_HA_7X_NAME:-suite}
 rm -rf "$out"
 mkdir -p "$out"
 runner=${IPSEC_HA_7X_RUNNER:-vng}
+# The selftests' settings set here, for the guest's command line (vng).
+settings=()
+while read -r v; do
+	[ -z "${!v+x}" ] || settings+=("$v=$(printf '%q' "${!v}")")
+done < <(grep -E '^[A-Za-z_][A-Za-z0-9_]*$' "$top/selftests/test-env")
 tlimit=${IPSEC_HA_7X_TIMEOUT:-2400}
 t=$EPOCHREALTIME
 # The root again, for the guest's cached_root.
@@ -139,11 +144,11 @@ vng)
 	timeout --kill-after=10 "$tlimit" "$top/tools/kernels/trixie-root.sh" vng \
 		--run "/boot/vmlinuz-$rel" --disable-kvm --cpus 2 --memory 2G --rw \
 		--qemu-opts="-accel tcg,thread=single $cached_root" \
-		--exec "IPSEC_HA_STEP_TIMES=1 tools/kernels/check-7x.sh guest ${out#"$top"/} ${tests[*]}" \
+		--exec "IPSEC_HA_STEP_TIMES=1 ${settings[*]} tools/kernels/check-7x.sh guest ${out#"$top"/} ${tests[*]}" \
 		> "$out/suite.log" 2> "$out/run.log" < /dev/null
 	;;
 vm)
-	"$top/tools/vm/run" --root "$root" -k "$rel" -m 2048 -t "$tlimit" -v -e IPSEC_HA_STEP_TIMES=1 \
+	"$top/tools/vm/run" --root "$root" -k "$rel" -m 2048 -t "$tlimit" -v --test-env -e IPSEC_HA_STEP_TIMES=1 \
 		-- "$top/tools/kernels/check-7x.sh" guest "$out" "${tests[@]}" \
 		> "$out/suite.log" 2> "$out/run.log"
 	;;

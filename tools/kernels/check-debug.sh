@@ -201,7 +201,7 @@ step "the tool and the selftest helpers" sh -c "make -C '$top' tool && make -C '
 
 t=$EPOCHREALTIME
 out=$log/guest.log
-"$top/tools/vm/run" ${IPSEC_HA_VM_LOCK:+--lock "$IPSEC_HA_VM_LOCK"} --kernel-image "$image" -m 1536 -t "${IPSEC_HA_DEBUG_TIMEOUT:-4800}" -v \
+"$top/tools/vm/run" ${IPSEC_HA_VM_LOCK:+--lock "$IPSEC_HA_VM_LOCK"} --kernel-image "$image" -m 1536 -t "${IPSEC_HA_DEBUG_TIMEOUT:-4800}" -v --test-env \
 	-e IPSEC_HA_DEBUG_CYCLES="${IPSEC_HA_DEBUG_CYCLES:-10}" -e IPSEC_HA_SLOW="${IPSEC_HA_SLOW:-4}" -e IPSEC_HA_STEP_TIMES=1 \
 	${IPSEC_HA_DEBUG_TESTS:+-e IPSEC_HA_DEBUG_TESTS="$IPSEC_HA_DEBUG_TESTS"} \
 	-- "$top/tools/kernels/check-debug.sh" guest > "$out" 2> "$log/guest.run.log"

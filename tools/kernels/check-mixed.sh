@@ -104,21 +104,16 @@ readarray -d '' nics_a < <(nics a 1)
 readarray -d '' nics_b < <(nics b 2)
 read -r -a macs_a <<< "$(macs 1)"
 read -r -a macs_b <<< "$(macs 2)"
-# A slow machine stretches the waits in both guests (lib.sh).
-slow=()
-for v in KSFT_MACHINE_SLOW IPSEC_HA_SLOW; do
-	[ -z "${!v:-}" ] || slow+=(-e "$v")
-done
 shared=$log/shared
 mkdir -p "$shared"
 
 echo "# older node: $old (this host's root); newer node: $rel ($root)"
 t=$EPOCHREALTIME
-"$top/tools/vm/run" --lock "$log/lock-b" --root "$root" -k "$rel" -t "$tlimit" -v "${slow[@]}" "${nics_b[@]}" \
+"$top/tools/vm/run" --lock "$log/lock-b" --root "$root" -k "$rel" -t "$tlimit" -v --test-env "${nics_b[@]}" \
 	-- "$top/selftests/mixed_node.sh" agent "$shared" "${macs_b[@]}" > "$log/agent.log" 2> "$log/agent.run.log" &
 pids+=($!)
 pid_b=$!
-"$top/tools/vm/run" --lock "$log/lock-a" -k "$old" -t "$tlimit" -v "${slow[@]}" "${nics_a[@]}" \
+"$top/tools/vm/run" --lock "$log/lock-a" -k "$old" -t "$tlimit" -v --test-env "${nics_a[@]}" \
 	-- "$top/selftests/mixed_node.sh" controller "$shared" "${macs_a[@]}" 2> "$log/controller.run.log" |
 	tee "$log/controller.log" | awk '/^(ok|not ok) - |^#/ { print; fflush(); next } { print "# " $0; fflush() }'
 rc_a=${PIPESTATUS[0]}
