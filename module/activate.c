@@ -29,8 +29,9 @@
 #include <net/xfrm.h>
 
 #include "activate.h"
+#include "compat.h"
 #include "move.h"
-#include "nl.h"
+#include "nl_event.h"
 #include "stats.h"
 #include "store.h"
 

@@ -14,7 +14,7 @@
 
 #include "ike.h"
 #include "ipsec_ha.h"
-#include "nl.h"
+#include "nl_event.h"
 #include "peer.h"
 #include "standby.h"
 #include "stats.h"

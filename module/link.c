@@ -29,7 +29,7 @@
 #include "key.h"
 #include "link.h"
 #include "netns.h"
-#include "nl.h"
+#include "nl_event.h"
 #include "rx.h"
 #include "seal.h"
 #include "stats.h"

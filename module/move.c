@@ -30,7 +30,7 @@
 #include "ike.h"
 #include "link.h"
 #include "move.h"
-#include "nl.h"
+#include "nl_event.h"
 #include "peer.h"
 #include "stats.h"
 #include "store.h"

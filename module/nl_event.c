@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 
 #include "nl.h"
+#include "nl_event.h"
 
 static int ha_nl_event_u32(struct sk_buff *skb, int attr, u32 v)
 {

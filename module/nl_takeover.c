@@ -6,6 +6,7 @@
 #include "move.h"
 #include "netns.h"
 #include "nl.h"
+#include "nl_event.h"
 #include "takeover.h"
 
 static int ha_nl_put_failure(struct sk_buff *msg, const struct ha_takeover_failure *f)

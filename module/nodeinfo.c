@@ -4,7 +4,7 @@
  * lost one is repaired a second later, and a peer that joins learns it),
  * kept per peer, compared with this node's and the other peers'.
  */
-#include "nl.h"
+#include "nl_event.h"
 #include "nodeinfo.h"
 #include "stats.h"
 

@@ -5,6 +5,7 @@
  * clears; a peer lost for long that owns nothing is forgotten (peer.c).
  */
 #include "nl.h"
+#include "nl_event.h"
 #include "stats.h"
 #include "watch.h"
 
