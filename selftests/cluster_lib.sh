@@ -203,10 +203,36 @@ cl_nat_setup() {
 	} | ip netns exec nat tc -batch -
 }
 
-# cl_join NODE: NODE (nI) on the HA link with id I and the cluster key.
+# cl_start NODES [SETTINGS...]: the story most cluster tests begin with, as
+# checks: the module, cl_setup NODES, every node on the HA link (and given
+# SETTINGS, `node set SETTINGS` as it joins), IPsec up on n1 (the peer's SA
+# pairs, n1 holds the VIP), ESP through every SA pair, and every other node
+# mirroring n1's SAs and policies.
+cl_start() {
+	local nodes=$1 n i
+	shift
+	pp load_module
+	cl_setup "$nodes"
+	for i in $(seq 1 "$nodes"); do
+		if [ $# = 0 ]; then
+			check "n$i joins the HA link" cl_join "n$i"
+		else
+			check "n$i joins the HA link, node set $*" cl_join "n$i" "$@"
+		fi
+	done
+	check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
+	check "ESP flows through every SA pair" wait_until 15 cl_flowing
+	for i in $(seq 2 "$nodes"); do
+		n=n$i
+		check "$n mirrors the $CL_SAS SAs and $CL_POLICIES policies" wait_until 10 cl_holds_all "$n"
+	done
+}
+
+# cl_join NODE [SETTINGS...]: NODE (nI) on the HA link with id I (and
+# SETTINGS: more `node set` arguments) and the cluster key.
 cl_join() {
 	[ -e "$tmp/cluster.key" ] || ha "$1" key generate "$tmp/cluster.key" > /dev/null
-	ha "$1" node set id "${1#n}" &&
+	ha "$1" node set id "${1#n}" "${@:2}" &&
 	ha "$1" link set dev ha0 group "$CL_GROUP" port "$CL_PORT" &&
 	ha "$1" key set file "$tmp/cluster.key"
 }
@@ -619,6 +645,12 @@ cl_py() { python3 - "$@" < <(cl_py_src); }
 #   {"packets": N, "reused": N, "outage_ms": X|null, "first_after_cut": {...},
 #    "spis": {"0x...": {"dir": "to_peer"|"from_peer", "packets": N,
 #             "reused": N, "reused_seqs": [...], "late": N, "min_seq": N, "max_seq": N,
+#             "late_pkts": [{"ms", "sender", "seq", "ip_id", "top", "top_ms",
+#                            "top_sender", "prev": {"ms", "seq", "ip_id"}}]
+#             (the first 10 late packets, the highest one seen before each, and
+#             the sender's packet on that SPI before it: an IP ID and sequence
+#             number that follow it closely mean a packet held up on its way,
+#             not one sent late),
 #             "senders": {"n1": {"packets", "first_ms", "last_ms", "min_seq",
 #                                "max_seq"}}, "around_cut": {...}}}}
 # ESP in UDP (from or to port 4500, RFC 3948; a NAT may have changed the
@@ -662,7 +694,7 @@ def frames(path):
             yield sec * 1000.0 + frac / (1e6 if nano else 1e3), data
 
 def esp(data):
-    """(src_mac, ip_src, ip_dst, spi, seq) of an Ethernet/IPv4/ESP frame."""
+    """(src_mac, ip_src, ip_dst, spi, seq, ip_id) of an Ethernet/IPv4/ESP frame."""
     off, etype = 14, struct.unpack(">H", data[12:14])[0]
     while etype in (0x8100, 0x88a8):
         etype = struct.unpack(">H", data[off + 2:off + 4])[0]
@@ -681,7 +713,8 @@ def esp(data):
     spi, seq = struct.unpack(">II", data[l4:l4 + 8])
     mac = ":".join("%02x" % b for b in data[6:12])
     return (mac, socket.inet_ntoa(data[off + 12:off + 16]),
-            socket.inet_ntoa(data[off + 16:off + 20]), spi, seq)
+            socket.inet_ntoa(data[off + 16:off + 20]), spi, seq,
+            struct.unpack(">H", data[off + 4:off + 6])[0])
 
 def analyse(a):
     names = {}
@@ -696,13 +729,13 @@ def analyse(a):
                 pkts.append((ts,) + p)
     pkts.sort(key=lambda p: p[0])
     spis, total_reused = {}, 0
-    for ts, mac, src, dst, spi, lo in pkts:
+    for ts, mac, src, dst, spi, lo, ipid in pkts:
         key = "0x%08x" % spi
         s = spis.get(key)
         if s is None:
             s = spis[key] = {"dir": "to_peer" if dst == a.peer else
                              "from_peer" if src == a.peer else "other",
-                             "packets": 0, "top": None, "seen": {}, "list": []}
+                             "packets": 0, "top": None, "seen": {}, "list": [], "prev": {}}
         # the full sequence number nearest to the highest seen so far
         if s["top"] is None:
             full = lo
@@ -710,11 +743,19 @@ def analyse(a):
             hi = s["top"] >> 32
             full = min(((h << 32) | lo for h in (hi - 1, hi, hi + 1) if h >= 0),
                        key=lambda v: abs(v - s["top"]))
-        s["top"] = full if s["top"] is None else max(s["top"], full)
-        s["packets"] += 1
         sender = names.get(mac, "peer" if src == a.peer else mac)
+        if s["top"] is None or full > s["top"]:
+            s["top"], s["top_by"] = full, (ts, sender)
+        s["packets"] += 1
         if s["top"] - full >= a.window:
             s["late"] = s.get("late", 0) + 1
+            if len(s.setdefault("late_pkts", [])) < 10:
+                prev = s["prev"].get(sender)
+                s["late_pkts"].append({"ms": ts, "sender": sender, "seq": full, "ip_id": ipid,
+                                       "top": s["top"], "top_ms": s["top_by"][0],
+                                       "top_sender": s["top_by"][1],
+                                       "prev": prev and {"ms": prev[0], "seq": prev[1], "ip_id": prev[2]}})
+        s["prev"][sender] = (ts, full, ipid)
         s["seen"].setdefault(full, []).append(sender)
         s["list"].append((ts, sender, full))
     out = {"packets": len(pkts), "reused": 0, "spis": {}}
@@ -731,6 +772,7 @@ def analyse(a):
             d["min_seq"] = min(d["min_seq"], seq)
             d["max_seq"] = max(d["max_seq"], seq)
         r = {"dir": s["dir"], "packets": s["packets"], "reused": n_reused, "late": s.get("late", 0),
+             "late_pkts": s.get("late_pkts", []),
              "reused_seqs": [[q, w] for q, w in sorted(reused.items())[:10]],
              "min_seq": min(s["seen"]), "max_seq": max(s["seen"]), "senders": senders}
         if a.cut is not None and s["dir"] == "to_peer":

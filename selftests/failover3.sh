@@ -28,18 +28,8 @@ POST=4	# seconds of traffic after every SA pair answers again
 CL_PING_INTERVAL=0.05
 CL_IPERF_RATE=500K
 
-pp load_module
-cl_setup 3
-join_slow() {	# join_slow NODE: on the HA link, syncing rarely
-	cl_join "$1" && ha "$1" node set sync-packets 1000 sync-interval $((5000 * slow))
-}
-for n in n1 n2 n3; do
-	check "$n joins the HA link, syncing at most every 5 s or 1000 packets" join_slow $n
-done
-check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
-check "ESP flows through every SA pair" wait_until 15 cl_flowing
-check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 cl_holds_all n2
-check "n3 mirrors the 6 SAs and 8 policies" wait_until 10 cl_holds_all n3
+# Nodes that sync counters at most every 5 s or 1000 packets.
+cl_start 3 sync-packets 1000 sync-interval $((5000 * slow))
 
 check "capture on the peer's LAN port" cl_capture_start main
 cl_event "traffic starts"

@@ -27,10 +27,7 @@
 source "$(dirname "$0")/lib.sh"
 require
 
-pp load_module
-hub_add
-hub_nodes 2
-ha n1 key generate "$tmp/key"
+hub_cluster 2
 key20=0x0102030405060708090a0b0c0d0e0f1011121314
 # sa NS SPI [ARGS...]: an AES-GCM SA from 192.0.2.1 to 192.0.2.100.
 sa() {

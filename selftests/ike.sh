@@ -20,10 +20,7 @@
 source "$(dirname "$0")/lib.sh"
 require
 
-pp load_module
-hub_add
-hub_nodes 3
-ha n1 key generate "$tmp/key"
+hub_cluster 3
 HA_GROUP=239.192.0.3 HA_PORT=7733
 pp hub_join 1
 pp hub_join 2

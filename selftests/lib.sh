@@ -141,6 +141,15 @@ hub_nodes() {
 	done
 }
 
+# hub_cluster N: what most hub tests begin with: the module loaded, the hub
+# with nodes n1 .. nN (hub_nodes), and the cluster key in $tmp/key.
+hub_cluster() {
+	pp load_module
+	hub_add
+	hub_nodes "$1"
+	ha n1 key generate "$tmp/key"
+}
+
 # The HA link of the hub tests. A test that needs a group and port of its
 # own sets these before it joins its nodes.
 HA_GROUP=239.192.0.1

@@ -68,14 +68,7 @@ sad_has() {
 	ip -n "$1" xfrm state | grep -B1 -i "spi $2" | grep -q "$3"
 }
 
-pp load_module
-cl_setup 2
-for n in n1 n2; do
-	check "$n joins the HA link" cl_join $n
-done
-check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
-check "ESP flows through every SA pair" wait_until 15 cl_flowing
-check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 cl_holds_all n2
+cl_start 2
 check_eq "n2 mirrors U's outbound SA towards the peer's first address" $CL_PEER \
 	"$(mirrored n2 "${CL_SPI_OUT[U]}" daddr)"
 

@@ -21,10 +21,7 @@
 source "$(dirname "$0")/lib.sh"
 require
 
-pp load_module
-hub_add
-hub_nodes 3
-ha n1 key generate "$tmp/key"
+hub_cluster 3
 HA_GROUP=239.192.0.6 HA_PORT=7736
 key20=0x0102030405060708090a0b0c0d0e0f1011121314
 nsas=20

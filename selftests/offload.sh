@@ -25,10 +25,7 @@ fi
 
 key=0x0102030405060708090a0b0c0d0e0f1011121314
 spi=0x00008001
-pp load_module
-hub_add
-hub_nodes 2
-ha n1 key generate "$tmp/key"
+hub_cluster 2
 pp hub_join 1
 pp hub_join 2
 

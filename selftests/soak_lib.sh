@@ -494,6 +494,7 @@ soak_main() {
 	if [ "$(cl_failures peer)" != "0 0" ]; then
 		echo "#   SAs with failures on the peer: $(cl_xfrm_stats peer | awk '$8 + $9 + $10 > 0' | wc -l); on cluster_lib's pairs:"
 		cl_failures_detail peer | grep -E '0xc[12]00000' || true
+		soak_late_report
 	fi
 	check_eq "the peer's XFRM statistics agree (sequence and protocol errors)" "0 0" \
 		"$(cl_xfrm_mib peer XfrmInStateSeqError) $(cl_xfrm_mib peer XfrmInStateProtoError)"
@@ -530,6 +531,23 @@ soak_main() {
 		done
 		echo "${SOAK_PFX}findings kept in $SOAK_OUT"
 	fi
+}
+
+# soak_late_report: the packets the capture saw arrive 64 or more behind
+# the highest sequence number of their SA (a peer drops them as outside its
+# replay window): who sent each and when, who sent the highest before it,
+# and the events of the timeline from 3 s before to 1 s after it.
+soak_late_report() {
+	local ms
+	jq -r '.spis | to_entries[] | .key as $spi | .value.late_pkts[]? |
+		"\(.ms | floor) \($spi) #\(.seq) from \(.sender) (IP ID \(.ip_id)); highest before: #\(.top) from \(.top_sender), \(.ms - .top_ms | floor) ms earlier" +
+		(if .prev then "; \(.sender)'"'"'s packet before it on the SA: #\(.prev.seq) (IP ID \(.prev.ip_id)), \(.ms - .prev.ms | floor) ms earlier" else "" end)' \
+		"$tmp/soak-analyse.json" |
+	while read -r ms rest; do
+		echo "#   late packet at $ms: $rest"
+		awk -v t="$ms" '$1 >= t - 3000 && $1 <= t + 1000 {
+			d = $1 - t; $1 = ""; printf "#     %+6d ms%s\n", d, $0 }' "$tmp/timeline" | sort -n -k2
+	done
 }
 
 # soak_summary START TRAFFIC_START: the figures of the run.

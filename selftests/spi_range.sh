@@ -18,10 +18,7 @@
 source "$(dirname "$0")/lib.sh"
 require
 
-pp load_module
-hub_add
-hub_nodes 3
-ha n1 key generate "$tmp/key"
+hub_cluster 3
 HA_GROUP=239.192.0.4 HA_PORT=7734
 for i in 1 2 3; do
 	hub_join "$i"

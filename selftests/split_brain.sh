@@ -20,15 +20,7 @@ source "$(dirname "$0")/cluster_lib.sh"
 require
 cl_require
 
-pp load_module
-cl_setup 3
-for n in n1 n2 n3; do
-	check "$n joins the HA link" cl_join $n
-done
-check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
-check "ESP flows through every SA pair" wait_until 15 cl_flowing
-check "n2 mirrors the SAs and policies" wait_until 10 cl_holds_all n2
-check "n3 mirrors the SAs and policies" wait_until 10 cl_holds_all n3
+cl_start 3
 for n in n2 n3; do
 	ha $n -j monitor > "$tmp/events-$n" 2>&1 &
 	CL_PIDS[monitor-$n]=$!

@@ -34,14 +34,7 @@ cl_require
 CL_ESN_START=$(( (1 << 32) - 400 ))
 POST=3	# seconds of traffic after every SA pair answers again
 
-pp load_module
-cl_setup 2
-for n in n1 n2; do
-	check "$n joins the HA link" cl_join $n
-done
-check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
-check "ESP flows through every SA pair" wait_until 15 cl_flowing
-check "n2 mirrors the 6 SAs and 8 policies" wait_until 10 cl_holds_all n2
+cl_start 2
 
 # Traffic, and n1 cut off in the middle of it.
 check "capture on the peer's LAN port" cl_capture_start main
