@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Learning SAs and policies: an XFRM key manager that is told of every SA
- * and policy added, updated, expired, deleted or flushed, in every
+ * Learning SAs and policies: an XFRM key manager, which XFRM calls for
+ * every SA and policy added, updated, expired, deleted or flushed, in every
  * namespace. Its callbacks run in atomic context (RCU, sometimes under
  * x->lock), so they only queue the event; km_work applies it to the store
  * in process context.

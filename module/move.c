@@ -269,7 +269,7 @@ static void ha_move_given_act(struct ha_net *hn, struct ha_move *m, u16 owner, u
 
 	ha_stat_add(hn, IPSEC_HA_A_STATS_MOVES_TAKEN,
 		    ha_move_take(hn, m->refs, n, owner, true, ikes));
-	/* What was asked for and came is no longer waited for. */
+	/* Stop waiting for the objects that came and are now this node's. */
 	for (i = 0, k = 0; i < m->nr_want; i++) {
 		struct ha_obj *obj = ha_store_find(&hn->store, m->want[i].refkey);
 

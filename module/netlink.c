@@ -398,10 +398,10 @@ int ipsec_ha_nl_key_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	ha_key_destroy(old);
 	/*
-	 * A key that may be compromised is not heard a moment longer: the
-	 * previous one goes now, also one an earlier key-set kept. Datagrams
-	 * that name it are dropped from here on (drop-unknown-key); those
-	 * already being opened hold it under RCU until they are done.
+	 * With no grace, the previous key (or one an earlier key-set kept)
+	 * may be compromised: destroy it now. Datagrams that name it are
+	 * dropped from here on (drop-unknown-key); datagrams already being
+	 * opened hold it under RCU until they are done.
 	 */
 	if (no_grace) {
 		WRITE_ONCE(hn->key_prev_until, jiffies);
