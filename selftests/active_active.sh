@@ -236,6 +236,23 @@ pp load_module
 # =========================================================================
 # 1. Each node behind its own address
 # =========================================================================
+# wrap_up: POST more seconds of traffic, then its end (at t_stop), the
+# capture's analysis and each session's pings (its node, and the node
+# after the failure if it moved).
+wrap_up() {
+	sleep $POST
+	t_stop=$(cl_now)
+	cl_event "traffic stops"
+	flows_stop
+	cl_capture_stop main
+	analyse "$tmp/main.pcap"
+	# shellcheck disable=SC2046
+	report "$tmp/main.json" $(all_sessions)
+	for s in $(all_sessions); do
+		echo "# ping session $s (${NODE[$s]}${NEWNODE[$s]:+ -> ${NEWNODE[$s]}}): ${CL_TX[s$s]} sent, ${CL_RX[s$s]} answered"
+	done
+}
+
 echo "# --- 1. each node behind its own address"
 cl_setup 3
 for n in n1 n2 n3; do
@@ -298,17 +315,7 @@ check_eq "... and installs n1's $((2 * K)) SAs and $((2 * K)) policies, no failu
 check "n1's sessions answer again, from n2" wait_until 15 flowing "${S1[@]}"
 flowing_t=$(cl_now)
 cl_event_at "$flowing_t" "n1's sessions answer again"
-sleep $POST
-t_stop=$(cl_now)
-cl_event "traffic stops"
-flows_stop
-cl_capture_stop main
-analyse "$tmp/main.pcap"
-# shellcheck disable=SC2046
-report "$tmp/main.json" $(all_sessions)
-for s in $(all_sessions); do
-	echo "# ping session $s (${NODE[$s]}): ${CL_TX[s$s]} sent, ${CL_RX[s$s]} answered"
-done
+wrap_up
 
 check "n2 sent on every cluster->peer SA of n1's sessions" sent_by "$tmp/main.json" n2 "${S1[@]}"
 check_eq "no (SPI, sequence number) sent twice (capture on the peer)" 0 "$(reused "$tmp/main.json")"
@@ -481,17 +488,7 @@ cl_event_at "$up_t" "n1's sessions are installed on n2 and n3"
 check "n1's sessions answer again" wait_until 15 flowing "${S1[@]}"
 flowing_t=$(cl_now)
 cl_event_at "$flowing_t" "n1's sessions answer again"
-sleep $POST
-t_stop=$(cl_now)
-cl_event "traffic stops"
-flows_stop
-cl_capture_stop main
-analyse "$tmp/main.pcap"
-# shellcheck disable=SC2046
-report "$tmp/main.json" $(all_sessions)
-for s in $(all_sessions); do
-	echo "# ping session $s (${NODE[$s]} -> ${NEWNODE[$s]}): ${CL_TX[s$s]} sent, ${CL_RX[s$s]} answered"
-done
+wrap_up
 for n in n2 n3; do
 	echo "# $n: activations $(stat $n activations), activate-alive $(stat $n activate_alive)," \
 		"activate-limited $(stat $n activate_limited), activate-unknown $(stat $n activate_unknown)"
