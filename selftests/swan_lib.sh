@@ -875,7 +875,7 @@ sw_took_over() { sw_log_has "$1" 'ipsec-ha: took over IKE_SA '; }
 
 # sw_takeover NODE: checks that NODE becomes keepalived's master, holds the
 # VIP, promotes, and that its charon rebuilds the IKE SA. The timeline
-# gets when keepalived made NODE master (its notify script's start) and
+# gets when keepalived made NODE master (when its notify started) and
 # when charon's log says it took the IKE SA over.
 sw_takeover() {
 	local t
@@ -883,7 +883,7 @@ sw_takeover() {
 	check "$1 holds the VIP" wait_until 5 sh -c "ip -n $1 -br addr show dev lan0 | grep -qw '$CL_VIP/24'"
 	check "$1's notify script promoted" wait_until 15 sw_notified "$1" master
 	t=$(sw_master_ms "$1")
-	cl_event_at "${t:-$(cl_now)}" "$1: keepalived master (VIP taken, notify script started)"
+	cl_event_at "${t:-$(cl_now)}" "$1: keepalived master (VIP taken, notify started)"
 	check "$1's promote succeeded" grep -q ' master: promote ok ' "$SW_NOTIFY_LOG.$1"
 	check "$1's charon rebuilt the IKE SA (\"ipsec-ha: took over IKE_SA\")" wait_until 15 sw_took_over "$1"
 	t=$(sw_log_ms "$1" 'ipsec-ha: took over IKE_SA ')

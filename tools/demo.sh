@@ -10,4 +10,4 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-exec tools/vm/run -t 600 -- tools/demo/swan.sh
+exec tools/vm/run -t 600 --test-env -- tools/demo/swan.sh

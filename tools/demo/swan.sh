@@ -3,10 +3,12 @@
 #
 # The ipsec-ha demo, run inside the guest by `make demo` (tools/demo.sh),
 # on the real cluster of selftests/swan_lib.sh: strongSwan's charon on a
-# peer P and on three nodes, keepalived on the nodes calling
-# tools/keepalived/ipsec-ha-notify, and the ipsec-ha plugin in the nodes'
-# charon, which publishes each IKE SA's context to the module and rebuilds
-# the IKE SA on the node that takes over.
+# peer P and on three nodes, keepalived on the nodes writing its state
+# changes to a notify FIFO that `ipsec-ha notify-fifo` reads (the faster
+# of the two documented ways; SW_NOTIFY_MODE=script runs the notify
+# script tools/keepalived/ipsec-ha-notify instead), and the ipsec-ha
+# plugin in the nodes' charon, which publishes each IKE SA's context to
+# the module and rebuilds the IKE SA on the node that takes over.
 #
 #   P 192.0.2.100 ---- LAN ----+---- n1 .11 (VIP 192.0.2.1) ----+---- inside ---- srv 10.0.1.10
 #   10.0.2.1 (u)               +---- n2 .12 --------------------+                  10.0.3.10
@@ -16,7 +18,7 @@
 # P sets up one IKE SA with the VIP (held by n1) and two CHILD SAs in
 # tunnel mode, u (AES-GCM) and e (AES-GCM with ESN). Pings and an iperf3
 # stream run through them; n1 is cut off; keepalived on n2 takes the VIP,
-# its notify script promotes and the plugin rebuilds the IKE SA. n2 then
+# notify-fifo promotes and the plugin rebuilds the IKE SA. n2 then
 # rekeys a CHILD SA and the IKE SA, and answers P's DPD. The demo ends with
 # what P saw: SPIs, the capture's counts, a timeline and a verdict.
 #
@@ -25,6 +27,7 @@
 #
 # Exit status 0 when every step went as the story says, 1 otherwise.
 
+SW_NOTIFY_MODE=${SW_NOTIFY_MODE:-fifo}
 # Helper functions run through check and wait_until:
 # shellcheck disable=SC2317
 # shellcheck source=selftests/swan_lib.sh
