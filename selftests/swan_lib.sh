@@ -575,6 +575,10 @@ sw_same_ike() {
 	id=$(sw_ike_id P)
 	if [ -z "$SW_IKE_ID" ] || [ "$id" != "$SW_IKE_ID" ]; then
 		echo "P's IKE SA is '${id//$'\n'/ }', not ${SW_CONN}[$SW_IKE_ID] (lost, set up anew?)"
+		echo "P's IKE SAs of $SW_CONN in any state (uniqueid state):" \
+			"$(sw_sas_json P | jq -r --arg c "$SW_CONN" '.[] | .[$c] // empty | "\(.uniqueid) \(.state)"' | tr '\n' ' ')"
+		echo "P's charon log on IKE SAs, last lines:"
+		grep -E 'IKE_SA|deleting|destroying|giving up|retransmit' "$(sw_log P)" 2> /dev/null | tail -n 12
 		return 1
 	fi
 }
