@@ -214,11 +214,7 @@ cl_start() {
 	pp load_module
 	cl_setup "$nodes"
 	for i in $(seq 1 "$nodes"); do
-		if [ $# = 0 ]; then
-			check "n$i joins the HA link" cl_join "n$i"
-		else
-			check "n$i joins the HA link, node set $*" cl_join "n$i" "$@"
-		fi
+		check "n$i joins the HA link${*:+, node set $*}" cl_join "n$i" "$@"
 	done
 	check "IKE on the peer and n1: 3 SA pairs and their policies; n1 holds the VIP" cl_ipsec_up n1
 	check "ESP flows through every SA pair" wait_until 15 cl_flowing
